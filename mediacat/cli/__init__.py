@@ -1,0 +1,60 @@
+"""The `mediacat` command: with no arguments it starts the desktop app; subcommands script the catalog.
+
+Each subcommand is a module `mediacat/cli/commands/cmd_<name>.py` with `register(subparsers, common)`;
+they are found automatically, so adding a command touches no other file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from collections.abc import Sequence
+
+from mediacat import __version__
+from mediacat.cli import commands
+from mediacat.cli.common import EXIT_ERROR, report_error
+from mediacat.core.errors import MediaCatError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--library",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="library folder (default: $MEDIACAT_LIBRARY, else the user data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="mediacat",
+        description="MediaCat: the media of NASA's Perseverance rover landing on Mars, as a catalog.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"mediacat {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.register_all(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not any(arg for arg in arguments if not arg.startswith("-")) and "-h" not in arguments \
+            and "--help" not in arguments and "--version" not in arguments:
+        arguments = ["gui", *arguments]  # `mediacat [--library DIR]` starts the desktop app
+    args = parser.parse_args(arguments)
+    if not hasattr(args, "library"):
+        args.library = None
+    try:
+        return int(args.handler(args) or 0)
+    except MediaCatError as error:
+        report_error(str(error))
+        return EXIT_ERROR
+    except sqlite3.DatabaseError as error:
+        report_error(f"the library database failed: {error}")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        report_error("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,368 @@
+"""The catalog service: one open library (folder + database) and every read the CLI and GUI need.
+
+Writes that belong to a feature live in that feature's module (attachments, tags, csvio ...) and take a
+`Library`; they all write through `library.store.transaction()`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from mediacat.core.errors import UnknownArticle, UnknownItem
+from mediacat.core.model import Article, Attachment, Item, ItemRow, MissionPhase, SourceLink
+from mediacat.core.search import ItemQuery, to_fts_query
+from mediacat.core.seeds import SeedReport, apply_seed_catalog, load_seed_catalog
+from mediacat.core.store import Store, open_store
+from mediacat.paths import LibraryPaths, resolve_library_dir, seeds_dir
+
+_SQLITE_MAX_VARS = 900
+
+_SORT_SQL = {
+    "catalog": "p.position IS NULL, p.position, i.seed_position IS NULL, i.seed_position, i.id",
+    "title": "i.title COLLATE NOCASE, i.id",
+    "media_type": "i.media_type, i.title COLLATE NOCASE",
+    "kind": "i.kind, i.title COLLATE NOCASE",
+    "camera": "i.camera IS NULL, i.camera COLLATE NOCASE, i.id",
+    "date_taken": "i.date_taken IS NULL, i.date_taken, i.id",
+    "mission_phase": "p.position IS NULL, p.position, i.seed_position, i.id",
+    "credit": "i.credit IS NULL, i.credit COLLATE NOCASE, i.id",
+    "attachments": "(SELECT count(*) FROM attachments a WHERE a.item_id = i.id), i.id",
+    "sources": "(SELECT count(*) FROM source_links s WHERE s.item_id = i.id), i.id",
+}
+
+
+class Library:
+    """An open library. Use from one thread; other threads call `reopen()` for their own connection."""
+
+    def __init__(self, paths: LibraryPaths, store: Store, seed_report: SeedReport | None = None) -> None:
+        self.paths = paths
+        self.store = store
+        self.seed_report = seed_report
+
+    @classmethod
+    def open(
+        cls,
+        root: str | os.PathLike[str] | None = None,
+        *,
+        seeds: Path | None = None,
+        apply_seeds: bool = True,
+    ) -> Library:
+        """Open (creating and seeding on first use) the library at `root`, or the default one."""
+        paths = LibraryPaths(resolve_library_dir(root))
+        store = open_store(paths.database)
+        report = None
+        if apply_seeds:
+            try:
+                report = apply_seed_catalog(store, load_seed_catalog(seeds or seeds_dir()))
+            except BaseException:
+                store.close()
+                raise
+        return cls(paths, store, report)
+
+    def reopen(self) -> Library:
+        """A second connection to the same library, for another thread (seeds already applied)."""
+        return Library(self.paths, open_store(self.paths.database), None)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- settings kept in the library -------------------------------------------------------------
+
+    @property
+    def link_base_dir(self) -> Path | None:
+        """Linked files inside this folder are stored relative to it, so the tree can move."""
+        value = self.store.get_meta("link_base_dir")
+        return Path(value) if value else None
+
+    def set_link_base_dir(self, folder: Path | None) -> None:
+        with self.store.transaction():
+            if folder is None:
+                self.store.execute("DELETE FROM meta WHERE key = 'link_base_dir'")
+            else:
+                self.store.set_meta("link_base_dir", str(Path(folder).resolve()))
+
+    # -- articles and phases --------------------------------------------------------------------
+
+    def mission_phases(self) -> list[MissionPhase]:
+        rows = self.store.execute("SELECT id, label, position, description FROM mission_phases ORDER BY position")
+        return [MissionPhase(*row) for row in rows]
+
+    def articles(self) -> list[Article]:
+        rows = self.store.execute(
+            "SELECT id, outlet, title, date, author, url FROM articles ORDER BY date, outlet, id"
+        )
+        return [Article(*row) for row in rows]
+
+    def article(self, article_id: str) -> Article:
+        row = self.store.execute(
+            "SELECT id, outlet, title, date, author, url, text FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            raise UnknownArticle(article_id)
+        return Article(*row)
+
+    def article_mentions(self, article_id: str) -> list[tuple[str, str, str]]:
+        """(item id, item title, quote) for every item the article mentions, in the article's order."""
+        article = self.article(article_id)
+        rows = self.store.execute(
+            "SELECT s.item_id, i.title, s.quote FROM source_links s JOIN items i ON i.id = s.item_id "
+            "WHERE s.article_id = ?",
+            (article_id,),
+        ).fetchall()
+        return sorted(rows, key=lambda row: (article.text.find(row[2]), row[0]))
+
+    # -- items ----------------------------------------------------------------------------------
+
+    def item_ids(self, query: ItemQuery | None = None) -> list[str]:
+        """The ids of the items that match `query`, in its order (the search runs in SQL / FTS5)."""
+        query = query or ItemQuery()
+        sql, params = self._query_sql(query)
+        return [row[0] for row in self.store.execute(sql, params)]
+
+    def count_items(self, query: ItemQuery | None = None) -> int:
+        sql, params = self._query_sql(query or ItemQuery(), count=True)
+        return self.store.execute(sql, params).fetchone()[0]
+
+    def _query_sql(self, query: ItemQuery, *, count: bool = False) -> tuple[str, list[Any]]:
+        joins = ["LEFT JOIN mission_phases p ON p.id = i.mission_phase"]
+        where: list[str] = []
+        params: list[Any] = []
+        fts = to_fts_query(query.search)
+        if fts:
+            joins.insert(0, "JOIN items_fts f ON f.rowid = i.pk")
+            where.append("items_fts MATCH ?")
+            params.append(fts)
+        for column, values in (
+            ("i.media_type", query.media_types),
+            ("i.kind", query.kinds),
+            ("i.mission_phase", query.phases),
+        ):
+            if values:
+                where.append(f"{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+        if query.article_ids:
+            where.append(
+                "EXISTS (SELECT 1 FROM source_links s WHERE s.item_id = i.id "
+                f"AND s.article_id IN ({', '.join('?' * len(query.article_ids))}))"
+            )
+            params.extend(query.article_ids)
+        for tag in query.tags:
+            where.append(
+                "EXISTS (SELECT 1 FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+                "WHERE it.item_id = i.id AND t.name = ?)"
+            )
+            params.append(tag)
+        if query.has_attachments is not None:
+            negate = "" if query.has_attachments else "NOT "
+            where.append(f"{negate}EXISTS (SELECT 1 FROM attachments a WHERE a.item_id = i.id)")
+        if query.item_ids is not None:
+            where.append("i.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(query.item_ids)))
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        if count:
+            return f"SELECT count(*) FROM items i {' '.join(joins)} {clause}", params
+        if query.sort == "relevance" and fts:
+            order = "f.rank, i.id"
+        else:
+            order = _SORT_SQL.get(query.sort, _SORT_SQL["catalog"])
+        if query.descending:
+            order = ", ".join(f"{part} DESC" for part in order.split(", "))
+        return f"SELECT i.id FROM items i {' '.join(joins)} {clause} ORDER BY {order}", params
+
+    def item(self, item_id: str) -> Item:
+        items = self.items([item_id])
+        if not items:
+            raise UnknownItem(item_id)
+        return items[0]
+
+    def items(self, item_ids: Sequence[str]) -> list[Item]:
+        """Full items (sources, tags, attachments) in the order of `item_ids`; unknown ids are skipped."""
+        found: dict[str, Item] = {}
+        for chunk in _chunks(item_ids):
+            found.update(self._load_items(chunk))
+        return [found[item_id] for item_id in item_ids if item_id in found]
+
+    def _load_items(self, item_ids: Sequence[str]) -> dict[str, Item]:
+        marks = ", ".join("?" * len(item_ids))
+        rows = self.store.execute(
+            "SELECT id, title, media_type, kind, camera, date_taken, mission_phase, credit, description, "
+            f"nasa_ids, official_urls, media_urls, notes, origin FROM items WHERE id IN ({marks})",
+            list(item_ids),
+        ).fetchall()
+        tags = self._tags_by_item(item_ids)
+        sources: dict[str, list[SourceLink]] = {}
+        for item_id, *link in self.store.execute(
+            "SELECT s.item_id, s.article_id, a.outlet, a.title, a.date, s.quote FROM source_links s "
+            f"JOIN articles a ON a.id = s.article_id WHERE s.item_id IN ({marks}) ORDER BY s.item_id, s.position",
+            list(item_ids),
+        ):
+            sources.setdefault(item_id, []).append(SourceLink(*link))
+        attachments: dict[str, list[Attachment]] = {}
+        for attachment in self.attachments_of(item_ids):
+            attachments.setdefault(attachment.item_id, []).append(attachment)
+        items = {}
+        for row in rows:
+            item_id = row[0]
+            items[item_id] = Item(
+                id=item_id,
+                title=row[1],
+                media_type=row[2],
+                kind=row[3],
+                camera=row[4],
+                date_taken=row[5],
+                mission_phase=row[6],
+                credit=row[7],
+                description=row[8],
+                nasa_ids=tuple(json.loads(row[9])),
+                official_urls=tuple(json.loads(row[10])),
+                media_urls=tuple(json.loads(row[11])),
+                notes=row[12],
+                origin=row[13],
+                tags=tuple(tags.get(item_id, ())),
+                sources=tuple(sources.get(item_id, ())),
+                attachments=tuple(attachments.get(item_id, ())),
+            )
+        return items
+
+    def _tags_by_item(self, item_ids: Sequence[str]) -> dict[str, list[str]]:
+        tags: dict[str, list[str]] = {}
+        rows = self.store.execute(
+            "SELECT it.item_id, t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+            f"WHERE it.item_id IN ({', '.join('?' * len(item_ids))}) ORDER BY t.name COLLATE NOCASE",
+            list(item_ids),
+        )
+        for item_id, name in rows:
+            tags.setdefault(item_id, []).append(name)
+        return tags
+
+    def item_rows(self, item_ids: Sequence[str]) -> dict[str, ItemRow]:
+        """Light rows for display, by id (the GUI's lazy model asks for a screenful at a time)."""
+        result: dict[str, ItemRow] = {}
+        for chunk in _chunks(item_ids):
+            marks = ", ".join("?" * len(chunk))
+            tags = self._tags_by_item(chunk)
+            rows = self.store.execute(
+                f"""SELECT i.id, i.title, i.media_type, i.kind, i.camera, i.date_taken, i.mission_phase,
+                          p.position, i.credit,
+                          (SELECT count(*) FROM attachments a WHERE a.item_id = i.id),
+                          (SELECT count(*) FROM source_links s WHERE s.item_id = i.id),
+                          (SELECT a.id FROM attachments a WHERE a.item_id = i.id ORDER BY a.id LIMIT 1)
+                   FROM items i LEFT JOIN mission_phases p ON p.id = i.mission_phase
+                   WHERE i.id IN ({marks})""",
+                list(chunk),
+            ).fetchall()
+            first_ids = [row[11] for row in rows if row[11] is not None]
+            first = {a.id: a for a in self.attachments_by_id(first_ids)}
+            for row in rows:
+                attachment = first.get(row[11]) if row[11] is not None else None
+                result[row[0]] = ItemRow(
+                    id=row[0],
+                    title=row[1],
+                    media_type=row[2],
+                    kind=row[3],
+                    camera=row[4],
+                    date_taken=row[5],
+                    mission_phase=row[6],
+                    phase_position=row[7],
+                    credit=row[8],
+                    tags=tuple(tags.get(row[0], ())),
+                    attachment_count=row[9],
+                    source_count=row[10],
+                    first_attachment_path=attachment.resolved_path if attachment else None,
+                    first_attachment_sha256=attachment.sha256 if attachment else None,
+                )
+        return result
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """Counts per value for the filter side bar: media_type, kind, mission_phase, article, tag."""
+        facets: dict[str, dict[str, int]] = {}
+        for facet, sql in (
+            ("media_type", "SELECT media_type, count(*) FROM items GROUP BY media_type"),
+            ("kind", "SELECT kind, count(*) FROM items GROUP BY kind"),
+            ("mission_phase", "SELECT coalesce(mission_phase, ''), count(*) FROM items GROUP BY 1"),
+            ("article", "SELECT article_id, count(DISTINCT item_id) FROM source_links GROUP BY article_id"),
+            (
+                "tag",
+                "SELECT t.name, count(*) FROM item_tags it JOIN tags t ON t.id = it.tag_id GROUP BY t.id",
+            ),
+        ):
+            facets[facet] = dict(self.store.execute(sql).fetchall())
+        return facets
+
+    # -- attachments (read side; writing lives in mediacat.core.attachments) ----------------------
+
+    _ATTACHMENT_COLUMNS = (
+        "id, item_id, mode, path, original_name, sha256, size, mtime, mime, media_type, width, height, "
+        "duration, facts, provenance, added_at"
+    )
+
+    def attachments_of(self, item_ids: Iterable[str]) -> list[Attachment]:
+        ids = list(item_ids)
+        if not ids:
+            return []
+        rows = self.store.execute(
+            f"SELECT {self._ATTACHMENT_COLUMNS} FROM attachments "
+            f"WHERE item_id IN ({', '.join('?' * len(ids))}) ORDER BY item_id, id",
+            ids,
+        )
+        return [self._attachment(row) for row in rows]
+
+    def attachments_by_id(self, attachment_ids: Iterable[int]) -> list[Attachment]:
+        ids = list(attachment_ids)
+        if not ids:
+            return []
+        rows = self.store.execute(
+            f"SELECT {self._ATTACHMENT_COLUMNS} FROM attachments WHERE id IN ({', '.join('?' * len(ids))})",
+            ids,
+        )
+        return [self._attachment(row) for row in rows]
+
+    def all_attachments(self) -> list[Attachment]:
+        rows = self.store.execute(f"SELECT {self._ATTACHMENT_COLUMNS} FROM attachments ORDER BY item_id, id")
+        return [self._attachment(row) for row in rows]
+
+    def resolve_attachment_path(self, mode: str, stored_path: str) -> Path:
+        """Where an attachment's file is on this machine."""
+        path = Path(stored_path)
+        if mode == "copy":
+            return self.paths.media / path
+        if path.is_absolute():
+            return path
+        base = self.link_base_dir
+        return (base / path) if base else path.resolve()
+
+    def _attachment(self, row: Sequence[Any]) -> Attachment:
+        return Attachment(
+            id=row[0],
+            item_id=row[1],
+            mode=row[2],
+            path=row[3],
+            original_name=row[4],
+            sha256=row[5],
+            size=row[6],
+            mtime=row[7],
+            mime=row[8],
+            media_type=row[9],
+            width=row[10],
+            height=row[11],
+            duration=row[12],
+            facts=json.loads(row[13]),
+            provenance=json.loads(row[14]),
+            added_at=row[15],
+            resolved_path=str(self.resolve_attachment_path(row[2], row[3])),
+        )
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), _SQLITE_MAX_VARS):
+        yield values[start : start + _SQLITE_MAX_VARS]

@@ -1,0 +1,172 @@
+"""The catalog's records: articles, items, the links between them, and attached files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MEDIA_TYPES = ("image", "video", "audio")
+KINDS = ("still", "clip", "recording", "panorama", "diagram", "gallery", "referenced")
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    outlet: str
+    title: str
+    date: str
+    author: str
+    url: str | None = None
+    text: str = ""
+
+    def to_json(self, *, with_text: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "outlet": self.outlet,
+            "title": self.title,
+            "date": self.date,
+            "author": self.author,
+            "url": self.url,
+        }
+        if with_text:
+            data["text"] = self.text
+        return data
+
+
+@dataclass(frozen=True)
+class MissionPhase:
+    id: str
+    label: str
+    position: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """Where an article mentions an item: the article and the exact quote."""
+
+    article_id: str
+    outlet: str
+    title: str
+    date: str
+    quote: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "outlet": self.outlet,
+            "title": self.title,
+            "date": self.date,
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A media file attached to an item: a managed copy in the library, or a link to a file in place."""
+
+    id: int
+    item_id: str
+    mode: str  # "copy" | "link"
+    path: str  # as stored: relative to the media folder (copy) or to the base folder / absolute (link)
+    original_name: str
+    sha256: str
+    size: int
+    mtime: float
+    mime: str
+    media_type: str | None
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    added_at: str = ""
+    status: str = "unknown"  # ok | missing | modified | unknown (set by a check)
+    resolved_path: str = ""  # absolute path on this machine
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "path": self.resolved_path or self.path,
+            "stored_path": self.path,
+            "mode": self.mode,
+            "original_name": self.original_name,
+            "sha256": self.sha256,
+            "size": self.size,
+            "mtime": self.mtime,
+            "mime": self.mime,
+            "media_type": self.media_type,
+            "status": self.status,
+            "added_at": self.added_at,
+        }
+        for key in ("width", "height", "duration"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value
+        if self.facts:
+            data["facts"] = self.facts
+        if self.provenance:
+            data["provenance"] = self.provenance
+        return data
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    title: str
+    media_type: str
+    kind: str
+    camera: str | None
+    date_taken: str | None
+    mission_phase: str | None
+    credit: str | None
+    description: str
+    nasa_ids: tuple[str, ...] = ()
+    official_urls: tuple[str, ...] = ()
+    media_urls: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    notes: str = ""
+    sources: tuple[SourceLink, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    origin: str = "seed"
+
+    def to_json(self) -> dict[str, Any]:
+        """The `show --json` object; `list --json` is an array of these. Field names are a contract."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "media_type": self.media_type,
+            "kind": self.kind,
+            "camera": self.camera,
+            "date_taken": self.date_taken,
+            "mission_phase": self.mission_phase,
+            "credit": self.credit,
+            "description": self.description,
+            "nasa_ids": list(self.nasa_ids),
+            "official_urls": list(self.official_urls),
+            "media_urls": list(self.media_urls),
+            "tags": list(self.tags),
+            "notes": self.notes,
+            "sources": [source.to_json() for source in self.sources],
+            "attachments": [attachment.to_json() for attachment in self.attachments],
+        }
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """The light row the GUI's lazy model fetches by id: what the grid and table show."""
+
+    id: str
+    title: str
+    media_type: str
+    kind: str
+    camera: str | None
+    date_taken: str | None
+    mission_phase: str | None
+    phase_position: int | None
+    credit: str | None
+    tags: tuple[str, ...]
+    attachment_count: int
+    source_count: int
+    first_attachment_path: str | None  # absolute path of the first attachment, for thumbnails
+    first_attachment_sha256: str | None

@@ -1,0 +1,177 @@
+"""Opening a library database: checks, pragmas, migrations, and transactions.
+
+One `Store` is one connection, used only by the thread that opened it (sqlite3's rule). Background work
+opens its own `Store` on the same file; WAL mode lets readers and one writer share it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from mediacat.core.errors import LibraryError
+from mediacat.core.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+class Store:
+    """A connection to one library database, with nested transactions."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self._depth = 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block atomically; nested blocks become savepoints. Any exception rolls the block back."""
+        if self._depth == 0:
+            self.conn.execute("BEGIN IMMEDIATE")
+        else:
+            self.conn.execute(f"SAVEPOINT sp{self._depth}")
+        self._depth += 1
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.conn.execute("ROLLBACK")
+            else:
+                self.conn.execute(f"ROLLBACK TO sp{self._depth}")
+                self.conn.execute(f"RELEASE sp{self._depth}")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute(f"RELEASE sp{self._depth}")
+
+    def execute(self, sql: str, parameters: tuple | dict = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, parameters)
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+
+def open_store(path: Path, *, create: bool = True) -> Store:
+    """Open (and create or migrate) the database at `path`, or raise LibraryError naming the file."""
+    path = Path(path)
+    _check_folder(path.parent, create=create)
+    existed = path.exists() and path.stat().st_size > 0
+    if existed:
+        _check_header(path)
+    elif not create:
+        raise LibraryError(f"{path}: no MediaCat library here")
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as error:
+        raise LibraryError(f"{path}: cannot open the library database: {error}") from error
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if existed:
+            _check_integrity(path, conn)
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise LibraryError(f"{path}: the library's folder does not support SQLite's WAL mode ({mode})")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        store = Store(path, conn)
+        _migrate(store, existed=existed)
+        return store
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise LibraryError(f"{path}: the library database cannot be read ({error})") from error
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _check_folder(folder: Path, *, create: bool) -> None:
+    try:
+        if create:
+            folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise LibraryError(f"{folder}: cannot create the library folder ({error.strerror or error})") from error
+    if not folder.is_dir():
+        raise LibraryError(f"{folder}: the library folder is not a folder")
+    probe = folder / ".mediacat-write-test"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise LibraryError(f"{folder}: the library folder is not writable ({error.strerror or error})") from error
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise LibraryError(f"{path}: cannot read the library database ({error.strerror or error})") from error
+    if header != SQLITE_HEADER:
+        raise LibraryError(f"{path}: not a MediaCat library (the file is not an SQLite database); left untouched")
+
+
+def _check_integrity(path: Path, conn: sqlite3.Connection) -> None:
+    try:
+        result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise LibraryError(f"{path}: the library database is corrupt ({error}); left untouched") from error
+    if result != "ok":
+        raise LibraryError(f"{path}: the library database is corrupt ({result}); left untouched")
+
+
+def _migrate(store: Store, *, existed: bool) -> None:
+    conn = store.conn
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise LibraryError(
+            f"{store.path}: made by a newer MediaCat (schema {version}, this one knows {SCHEMA_VERSION}); "
+            "left untouched"
+        )
+    if version == SCHEMA_VERSION:
+        return
+    if existed and version > 0:
+        backup = store.path.with_name(f"{store.path.name}.before-v{version + 1}.bak")
+        with contextlib.closing(sqlite3.connect(backup)) as target:
+            conn.backup(target)
+    for step, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+        if isinstance(migration, str):
+            try:
+                conn.executescript(f"BEGIN EXCLUSIVE;\n{migration}\nPRAGMA user_version = {step};\nCOMMIT;")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        else:
+            conn.execute("BEGIN EXCLUSIVE")
+            try:
+                migration(conn)
+                conn.execute(f"PRAGMA user_version = {step}")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a live library database (used for backups)."""
+    with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+__all__ = ["Store", "copy_database", "open_store"]

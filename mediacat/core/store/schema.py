@@ -1,0 +1,149 @@
+"""The schema, as one migration function per version step (`PRAGMA user_version` counts the steps done).
+
+To change the schema, append a step to MIGRATIONS; never edit one that has shipped. A step is an SQL script
+or a function that changes the data with `conn.execute` (never `executescript`, which commits). Each step
+runs inside the exclusive transaction that also bumps user_version, so a failed step leaves the file as
+it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+# Full-text search document of one item, refreshed by triggers whenever the item, its tags, its source
+# quotes or a tag's name change, so no write path can forget to re-index.
+_FTS_COLUMNS = "title, description, camera, credit, tags, notes, quotes"
+
+
+def _refresh_fts(pk_expression: str) -> str:
+    return f"""
+        DELETE FROM items_fts WHERE rowid = ({pk_expression});
+        INSERT INTO items_fts(rowid, {_FTS_COLUMNS})
+            SELECT pk, {_FTS_COLUMNS} FROM item_search_documents WHERE pk = ({pk_expression});"""
+
+
+_SCHEMA_V1 = f"""
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE mission_phases (
+            id TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            description TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            outlet TEXT NOT NULL,
+            title TEXT NOT NULL,
+            date TEXT NOT NULL,
+            author TEXT NOT NULL,
+            url TEXT,
+            text TEXT NOT NULL
+        );
+        CREATE TABLE items (
+            pk INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            media_type TEXT NOT NULL CHECK (media_type IN ('image', 'video', 'audio')),
+            kind TEXT NOT NULL,
+            camera TEXT,
+            date_taken TEXT,
+            mission_phase TEXT REFERENCES mission_phases(id) ON UPDATE CASCADE ON DELETE SET NULL,
+            credit TEXT,
+            description TEXT NOT NULL DEFAULT '',
+            nasa_ids TEXT NOT NULL DEFAULT '[]',
+            official_urls TEXT NOT NULL DEFAULT '[]',
+            media_urls TEXT NOT NULL DEFAULT '[]',
+            notes TEXT NOT NULL DEFAULT '',
+            origin TEXT NOT NULL DEFAULT 'seed',
+            seed_position INTEGER,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE INDEX items_media_type ON items(media_type);
+        CREATE INDEX items_phase ON items(mission_phase);
+        CREATE TABLE source_links (
+            item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            position INTEGER NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            quote TEXT NOT NULL,
+            PRIMARY KEY (item_id, position)
+        );
+        CREATE INDEX source_links_article ON source_links(article_id);
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE
+        );
+        CREATE TABLE item_tags (
+            item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+            PRIMARY KEY (item_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX item_tags_tag ON item_tags(tag_id);
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            mode TEXT NOT NULL CHECK (mode IN ('copy', 'link')),
+            path TEXT NOT NULL,
+            original_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime REAL NOT NULL,
+            mime TEXT NOT NULL,
+            media_type TEXT,
+            width INTEGER,
+            height INTEGER,
+            duration REAL,
+            facts TEXT NOT NULL DEFAULT '{{}}',
+            provenance TEXT NOT NULL DEFAULT '{{}}',
+            added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE INDEX attachments_item ON attachments(item_id);
+        CREATE INDEX attachments_sha256 ON attachments(sha256);
+
+        CREATE VIRTUAL TABLE items_fts USING fts5(
+            {_FTS_COLUMNS},
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE VIEW item_search_documents AS
+            SELECT i.pk AS pk,
+                   i.title AS title,
+                   i.description AS description,
+                   coalesce(i.camera, '') AS camera,
+                   coalesce(i.credit, '') AS credit,
+                   coalesce((SELECT group_concat(t.name, ' ') FROM item_tags it
+                             JOIN tags t ON t.id = it.tag_id WHERE it.item_id = i.id), '') AS tags,
+                   i.notes AS notes,
+                   coalesce((SELECT group_concat(s.quote, ' ') FROM source_links s
+                             WHERE s.item_id = i.id), '') AS quotes
+            FROM items i;
+
+        CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN {_refresh_fts("NEW.pk")} END;
+        CREATE TRIGGER items_fts_update AFTER UPDATE ON items BEGIN
+            DELETE FROM items_fts WHERE rowid = OLD.pk; {_refresh_fts("NEW.pk")} END;
+        CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+            DELETE FROM items_fts WHERE rowid = OLD.pk; END;
+        CREATE TRIGGER item_tags_fts_insert AFTER INSERT ON item_tags BEGIN
+            {_refresh_fts("SELECT pk FROM items WHERE id = NEW.item_id")} END;
+        CREATE TRIGGER item_tags_fts_delete AFTER DELETE ON item_tags BEGIN
+            {_refresh_fts("SELECT pk FROM items WHERE id = OLD.item_id")} END;
+        CREATE TRIGGER tags_fts_rename AFTER UPDATE OF name ON tags BEGIN
+            DELETE FROM items_fts WHERE rowid IN
+                (SELECT i.pk FROM items i JOIN item_tags it ON it.item_id = i.id WHERE it.tag_id = NEW.id);
+            INSERT INTO items_fts(rowid, {_FTS_COLUMNS})
+                SELECT d.pk, {", ".join("d." + c.strip() for c in _FTS_COLUMNS.split(","))}
+                FROM item_search_documents d JOIN items i ON i.pk = d.pk
+                JOIN item_tags it ON it.item_id = i.id WHERE it.tag_id = NEW.id;
+        END;
+        CREATE TRIGGER source_links_fts_insert AFTER INSERT ON source_links BEGIN
+            {_refresh_fts("SELECT pk FROM items WHERE id = NEW.item_id")} END;
+        CREATE TRIGGER source_links_fts_delete AFTER DELETE ON source_links BEGIN
+            {_refresh_fts("SELECT pk FROM items WHERE id = OLD.item_id")} END;
+"""
+
+Migration = str | Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = [_SCHEMA_V1]
+SCHEMA_VERSION = len(MIGRATIONS)

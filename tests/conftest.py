@@ -1,0 +1,37 @@
+"""Shared fixtures: every test gets its own library, cache and config folders under tmp_path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def isolated_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the library, cache and config folders at tmp_path so no test touches the user's files."""
+    monkeypatch.setenv("MEDIACAT_LIBRARY", str(tmp_path / "library"))
+    monkeypatch.setenv("MEDIACAT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("MEDIACAT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    return tmp_path
+
+
+@pytest.fixture
+def library_dir(tmp_path: Path) -> Path:
+    return tmp_path / "library"
+
+
+@pytest.fixture
+def library(library_dir: Path):
+    """The real shipped catalog in a fresh library folder."""
+    from mediacat.core.library import Library
+
+    lib = Library.open(library_dir)
+    yield lib
+    lib.close()
