@@ -256,7 +256,9 @@ class Library:
                           p.position, i.credit,
                           (SELECT count(*) FROM attachments a WHERE a.item_id = i.id),
                           (SELECT count(*) FROM source_links s WHERE s.item_id = i.id),
-                          (SELECT a.id FROM attachments a WHERE a.item_id = i.id ORDER BY a.id LIMIT 1)
+                          (SELECT a.id FROM attachments a WHERE a.item_id = i.id ORDER BY a.id LIMIT 1),
+                          (SELECT count(*) FROM attachments a WHERE a.item_id = i.id
+                               AND a.check_status IN ('missing', 'modified', 'unreadable'))
                    FROM items i LEFT JOIN mission_phases p ON p.id = i.mission_phase
                    WHERE i.id IN ({marks})""",
                 list(chunk),
@@ -280,6 +282,8 @@ class Library:
                     source_count=row[10],
                     first_attachment_path=attachment.resolved_path if attachment else None,
                     first_attachment_sha256=attachment.sha256 if attachment else None,
+                    first_attachment_media_type=attachment.media_type if attachment else None,
+                    problem_attachments=row[12],
                 )
         return result
 
@@ -303,7 +307,7 @@ class Library:
 
     _ATTACHMENT_COLUMNS = (
         "id, item_id, mode, path, original_name, sha256, size, mtime, mime, media_type, width, height, "
-        "duration, facts, provenance, added_at"
+        "duration, facts, provenance, added_at, check_status, checked_at"
     )
 
     def attachments_of(self, item_ids: Iterable[str]) -> list[Attachment]:
@@ -359,6 +363,8 @@ class Library:
             facts=json.loads(row[13]),
             provenance=json.loads(row[14]),
             added_at=row[15],
+            status=row[16],
+            checked_at=row[17],
             resolved_path=str(self.resolve_attachment_path(row[2], row[3])),
         )
 

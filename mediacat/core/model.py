@@ -81,7 +81,8 @@ class Attachment:
     facts: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
     added_at: str = ""
-    status: str = "unknown"  # ok | missing | modified | unknown (set by a check)
+    status: str = "unchecked"  # unchecked | ok | missing | modified | unreadable (the last check's verdict)
+    checked_at: str | None = None
     resolved_path: str = ""  # absolute path on this machine
 
     def to_json(self) -> dict[str, Any]:
@@ -97,6 +98,7 @@ class Attachment:
             "mime": self.mime,
             "media_type": self.media_type,
             "status": self.status,
+            "checked_at": self.checked_at,
             "added_at": self.added_at,
         }
         for key in ("width", "height", "duration"):
@@ -170,3 +172,5 @@ class ItemRow:
     source_count: int
     first_attachment_path: str | None  # absolute path of the first attachment, for thumbnails
     first_attachment_sha256: str | None
+    first_attachment_media_type: str | None = None
+    problem_attachments: int = 0  # attachments whose last check found them missing, modified or unreadable

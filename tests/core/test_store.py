@@ -122,7 +122,7 @@ def test_a_corrupt_database_is_refused_and_left_untouched(tmp_path: Path) -> Non
     for extra in ("-wal", "-shm"):
         (tmp_path / "lib" / f"mediacat.sqlite3{extra}").unlink(missing_ok=True)
     before = database.read_bytes()
-    with pytest.raises(LibraryError, match="corrupt|cannot be read"):
+    with pytest.raises(LibraryError, match=r"corrupt|cannot be read"):
         open_test_library(tmp_path)
     assert database.read_bytes() == before
 

@@ -99,6 +99,9 @@ _SCHEMA_V1 = f"""
             duration REAL,
             facts TEXT NOT NULL DEFAULT '{{}}',
             provenance TEXT NOT NULL DEFAULT '{{}}',
+            check_status TEXT NOT NULL DEFAULT 'unchecked'
+                CHECK (check_status IN ('unchecked', 'ok', 'missing', 'modified', 'unreadable')),
+            checked_at TEXT,
             added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
         );
         CREATE INDEX attachments_item ON attachments(item_id);
