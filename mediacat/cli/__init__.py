@@ -39,10 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not any(arg for arg in arguments if not arg.startswith("-")) and "-h" not in arguments \
-            and "--help" not in arguments and "--version" not in arguments:
-        arguments = ["gui", *arguments]  # `mediacat [--library DIR]` starts the desktop app
     args = parser.parse_args(arguments)
+    if getattr(args, "handler", None) is None:
+        args = parser.parse_args(["gui", *arguments])  # `mediacat [--library DIR]` starts the desktop app
     if not hasattr(args, "library"):
         args.library = None
     try:
