@@ -23,6 +23,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 from mediacat import __version__
 from mediacat.core.errors import MediaCatError
 from mediacat.core.jobs import Job
+from mediacat.core.probe import SNIFF_BYTES, sniff_bytes
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
 CHUNK_SIZE = 64 * 1024
@@ -388,11 +389,12 @@ def download(
     policy: DownloadPolicy | None = None,
     job: Job | None = None,
     resume: bool = True,
-    sniff: Callable[[Path], str | None] | None = None,
+    sniff: Callable[[bytes], object | None] | None = sniff_bytes,
 ) -> DownloadedFile:
     """Stream `url` to a `.part` file in a private folder under `dest_dir`, check it, rename it to its real name.
 
-    `sniff(path)` (if given) must return the media type of the complete file, or None when it is not media.
+    `sniff(first bytes)` names the media type of the finished file, or returns None when the bytes are not an
+    image, audio or video file (default: `mediacat.core.probe.sniff_bytes`; None skips the check).
     On any failure the folder and its `.part` file are removed and a DownloadError (or Cancelled) is raised.
     """
     policy = policy or DownloadPolicy()
@@ -410,9 +412,12 @@ def download(
         size = transfer.part.stat().st_size
         if size != transfer.done or (transfer.total is not None and size != transfer.total):
             raise IncompleteDownload(url, f"wrote {size} bytes but expected {transfer.total or transfer.done}")
-        if sniff is not None and sniff(transfer.part) is None:
-            raise NotMediaFile(url, f"the file ({transfer.content_type or 'no type given'}) is not an image, "
-                                    "audio or video file")
+        if sniff is not None:
+            with transfer.part.open("rb") as part:
+                head = part.read(SNIFF_BYTES)
+            if sniff(head) is None:
+                raise NotMediaFile(url, f"the file ({transfer.content_type or 'no type given'}) is not an image, "
+                                        "audio or video file MediaCat knows")
         filename = filename_from(transfer.disposition, transfer.final_url)
         if filename == "download":
             filename = filename_from(None, url)

@@ -195,19 +195,16 @@ def test_html_served_as_an_image_is_still_refused_by_its_bytes(server: MediaServ
     assert_nothing_left(dest)
 
 
-def test_the_sniffer_decides_on_the_whole_file(server: MediaServer, dest: Path) -> None:
+def test_the_finished_file_is_sniffed_by_its_bytes(server: MediaServer, dest: Path) -> None:
     url = server.add("/noise.bin", Resource(body=b"\x00\x01" * 3000))
-    seen: list[bytes] = []
-
-    def sniff(path: Path) -> str | None:
-        seen.append(path.read_bytes())
-        return None
-
     with pytest.raises(NotMediaFile) as caught:
-        download(url, dest, policy=FAST, sniff=sniff)
-    assert "is not an image, audio or video file" in str(caught.value)
-    assert seen == [b"\x00\x01" * 3000]
+        download(url, dest, policy=FAST)
+    assert str(caught.value) == f"{url}: the file (application/octet-stream) is not an image, audio or video file " \
+                                "MediaCat knows"
     assert_nothing_left(dest)
+    seen: list[bytes] = []
+    result = download(url, dest, policy=FAST, sniff=lambda head: seen.append(head) or "anything")
+    assert seen == [(b"\x00\x01" * 3000)[:4096]] and result.size == 6000
 
 
 def test_an_oversized_body_is_refused_by_its_content_length_before_reading(server: MediaServer, dest: Path) -> None:

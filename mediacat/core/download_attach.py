@@ -1,0 +1,161 @@
+"""Downloading a public media file and attaching it to an item, with where it came from kept as provenance."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from mediacat.core.attachments import AttachResult, DuplicateContent, attach_file, require_item
+from mediacat.core.download import DownloadedFile, DownloadError, DownloadPolicy, download
+from mediacat.core.errors import MediaCatError
+from mediacat.core.jobs import Cancelled, Job
+from mediacat.core.library import Library
+from mediacat.core.nasa import NasaImageLibrary, api_url
+from mediacat.core.probe import VideoProber
+
+MAX_BYTES_SETTING = "download_max_bytes"  # key in the library's meta table
+
+
+def download_policy(library: Library | None = None, **overrides: object) -> DownloadPolicy:
+    """The library's download limits (the `download_max_bytes` setting), with per-call overrides."""
+    values: dict[str, object] = {}
+    if library is not None:
+        stored = library.store.get_meta(MAX_BYTES_SETTING)
+        if stored and stored.isdigit():
+            values["max_bytes"] = int(stored)
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    return DownloadPolicy(**values)  # type: ignore[arg-type]
+
+
+def set_max_download_bytes(library: Library, max_bytes: int | None) -> None:
+    """Keep the download size limit in the library (None: back to the default, 2 GiB)."""
+    if max_bytes is not None and max_bytes <= 0:
+        raise MediaCatError(f"the download size limit must be a positive number of bytes, not {max_bytes}")
+    with library.store.transaction():
+        if max_bytes is None:
+            library.store.execute("DELETE FROM meta WHERE key = ?", (MAX_BYTES_SETTING,))
+        else:
+            library.store.set_meta(MAX_BYTES_SETTING, str(max_bytes))
+
+
+def attach_from_url(
+    library: Library,
+    item_id: str,
+    url: str,
+    *,
+    policy: DownloadPolicy | None = None,
+    job: Job | None = None,
+    nasa_id: str | None = None,
+    rendition: str | None = None,
+    video_prober: VideoProber | None = None,
+    allow_duplicate: bool = False,
+    resume: bool = True,
+) -> AttachResult:
+    """Download `url` into the library's incoming folder, check it is media, and attach it to `item_id`.
+
+    The file is moved (renamed) into the managed folder; the attachment's provenance keeps the source and
+    final URL, retrieval time, ETag, Last-Modified (and `nasa_id`/`rendition` when given). On any failure
+    nothing is attached and no file is left behind.
+    """
+    require_item(library, item_id)
+    downloaded = download(url, library.paths.incoming, policy=policy or download_policy(library), job=job,
+                          resume=resume)
+    try:
+        provenance = downloaded.provenance(source="download", nasa_id=nasa_id, rendition=rendition)
+        return _attach_downloaded(library, item_id, downloaded, provenance, allow_duplicate=allow_duplicate,
+                                  video_prober=video_prober, job=job)
+    finally:
+        downloaded.discard()  # after a move only the empty private folder is left; after a failure, the file too
+
+
+def _attach_downloaded(
+    library: Library,
+    item_id: str,
+    downloaded: DownloadedFile,
+    provenance: dict[str, Any],
+    *,
+    allow_duplicate: bool,
+    video_prober: VideoProber | None,
+    job: Job | None,
+) -> AttachResult:
+    """attach_file(move=True), with errors naming the URL rather than the temporary file."""
+    url = downloaded.source_url
+    try:
+        return attach_file(
+            library,
+            item_id,
+            downloaded.path,
+            mode="copy",
+            move=True,
+            allow_duplicate=allow_duplicate,
+            video_prober=video_prober,
+            job=job,
+            provenance=provenance,
+        )
+    except Cancelled:
+        raise
+    except DuplicateContent as error:
+        raise DuplicateContent(url, error.existing) from error
+    except MediaCatError as error:
+        problem = str(error).replace(str(downloaded.path), downloaded.filename)
+        raise DownloadError(url, f"downloaded but not attached: {problem}") from error
+
+
+def attach_from_nasa(
+    library: Library,
+    item_id: str,
+    nasa_id: str,
+    *,
+    rendition: str = "orig",
+    nasa: NasaImageLibrary | None = None,
+    policy: DownloadPolicy | None = None,
+    job: Job | None = None,
+    video_prober: VideoProber | None = None,
+    allow_duplicate: bool = False,
+) -> AttachResult:
+    """Attach a NASA Image Library asset: the chosen rendition (else the best offered), keeping `nasa_id`."""
+    require_item(library, item_id)
+    nasa = nasa or NasaImageLibrary(api_url(library))
+    chosen, url = nasa.best_rendition(nasa_id, rendition)
+    return attach_from_url(library, item_id, url, policy=policy, job=job, nasa_id=nasa_id, rendition=chosen,
+                           video_prober=video_prober, allow_duplicate=allow_duplicate)
+
+
+def nasa_id_in_url(url: str, nasa_ids: tuple[str, ...] | list[str]) -> str | None:
+    """The first of an item's NASA ids that appears in one of its media URLs (kept in the provenance)."""
+    text = unquote(url)
+    for nasa_id in nasa_ids:
+        if nasa_id and nasa_id in text:
+            return nasa_id
+    return None
+
+
+def attach_item_media_url(
+    library: Library,
+    item_id: str,
+    *,
+    index: int = 0,
+    policy: DownloadPolicy | None = None,
+    job: Job | None = None,
+    video_prober: VideoProber | None = None,
+) -> AttachResult:
+    """"Download from NASA": attach the item's own verified direct media URL (`media_urls[index]`)."""
+    item = library.item(item_id)
+    if not item.media_urls:
+        raise MediaCatError(f"item {item_id!r} has no known direct media URL to download")
+    if not 0 <= index < len(item.media_urls):
+        raise MediaCatError(f"item {item_id!r} has {len(item.media_urls)} media URLs; there is no number {index + 1}")
+    url = item.media_urls[index]
+    return attach_from_url(library, item_id, url, policy=policy, job=job, video_prober=video_prober,
+                           nasa_id=nasa_id_in_url(url, item.nasa_ids))
+
+
+__all__ = [
+    "DownloadError",
+    "attach_from_nasa",
+    "attach_from_url",
+    "attach_item_media_url",
+    "download_policy",
+    "nasa_id_in_url",
+    "set_max_download_bytes",
+]

@@ -1,0 +1,222 @@
+"""Downloading and attaching in one step: provenance kept, and every failure leaves the library unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from mediacat.core.attachments import DuplicateContent
+from mediacat.core.download import DownloadError, DownloadPolicy, UnsupportedURL
+from mediacat.core.download_attach import (
+    attach_from_nasa,
+    attach_from_url,
+    attach_item_media_url,
+    download_policy,
+    nasa_id_in_url,
+    set_max_download_bytes,
+)
+from mediacat.core.errors import MediaCatError, UnknownItem
+from mediacat.core.jobs import Cancelled, Job, Progress
+from mediacat.core.library import Library
+from mediacat.core.nasa import NasaImageLibrary
+from tests.core.seed_fixtures import default_items, write_seeds
+from tests.http_server import HTML_PAGE, LAST_MODIFIED, MediaServer, Resource, jpeg_bytes, mp3_bytes, png_bytes
+from tests.nasa_api import SPACED_ID, install_nasa_api
+
+FAST = DownloadPolicy(connect_timeout=5, idle_timeout=5)
+
+
+@pytest.fixture
+def server():
+    with MediaServer() as running:
+        yield running
+
+
+@pytest.fixture
+def library(tmp_path: Path):
+    items = default_items()
+    items[0]["media_urls"] = ["http://127.0.0.1:1/placeholder.jpg"]  # replaced per test
+    with Library.open(tmp_path / "lib", seeds=write_seeds(tmp_path / "seeds", items=items)) as lib:
+        yield lib
+
+
+def snapshot(library: Library) -> tuple[str, list[str]]:
+    """The whole database as SQL text, and every file under the library's media folder."""
+    dump = "\n".join(library.store.conn.iterdump())
+    files = sorted(
+        str(path.relative_to(library.paths.root))
+        for path in library.paths.media.rglob("*")
+        if path != library.paths.incoming  # created on the first download; its contents are checked separately
+    )
+    return dump, files
+
+
+def incoming_leftovers(library: Library) -> list[str]:
+    incoming = library.paths.incoming
+    return [str(path) for path in incoming.rglob("*")] if incoming.exists() else []
+
+
+def test_a_downloaded_jpeg_is_attached_with_its_provenance(library: Library, server: MediaServer) -> None:
+    body = jpeg_bytes()
+    url = server.add("/PIA24428-1200.jpg", Resource(body=body, content_type="image/jpeg"))
+    first = server.redirect("/go", "/PIA24428-1200.jpg")
+    result = attach_from_url(library, "skycrane-still", first, policy=FAST)
+    attachment = result.attachment
+    assert attachment.item_id == "skycrane-still" and attachment.mode == "copy"
+    assert attachment.original_name == "PIA24428-1200.jpg"
+    assert attachment.sha256 == hashlib.sha256(body).hexdigest() and attachment.size == len(body)
+    assert attachment.media_type == "image" and attachment.mime == "image/jpeg"
+    assert Path(attachment.resolved_path).read_bytes() == body
+    assert Path(attachment.resolved_path).is_relative_to(library.paths.media)
+    provenance = attachment.provenance
+    assert provenance["source"] == "download"
+    assert provenance["source_url"] == first and provenance["final_url"] == url
+    assert provenance["etag"] == '"v1"' and provenance["last_modified"] == LAST_MODIFIED
+    assert provenance["retrieved_at"].startswith("20") and provenance["content_type"] == "image/jpeg"
+    assert "nasa_id" not in provenance
+    assert library.item("skycrane-still").attachments[0].provenance == provenance
+    assert incoming_leftovers(library) == []
+
+
+def test_audio_is_attached_too(library: Library, server: MediaServer) -> None:
+    url = server.add("/wind.mp3", Resource(body=mp3_bytes(), content_type="audio/mpeg"))
+    result = attach_from_url(library, "wind-audio", url, policy=FAST)
+    assert result.attachment.media_type == "audio" and result.attachment.duration
+
+
+FAULTS = {
+    "404": Resource(status=404, body=b"not here"),
+    "500": Resource(status=500, body=b"boom"),
+    "dropped": Resource(body=jpeg_bytes(), fault="drop", fault_after=1000),
+    "length-mismatch": Resource(body=png_bytes(), declared_length=len(png_bytes()) + 100),
+    "too-slow": Resource(body=jpeg_bytes(), fault="stall", fault_after=200),
+    "html": Resource(body=HTML_PAGE, content_type="text/html"),
+    "not-media": Resource(body=b"\x00" * 5000),
+    "oversized-header": Resource(body=jpeg_bytes()),
+    "oversized-stream": Resource(body=jpeg_bytes(), send_length=False),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_every_failure_leaves_the_library_unchanged(library: Library, server: MediaServer, fault: str) -> None:
+    url = server.add(f"/{fault}.jpg", FAULTS[fault])
+    before = snapshot(library)
+    policy = DownloadPolicy(idle_timeout=0.3, max_bytes=3000 if fault.startswith("oversized") else 2**31)
+    with pytest.raises(DownloadError) as caught:
+        attach_from_url(library, "skycrane-still", url, policy=policy)
+    assert str(caught.value).startswith(url + ": ")
+    assert snapshot(library) == before
+    assert incoming_leftovers(library) == []
+
+
+@pytest.mark.parametrize("target", ["loop", "file", "six"])
+def test_refused_redirects_leave_the_library_unchanged(library: Library, server: MediaServer, target: str) -> None:
+    server.add("/real.jpg", Resource(body=jpeg_bytes()))
+    server.redirect("/loop", "/loop2")
+    server.redirect("/loop2", "/loop")
+    server.redirect("/file", "file:///etc/passwd")
+    urls = {"loop": server.url("/loop"), "file": server.url("/file"), "six": server.redirect_chain(6, "/real.jpg")}
+    before = snapshot(library)
+    with pytest.raises(DownloadError):
+        attach_from_url(library, "skycrane-still", urls[target], policy=FAST)
+    assert snapshot(library) == before and incoming_leftovers(library) == []
+
+
+def test_an_unknown_item_or_a_bad_scheme_is_refused_before_any_request(library: Library, server: MediaServer) -> None:
+    url = server.add("/x.png", Resource(body=png_bytes()))
+    with pytest.raises(UnknownItem):
+        attach_from_url(library, "no-such-item", url, policy=FAST)
+    with pytest.raises(UnsupportedURL, match="file: URLs are refused"):
+        attach_from_url(library, "skycrane-still", "file:///etc/passwd", policy=FAST)
+    assert server.requests == []
+
+
+def test_the_same_content_twice_is_a_duplicate_and_leaves_nothing(library: Library, server: MediaServer) -> None:
+    url = server.add("/x.jpg", Resource(body=jpeg_bytes(50, 50)))
+    attach_from_url(library, "skycrane-still", url, policy=FAST)
+    before = snapshot(library)
+    with pytest.raises(DuplicateContent) as caught:
+        attach_from_url(library, "wind-audio", url, policy=FAST)
+    assert str(caught.value).startswith(f"{url}: the same content is already attached (item 'skycrane-still'")
+    assert snapshot(library) == before and incoming_leftovers(library) == []
+    again = attach_from_url(library, "wind-audio", url, policy=FAST, allow_duplicate=True)
+    assert again.duplicates and again.attachment.item_id == "wind-audio"
+
+
+def test_a_cancelled_download_attaches_nothing(library: Library, server: MediaServer) -> None:
+    url = server.add("/long.mp3", Resource(body=mp3_bytes(3.0)))
+    before = snapshot(library)
+    job = Job()
+    job._on_progress = lambda progress: job.cancel() if progress.done else None
+    with pytest.raises(Cancelled):
+        attach_from_url(library, "wind-audio", url, policy=FAST, job=job)
+    assert snapshot(library) == before and incoming_leftovers(library) == []
+
+
+def test_a_resumed_download_is_attached_whole(library: Library, server: MediaServer) -> None:
+    body = jpeg_bytes(200, 150)
+    url = server.add("/big.jpg", Resource(body=body, ranges=True, fault="drop-once", fault_after=4000))
+    reports: list[Progress] = []
+    result = attach_from_url(library, "skycrane-still", url, policy=FAST, job=Job(reports.append))
+    assert result.attachment.sha256 == hashlib.sha256(body).hexdigest()
+    assert server.requests_for("/big.jpg")[1].headers["range"] == "bytes=4000-"
+    assert any("resuming" in report.message for report in reports)
+
+
+def test_a_nasa_asset_is_attached_with_its_nasa_id(library: Library, server: MediaServer) -> None:
+    install_nasa_api(server)
+    nasa = NasaImageLibrary(server.base_url)
+    result = attach_from_nasa(library, "skycrane-still", SPACED_ID, rendition="large", nasa=nasa, policy=FAST)
+    provenance = result.attachment.provenance
+    assert provenance["nasa_id"] == SPACED_ID and provenance["rendition"] == "large"
+    assert provenance["source_url"].endswith("/50%20Years%20of%20Mars%20Exploration%20~large.jpg")
+    assert result.attachment.original_name == "50 Years of Mars Exploration ~large.jpg"
+    assert result.attachment.width == 120
+
+
+def test_the_nasa_api_url_comes_from_the_environment(library: Library, server: MediaServer, monkeypatch) -> None:
+    install_nasa_api(server)
+    monkeypatch.setenv("MEDIACAT_NASA_API", server.base_url)
+    result = attach_from_nasa(library, "skycrane-still", "PIA24430", policy=FAST)
+    assert result.attachment.provenance["rendition"] == "orig"
+    assert result.attachment.provenance["nasa_id"] == "PIA24430"
+
+
+def test_an_items_own_media_url_is_downloaded(library: Library, server: MediaServer) -> None:
+    url = server.add("/PIA24428-1200.jpg", Resource(body=jpeg_bytes()))
+    with library.store.transaction():
+        library.store.execute("UPDATE items SET media_urls = json_array(?) WHERE id = 'skycrane-still'", (url,))
+    result = attach_item_media_url(library, "skycrane-still", policy=FAST)
+    assert result.attachment.provenance["nasa_id"] == "PIA24428"
+    with pytest.raises(MediaCatError, match="has no known direct media URL"):
+        attach_item_media_url(library, "wind-audio", policy=FAST)
+
+
+def test_the_size_limit_is_a_library_setting(library: Library) -> None:
+    assert download_policy(library).max_bytes == 2 * 1024**3
+    set_max_download_bytes(library, 5_000_000)
+    assert download_policy(library).max_bytes == 5_000_000
+    assert download_policy(library, max_bytes=10, idle_timeout=None).max_bytes == 10
+    with pytest.raises(MediaCatError, match="positive number"):
+        set_max_download_bytes(library, 0)
+    set_max_download_bytes(library, None)
+    assert download_policy(library).max_bytes == 2 * 1024**3
+
+
+def test_nasa_ids_are_found_in_urls() -> None:
+    assert nasa_id_in_url("https://x/45507_PIA24428-1200.jpg", ("PIA24428",)) == "PIA24428"
+    assert nasa_id_in_url("https://x/other.jpg", ("PIA24428",)) is None
+
+
+def test_a_complete_download_of_a_broken_file_is_not_attached(library: Library, server: MediaServer) -> None:
+    broken = jpeg_bytes(200, 150)[:3000]  # starts like a JPEG, served whole, but the picture is cut off
+    url = server.add("/cut.jpg", Resource(body=broken, content_type="image/jpeg"))
+    before = snapshot(library)
+    with pytest.raises(DownloadError) as caught:
+        attach_from_url(library, "skycrane-still", url, policy=FAST)
+    message = str(caught.value)
+    assert message.startswith(f"{url}: downloaded but not attached: cut.jpg: ") and "truncated" in message
+    assert ".incoming" not in message
+    assert snapshot(library) == before and incoming_leftovers(library) == []
