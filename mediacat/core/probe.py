@@ -229,15 +229,14 @@ def _probe_image(path: Path, mime: str) -> MediaFacts:
             with Image.open(path) as image:
                 result.width, result.height = image.size
                 result.facts.update(format=image.format, mode=image.mode)
-                result.facts.update(_exif_facts(image))
                 image.verify()
-            bomb_warning = any(issubclass(w.category, Image.DecompressionBombWarning) for w in caught)
-            if bomb_warning:
-                result.warnings.append(
-                    f"{name}: very large image ({result.width}x{result.height}); pixels not decoded to check it"
-                )
-            else:
-                with Image.open(path) as image:
+            with Image.open(path) as image:
+                result.facts.update(_exif_facts(image))
+                if any(issubclass(w.category, Image.DecompressionBombWarning) for w in caught):
+                    result.warnings.append(
+                        f"{name}: very large image ({result.width}x{result.height}); pixels not decoded to check it"
+                    )
+                else:
                     if image.format == "JPEG":
                         image.draft(image.mode, (max(1, image.size[0] // 8), max(1, image.size[1] // 8)))
                     image.load()
