@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
-from mediacat.core.download import DownloadError, DownloadPolicy, HTTPStatusError, fetch_bytes
+from mediacat.core.download import DownloadError, DownloadPolicy, HTTPStatusError, check_url, fetch_bytes
 from mediacat.core.errors import MediaCatError
 
 DEFAULT_API_URL = "https://images-api.nasa.gov"
@@ -74,6 +74,8 @@ def api_url(library: Any = None) -> str:
 
 def set_api_url(library: Any, url: str | None) -> None:
     """Keep (or with None forget) the API base URL in the library."""
+    if url:
+        check_url(url)
     with library.store.transaction():
         if url:
             library.store.set_meta(API_SETTING, url.strip().rstrip("/"))

@@ -1,0 +1,103 @@
+"""The download commands end to end: `nasa-search`, `nasa-attach`, `download-settings`, against 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mediacat.cli import main
+from tests.http_server import MediaServer, Resource, jpeg_bytes
+from tests.nasa_api import install_nasa_api
+
+
+@pytest.fixture
+def server():
+    with MediaServer() as running:
+        install_nasa_api(running)
+        yield running
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_nasa_search_prints_results_and_the_next_page(server: MediaServer, capsys) -> None:
+    code, out, err = run(capsys, "nasa-search", "perseverance", "--type", "image", "--api", server.base_url)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["NASA_ID", "TYPE", "DATE", "TITLE"]
+    assert lines[1].startswith("PIA24428  image  2021-02-19  Perseverance Rover's Descent")
+    assert "3 hits; this page: 2" in err
+    next_url = server.url("/search?page=2&q=perseverance")
+    assert f"next page: --page-url '{next_url}'" in err
+    code, out, err = run(capsys, "nasa-search", "--page-url", next_url, "--json", "--api", server.base_url)
+    data = json.loads(out)
+    assert code == 0 and data["next_url"] is None and data["total_hits"] == 3
+    assert data["items"][0]["nasa_id"] == "50 Years of Mars Exploration "
+
+
+def test_nasa_search_uses_the_environment_api_url(server: MediaServer, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("MEDIACAT_NASA_API", server.base_url)
+    code, out, _ = run(capsys, "nasa-search", "perseverance", "--json")
+    assert code == 0 and [item["nasa_id"] for item in json.loads(out)["items"]] == ["PIA24428", "PIA24430"]
+
+
+def test_nasa_search_errors_are_one_line(server: MediaServer, capsys) -> None:
+    code, _, err = run(capsys, "nasa-search", "mars", "--api", server.url("/broken"))
+    assert code == 2
+    assert err.strip() == (f"mediacat: error: {server.url('/broken/search?q=mars')}: "
+                           "the NASA API answered 400: Invalid search parameters")
+
+
+def test_nasa_attach_downloads_and_attaches_with_the_nasa_id(server: MediaServer, capsys) -> None:
+    code, out, err = run(capsys, "nasa-attach", "skycrane-still", "PIA24428", "--rendition", "large",
+                         "--api", server.base_url)
+    assert code == 0, err
+    assert out.startswith("attached #1 to skycrane-still: PIA24428~large.jpg (image/jpeg, ")
+    assert "downloading PIA24428" in err
+    code, out, _ = run(capsys, "show", "skycrane-still", "--json")
+    provenance = json.loads(out)["attachments"][0]["provenance"]
+    assert provenance["nasa_id"] == "PIA24428" and provenance["rendition"] == "large"
+    assert provenance["final_url"] == server.url("/media/image/PIA24428/PIA24428~large.jpg")
+
+
+def test_nasa_attach_failures_name_the_problem_and_attach_nothing(server: MediaServer, capsys) -> None:
+    code, _, err = run(capsys, "nasa-attach", "skycrane-still", "NOPE", "--api", server.base_url)
+    assert code == 2 and "answered 404: No asset found for NOPE" in err
+    code, _, err = run(capsys, "nasa-attach", "skycrane-still", "PIA24428", "--max-size", "1K",
+                       "--api", server.base_url)
+    assert code == 2 and "over the limit of 1.0 KB" in err
+    code, _, err = run(capsys, "nasa-attach", "no-such-item", "PIA24428", "--api", server.base_url)
+    assert code == 2 and "no item with id 'no-such-item'" in err
+    code, out, _ = run(capsys, "show", "skycrane-still", "--json")
+    assert json.loads(out)["attachments"] == []
+
+
+def test_a_slow_server_hits_the_timeout_option(server: MediaServer, capsys) -> None:
+    server.add("/media/image/PIA24430/PIA24430~orig.jpg", Resource(body=jpeg_bytes(), fault="stall", fault_after=10))
+    code, _, err = run(capsys, "nasa-attach", "skycrane-still", "PIA24430", "--timeout", "0.3",
+                       "--api", server.base_url)
+    assert code == 2 and "sent nothing for 0.3 s" in err
+
+
+def test_bad_size_and_timeout_options_are_usage_errors(capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["nasa-attach", "x", "y", "--max-size", "lots"])
+    assert caught.value.code == 2 and "'lots' is not a size in bytes" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["nasa-attach", "x", "y", "--timeout", "-1"])
+    assert "not a positive number of seconds" in capsys.readouterr().err
+
+
+def test_download_settings_are_kept_in_the_library(capsys, monkeypatch) -> None:
+    monkeypatch.delenv("MEDIACAT_NASA_API", raising=False)
+    code, out, _ = run(capsys, "download-settings", "--max-size", "500M", "--nasa-api", "http://127.0.0.1:8080/",
+                       "--json")
+    assert code == 0 and json.loads(out) == {"max_bytes": 500 * 1024**2, "nasa_api_url": "http://127.0.0.1:8080"}
+    code, out, _ = run(capsys, "download-settings", "--max-size", "default", "--nasa-api", "default")
+    assert code == 0 and "2147483648 bytes" in out and "https://images-api.nasa.gov" in out
+    code, _, err = run(capsys, "download-settings", "--nasa-api", "ftp://example.org")
+    assert code == 2 and "ftp: URLs are refused" in err
