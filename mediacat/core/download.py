@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import http.client
 import os
 import re
 import shutil
+import socket
 import ssl
 import tempfile
 import time
@@ -229,13 +231,16 @@ def format_bytes(count: float) -> str:
 
 
 def open_url(
-    url: str, *, policy: DownloadPolicy, headers: dict[str, str] | None = None
+    url: str, *, policy: DownloadPolicy, headers: dict[str, str] | None = None, job: Job | None = None
 ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse, str]:
-    """GET `url` following at most `policy.max_redirects` http(s) redirects; the caller closes both."""
+    """GET `url` following at most `policy.max_redirects` http(s) redirects; the caller closes both.
+
+    With a `job`, cancelling it shuts the connection down, so a worker blocked on a slow server stops at once.
+    """
     current = check_url(url, policy)
     seen = {current}
     for hop in range(policy.max_redirects + 1):
-        conn, response = _request(url, current, policy, headers or {})
+        conn, response = _request(url, current, policy, headers or {}, job)
         if response.status not in _REDIRECTS:
             return conn, response, current
         location = response.getheader("Location")
@@ -258,7 +263,7 @@ def open_url(
 
 
 def _request(
-    url: str, current: str, policy: DownloadPolicy, headers: dict[str, str]
+    url: str, current: str, policy: DownloadPolicy, headers: dict[str, str], job: Job | None
 ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
     parts = urlsplit(current)
     host = parts.hostname or ""
@@ -272,6 +277,9 @@ def _request(
             raise DownloadTimeout(url, f"{host} accepted no connection within {policy.connect_timeout:g} s") from error
         assert conn.sock is not None
         conn.sock.settimeout(policy.idle_timeout)
+        if job is not None:
+            job.on_cancel(functools.partial(_shut_down, conn.sock))
+            job.check()
         conn.request(
             "GET",
             target,
@@ -295,6 +303,15 @@ def _request(
         raise ConnectionFailed(url, f"cannot connect to {host} ({error.strerror or error})") from error
 
 
+def _shut_down(sock: socket.socket) -> None:
+    """Unblock a thread reading from `sock` (called from the thread that cancels the job).
+
+    The socket itself, not `conn.sock`: http.client hands the socket to the response and clears `conn.sock`.
+    """
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
 def status_error(url: str, response: http.client.HTTPResponse, final_url: str) -> HTTPStatusError:
     """An HTTPStatusError for an error answer, keeping the start of its body (APIs explain errors there)."""
     try:
@@ -306,11 +323,18 @@ def status_error(url: str, response: http.client.HTTPResponse, final_url: str) -
     return HTTPStatusError(url, problem, response.status, body, response.getheader("Content-Type") or "")
 
 
-def fetch_bytes(url: str, *, policy: DownloadPolicy | None = None, max_bytes: int = 16 * 1024**2) -> tuple[bytes, str]:
+def fetch_bytes(
+    url: str, *, policy: DownloadPolicy | None = None, max_bytes: int = 16 * 1024**2, job: Job | None = None
+) -> tuple[bytes, str]:
     """A small document (JSON, a thumbnail) in memory: (body, final URL). Same limits and errors as download()."""
     policy = policy or DownloadPolicy()
     limit = min(max_bytes, policy.max_bytes)
-    conn, response, final_url = open_url(url, policy=policy)
+    try:
+        conn, response, final_url = open_url(url, policy=policy, job=job)
+    except DownloadError:
+        if job is not None:
+            job.check()
+        raise
     try:
         if response.status != 200:
             raise status_error(url, response, final_url)
@@ -320,6 +344,8 @@ def fetch_bytes(url: str, *, policy: DownloadPolicy | None = None, max_bytes: in
         chunks: list[bytes] = []
         received = 0
         while True:
+            if job is not None:
+                job.check()
             chunk = _read_chunk(response, received, length, policy)
             if not chunk:
                 break
@@ -331,6 +357,8 @@ def fetch_bytes(url: str, *, policy: DownloadPolicy | None = None, max_bytes: in
             raise IncompleteDownload(url, f"the server closed the connection after {received} of {length} bytes")
         return b"".join(chunks), final_url
     except _Interrupted as interruption:
+        if job is not None:
+            job.check()
         error_class = DownloadTimeout if interruption.timed_out else IncompleteDownload
         raise error_class(url, interruption.problem) from None
     finally:
@@ -446,12 +474,17 @@ def _transfer(transfer: _Transfer, handle: Any, *, resume: bool) -> None:
     while True:
         transfer.job.check()
         headers = _resume_headers(transfer)
-        conn, response, final_url = open_url(url, policy=policy, headers=headers)
+        try:
+            conn, response, final_url = open_url(url, policy=policy, headers=headers, job=transfer.job)
+        except DownloadError:
+            transfer.job.check()  # a cancel that shut the connection down is a cancel, not a network failure
+            raise
         try:
             _start_body(transfer, response, final_url, handle)
             _stream_body(transfer, response, handle)
             return
         except _Interrupted as interruption:
+            transfer.job.check()
             can_resume = (
                 resume
                 and transfer.ranges

@@ -38,9 +38,34 @@ class Job:
     def __init__(self, on_progress: Callable[[Progress], None] | None = None) -> None:
         self._cancel = threading.Event()
         self._on_progress = on_progress
+        self._cancel_callbacks: list[Callable[[], None]] = []
+        self._callbacks_lock = threading.Lock()
 
     def cancel(self) -> None:
-        self._cancel.set()
+        with self._callbacks_lock:
+            self._cancel.set()
+            callbacks = list(self._cancel_callbacks)
+        for callback in callbacks:
+            callback()
+
+    def on_cancel(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Also call `callback` (in the cancelling thread) on cancel(), e.g. to unblock a worker waiting on a socket.
+
+        Called at once if the job is already cancelled. Returns a function that unregisters the callback.
+        """
+        with self._callbacks_lock:
+            already = self._cancel.is_set()
+            if not already:
+                self._cancel_callbacks.append(callback)
+        if already:
+            callback()
+
+        def remove() -> None:
+            with self._callbacks_lock:
+                if callback in self._cancel_callbacks:
+                    self._cancel_callbacks.remove(callback)
+
+        return remove
 
     @property
     def cancelled(self) -> bool:

@@ -338,3 +338,27 @@ def test_url_helpers() -> None:
     assert normalize_url("http://x.org/s?q=mars rover&media_type=image") == "http://x.org/s?q=mars%20rover&media_type=image"
     assert is_url("https://x.org/a.jpg") and is_url("file:///etc/passwd") and is_url("data:,x")
     assert not is_url("/home/me/a.jpg") and not is_url("photo.jpg") and not is_url("C:\\photos\\a.jpg")
+
+
+def test_cancelling_unblocks_a_download_waiting_on_a_stalled_server(server: MediaServer, dest: Path) -> None:
+    url = server.add("/stuck.jpg", Resource(body=jpeg_bytes(), fault="stall", fault_after=100))
+    job = Job(lambda progress: job.cancel() if progress.done >= 100 else None)
+    # The cancel comes while the worker is blocked in a read with a 60 s idle timeout: it must end as a
+    # cancel (the socket is shut down), not as a timeout.
+    with pytest.raises(Cancelled):
+        download(url, dest, policy=DownloadPolicy(idle_timeout=60), job=job)
+    assert_nothing_left(dest)
+
+
+def test_cancelling_from_another_thread_while_blocked(server: MediaServer, dest: Path) -> None:
+    import threading
+
+    url = server.add("/stuck2.jpg", Resource(body=jpeg_bytes(), fault="stall", fault_after=100))
+    started = threading.Event()
+    job = Job(lambda progress: started.set() if progress.done >= 100 else None)
+    canceller = threading.Thread(target=lambda: started.wait(30) and job.cancel())
+    canceller.start()
+    with pytest.raises(Cancelled):
+        download(url, dest, policy=DownloadPolicy(idle_timeout=60), job=job)
+    canceller.join()
+    assert_nothing_left(dest)
