@@ -28,9 +28,12 @@ def scale_catalog(library: Library, total: int) -> None:
     conn = library.store.conn
     seed_count = conn.execute("SELECT count(*) FROM items").fetchone()[0]
     copies = max(0, -(-(total - seed_count) // seed_count))
+    conn.execute("CREATE TEMP TABLE seed_items AS SELECT * FROM items WHERE origin = 'seed'")
+    conn.execute("CREATE TEMP TABLE seed_links AS SELECT * FROM source_links")
     with library.store.transaction():
         conn.execute("INSERT INTO tags(name) VALUES ('bench'), ('=formula')")
         for copy in range(1, copies + 1):
+            last_pk = conn.execute("SELECT max(pk) FROM items").fetchone()[0]
             conn.execute(
                 """INSERT INTO items(id, title, media_type, kind, camera, date_taken, mission_phase, credit,
                        description, nasa_ids, official_urls, media_urls, notes, origin, seed_position)
@@ -38,19 +41,18 @@ def scale_catalog(library: Library, total: int) -> None:
                        description, nasa_ids, official_urls, media_urls,
                        '-note ' || :copy || ', with "quotes"' || char(10) || 'and a second line', 'bench',
                        seed_position + :copy * 1000
-                   FROM items WHERE origin = 'seed'""",
+                   FROM seed_items""",
                 {"copy": copy},
             )
             conn.execute(
                 """INSERT INTO source_links(item_id, position, article_id, quote)
-                   SELECT item_id || '-' || :copy, position, article_id, quote FROM source_links
-                   WHERE item_id IN (SELECT id FROM items WHERE origin = 'seed')""",
+                   SELECT item_id || '-' || :copy, position, article_id, quote FROM seed_links""",
                 {"copy": copy},
             )
             conn.execute(
                 """INSERT INTO item_tags(item_id, tag_id)
-                   SELECT i.id, t.id FROM items i, tags t WHERE i.id LIKE '%-' || :copy AND i.origin = 'bench'""",
-                {"copy": copy},
+                   SELECT i.id, t.id FROM items i, tags t WHERE i.pk > :last""",
+                {"last": last_pk},
             )
         extra = conn.execute("SELECT count(*) FROM items").fetchone()[0] - total
         if extra > 0:
