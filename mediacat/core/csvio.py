@@ -66,8 +66,13 @@ class Column:
 # -- the injection guard -------------------------------------------------------------------------------
 
 
+_MAY_NEED_GUARD = frozenset("=+-@\t\r\n'")  # first characters worth a closer look (fast path)
+
+
 def guard(text: str) -> str:
     """The text as written to a spreadsheet-safe cell: a leading `'` when a spreadsheet could run it."""
+    if not text or text[0] not in _MAY_NEED_GUARD:
+        return text
     return "'" + text if _NEEDS_GUARD.match(text) else text
 
 
@@ -78,6 +83,8 @@ def unguard(text: str) -> str:
 
 def format_cell(value: Cell, *, numeric: bool = False, raw: bool = False) -> str:
     """One cell's text: lists joined by "; " (each value guarded), numbers as written, text guarded."""
+    if type(value) is str:
+        return value if raw or numeric else guard(value)
     if value is None:
         return ""
     if isinstance(value, list):

@@ -211,6 +211,9 @@ class TagsFeature:
         except MediaCatError as error:
             self.window.show_error("Tag not renamed", str(error))
             return False
+        if not edit.changed_ids:
+            self.window.status_message("Nothing to change")
+            return False
         command = TagRenameCommand(
             self.library, list(sources), target.strip(), edit, merged, self.changed, self.window.show_error
         )
