@@ -6,13 +6,13 @@ import csv
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from mediacat.core.library import Library
 from mediacat.core.search import ItemQuery
 from mediacat.core.tags import add_tags, note_of, tag_counts, tags_of
-from mediacat.gui.features.csv_export import describe_plan, import_file, start_export
+from mediacat.gui.features.csv_export import ExportDialog, describe_plan, import_file, start_export
 from mediacat.gui.features.tags import TagEntryDialog
 from mediacat.gui.main_window import MainWindow
 
@@ -129,9 +129,8 @@ def test_tag_panel_counts_rename_merge_and_filter(qtbot, window: MainWindow, lib
     assert tag_counts(library) == [("descent", 3), ("favourite", 1)]
     assert tags_of(library, THREE)[THREE[0]] == ("descent", "favourite")
 
-    feature.view.selectionModel().select(model.index(model.row_of("favourite")),
-                                         QItemSelectionModel.SelectionFlag.ClearAndSelect)
-    feature.filter_by_selected_tags()
+    rect = feature.view.visualRect(model.index(model.row_of("favourite")))
+    qtbot.mouseClick(feature.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.visible_item_ids() == [THREE[0]]
     assert window.current_query().tags == ("favourite",)
     feature.view.clearSelection()
@@ -221,3 +220,14 @@ def test_menus_hold_the_actions(window: MainWindow) -> None:
     assert "Import CSV…" in file_actions
     assert action(window, "Item", "Add tags…").shortcut().toString() == "Ctrl+T"
     assert {"Tags", "Note"} <= {dock.windowTitle() for dock in window.findChildren(QDockWidget)}
+
+
+def test_export_dialog_offers_all_view_and_selection_with_counts(window: MainWindow, library: Library) -> None:
+    select(window, THREE)
+    dialog = ExportDialog(window, window)
+    labels = [button.text() for button in dialog.scope_group.buttons()]
+    total = library.count_items()
+    assert labels == [f"All items ({total})", f"The current view ({total})", "The selected items (3)"]
+    assert dialog.scope == "selection" and dialog.safe.isChecked()
+    assert [dialog.profile.itemText(i) for i in range(dialog.profile.count())] == ["default", "dublin-core"]
+    dialog.deleteLater()
