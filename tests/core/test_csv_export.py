@@ -217,3 +217,27 @@ def test_export_into_a_missing_folder_or_onto_a_folder_is_refused(library: Libra
         export_csv(library, library.item_ids(), tmp_path / "missing" / "catalog.csv")
     with pytest.raises(CsvError, match="is a folder"):
         export_csv(library, library.item_ids(), tmp_path)
+
+
+def test_attachment_columns_list_each_file_in_the_same_order(library: Library, tmp_path: Path) -> None:
+    with library.store.transaction() as conn:  # rows as the attachments module stores them
+        conn.execute(
+            "INSERT INTO attachments(item_id, mode, path, original_name, sha256, size, mtime, mime, media_type, "
+            "width, height) VALUES ('skycrane-still', 'link', ?, 'still.jpg', 'ab12', 1234, 0, 'image/jpeg', "
+            "'image', 1200, 800)",
+            (str(tmp_path / "still.jpg"),),
+        )
+        conn.execute(
+            "INSERT INTO attachments(item_id, mode, path, original_name, sha256, size, mtime, mime, media_type, "
+            "duration) VALUES ('skycrane-still', 'copy', 'cd/cd34.wav', 'wind.wav', 'cd34', 56789, 0, "
+            "'audio/x-wav', 'audio', 16.25)"
+        )
+    columns = ["id", "attachment_paths", "attachment_sha256", "attachment_sizes", "attachment_dimensions",
+               "attachment_durations", "attachment_count"]
+    row = read_rows(export_bytes(library, ["skycrane-still"], columns=columns))[0]
+    assert row["attachment_paths"] == f"{tmp_path / 'still.jpg'}; {library.paths.media / 'cd' / 'cd34.wav'}"
+    assert row["attachment_sha256"] == "ab12; cd34"
+    assert row["attachment_sizes"] == "1234; 56789"
+    assert row["attachment_dimensions"] == "1200x800; "
+    assert row["attachment_durations"] == "; 16.25"
+    assert row["attachment_count"] == "2"
