@@ -178,6 +178,13 @@ def test_export_the_selection_in_the_background(qtbot, window: MainWindow, libra
     assert all(row["tags"] == "'@home" for row in rows)
 
 
+def run_import(qtbot, window: MainWindow, path: Path, confirm) -> bool:
+    outcome: list[bool] = []
+    import_file(window, str(path), confirm, outcome.append)
+    qtbot.waitUntil(lambda: bool(outcome), timeout=20_000)
+    return outcome[0]
+
+
 def test_import_asks_applies_and_undoes(qtbot, window: MainWindow, library: Library, tmp_path: Path) -> None:
     path = tmp_path / "edited.csv"
     path.write_text("id,tags,notes\r\nskycrane-still,a; b,'=note\r\nnavcam-panorama,c,\r\n", encoding="utf-8-sig")
@@ -187,7 +194,7 @@ def test_import_asks_applies_and_undoes(qtbot, window: MainWindow, library: Libr
         asked.append(describe_plan(plan))
         return True
 
-    assert import_file(window, str(path), confirm)
+    assert run_import(qtbot, window, path, confirm)
     assert "skycrane-still: tags (none) → a; b" in asked[0]
     assert tags_of(library, ["skycrane-still", "navcam-panorama"]) == {"skycrane-still": ("a", "b"),
                                                                        "navcam-panorama": ("c",)}
@@ -199,19 +206,23 @@ def test_import_asks_applies_and_undoes(qtbot, window: MainWindow, library: Libr
     assert note_of(library, "skycrane-still") == "=note" and len(tag_counts(library)) == 3
 
 
-def test_import_of_a_bad_file_lists_the_problems_and_changes_nothing(window: MainWindow, library: Library,
+def test_import_of_a_bad_file_lists_the_problems_and_changes_nothing(qtbot, window: MainWindow, library: Library,
                                                                      tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("id,tags\r\nskycrane-still,ok\r\nghost,x\r\n", encoding="utf-8")
-    assert not import_file(window, str(path), lambda plan: pytest.fail("must not ask"))
+    assert not run_import(qtbot, window, path, lambda plan: pytest.fail("must not ask"))
     dialog = window.last_error_dialog
     assert dialog is not None and "1 problem" in dialog.message
     assert f"{path}:3: no item with id 'ghost'" in dialog.details
     assert tag_counts(library) == [] and window.undo_stack.count() == 0
     declined = tmp_path / "fine.csv"
     declined.write_text("id,tags\r\nskycrane-still,ok\r\n", encoding="utf-8")
-    assert not import_file(window, str(declined), lambda plan: False)
+    assert not run_import(qtbot, window, declined, lambda plan: False)
     assert tag_counts(library) == []
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("id,notes\r\nskycrane-still,caf\xe9\r\n".encode("latin-1"))
+    assert not run_import(qtbot, window, latin, lambda plan: pytest.fail("must not ask"))
+    assert "not UTF-8 text" in window.last_error_dialog.message
 
 
 def test_menus_hold_the_actions(window: MainWindow) -> None:

@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediacat.core.csvio import PROFILES, ImportPlan, apply_import, export_csv, read_import
-from mediacat.core.errors import MediaCatError
+from mediacat.core.csvio import PROFILES, ImportPlan, ImportResult, apply_import, export_csv, read_import
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.gui.features.tag_commands import ImportCommand
@@ -82,45 +81,70 @@ def describe_plan(plan: ImportPlan) -> str:
     return "\n".join(lines)
 
 
-def import_file(window, path: str, confirm) -> bool:
-    """Read `path`, show its problems or ask `confirm(plan) -> bool`, then apply it as one undo step."""
+def read_worker(job: Job, library: Library, path: str) -> ImportPlan:
+    own = library.reopen()
     try:
-        plan = read_import(window.library, path)
-    except MediaCatError as error:
-        window.show_error("CSV import", str(error))
-        return False
-    if not plan.ok:
-        problems = plan.problems()
-        window.show_error(
-            "CSV import: nothing imported",
-            f"{Path(path).name}: {len(problems)} problem(s); fix them and import again. Nothing was changed.",
-            "\n".join(problems),
-        )
-        return False
-    if not plan.changes:
-        window.status_message(f"{Path(path).name}: nothing to change")
-        return False
-    if not confirm(plan):
-        return False
+        return read_import(own, path)
+    finally:
+        own.close()
+
+
+def apply_worker(job: Job, library: Library, plan: ImportPlan) -> ImportResult:
+    own = library.reopen()
     try:
-        result = apply_import(window.library, plan)
-    except MediaCatError as error:
+        return apply_import(own, plan)
+    finally:
+        own.close()
+
+
+def import_file(window, path: str, confirm, on_finished=None) -> None:
+    """Read `path` in the background, show its problems or ask `confirm(plan) -> bool`, then apply it (in the
+    background, one transaction) as one undo step. `on_finished(applied: bool)` is called at the end."""
+    name = Path(path).name
+
+    def finished(applied: bool) -> None:
+        if on_finished is not None:
+            on_finished(applied)
+
+    def failed(error: BaseException) -> None:
         window.show_error("CSV import: nothing imported", str(error))
-        return False
-    feature = getattr(window, "tags_feature", None)
+        finished(False)
 
-    def changed(ids: list[str]) -> None:
-        if feature is not None:
-            feature.changed(ids)
+    def read(plan: ImportPlan) -> None:
+        if not plan.ok:
+            problems = plan.problems()
+            window.show_error(
+                "CSV import: nothing imported",
+                f"{name}: {len(problems)} problem(s); fix them and import again. Nothing was changed.",
+                "\n".join(problems),
+            )
+            finished(False)
+        elif not plan.changes:
+            window.status_message(f"{name}: nothing to change")
+            finished(False)
+        elif not confirm(plan):
+            finished(False)
         else:
-            window.refresh_items(ids)
-            window.refresh_facets()
+            window.tasks.run(apply_worker, window.library, plan, on_done=lambda result: applied(plan, result),
+                             on_error=failed, label="Import CSV")
 
-    window.undo_stack.push(ImportCommand(f"Import {Path(path).name}", window.library, result.tag_edit,
-                                         result.note_edits, changed, window.show_error))
-    changed([change.item_id for change in plan.changes])
-    window.status_message(f"Imported {Path(path).name}: {plan.summary()}")
-    return True
+    def applied(plan: ImportPlan, result: ImportResult) -> None:
+        feature = getattr(window, "tags_feature", None)
+
+        def changed(ids: list[str]) -> None:
+            if feature is not None:
+                feature.changed(ids)
+            else:
+                window.refresh_items(ids)
+                window.refresh_facets()
+
+        window.undo_stack.push(ImportCommand(f"Import {name}", window.library, result.tag_edit,
+                                             result.note_edits, changed, window.show_error))
+        changed([change.item_id for change in plan.changes])
+        window.status_message(f"Imported {name}: {plan.summary()}")
+        finished(True)
+
+    window.tasks.run(read_worker, window.library, path, on_done=read, on_error=failed, label="Read CSV")
 
 
 class ExportDialog(QDialog):
