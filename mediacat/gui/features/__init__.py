@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mediacat.gui.features import csv_export, tags
+from mediacat.gui.features import csv_export, downloads, tags
 
 INSTALLERS: list[Callable[[Any], None]] = [
     tags.install,
     csv_export.install,
+    downloads.install,
 ]
