@@ -45,7 +45,7 @@ from mediacat.paths import cache_dir
 
 SEARCH_DEBOUNCE_MS = 200
 MENU_NAMES = ("File", "Edit", "Item", "View", "Tools", "Help")
-DEFAULT_SPLITTER_SIZES = [260, 700, 400]
+DEFAULT_SPLITTER_SIZES = [240, 740, 380]
 
 
 def create_thumbnail_provider(parent: Any) -> Any:
@@ -395,6 +395,7 @@ class MainWindow(QMainWindow):
             return None
         if self._viewer is None:
             self._viewer = ViewerWindow(self)
+            self._viewer.files_dropped.connect(self.files_dropped)
             geometry = self.settings.viewer_geometry
             if geometry is not None:
                 self._viewer.restoreGeometry(geometry)

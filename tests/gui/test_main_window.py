@@ -148,7 +148,7 @@ def test_detail_pane_shows_the_item_and_how_to_attach(window, library):
     assert pane.how_to.text() == (
         "No file is attached to this item. Attach one with Item ▸ Attach files…, drag files here, "
         "or run mediacat attach navcam-panorama FILE. "
-        f"Or download one of the {len(item.media_urls)} public NASA files listed under Media files."
+        f"Or download one of the {len(item.media_urls)} public NASA files listed under Media files in the details."
     )
     html = pane.fields.text()
     assert item.title in html

@@ -35,9 +35,9 @@ def how_to_attach_text(item: Item) -> str:
     if item.media_urls:
         count = len(item.media_urls)
         text += (
-            " Or download the public NASA file listed under Media files."
+            " Or download the public NASA file listed under Media files in the details."
             if count == 1
-            else f" Or download one of the {count} public NASA files listed under Media files."
+            else f" Or download one of the {count} public NASA files listed under Media files in the details."
         )
     return text
 
