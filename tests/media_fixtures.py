@@ -33,8 +33,10 @@ def make_png(path: Path, size: tuple[int, int]) -> Path:
     return path
 
 
-def make_wav(path: Path, seconds: float = 2.0, *, frequency: float = 440.0, rate: int = 8000) -> Path:
-    """A 16-bit mono sine at half amplitude."""
+def make_wav(
+    path: Path, seconds: float = 2.0, *, frequency: float = 440.0, rate: int = 8000, silence: float = 0.0
+) -> Path:
+    """A 16-bit mono sine at half amplitude, followed by `silence` seconds of silence."""
     frames = int(seconds * rate)
     with wave.open(str(path), "wb") as writer:
         writer.setnchannels(1)
@@ -42,6 +44,7 @@ def make_wav(path: Path, seconds: float = 2.0, *, frequency: float = 440.0, rate
         writer.setframerate(rate)
         step = 2 * math.pi * frequency / rate
         writer.writeframes(b"".join(struct.pack("<h", int(16000 * math.sin(step * i))) for i in range(frames)))
+        writer.writeframes(bytes(2 * int(silence * rate)))
     return path
 
 
@@ -70,3 +73,15 @@ def make_corrupt_jpeg(path: Path) -> Path:
     """A JPEG header followed by garbage."""
     path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8)
     return path
+
+
+@pytest.fixture
+def no_multimedia(monkeypatch: pytest.MonkeyPatch):
+    """Simulate a machine without working Qt Multimedia (MEDIACAT_NO_MULTIMEDIA=1); use with usefixtures."""
+    from mediacat.qtmedia import multimedia_status
+
+    monkeypatch.setenv("MEDIACAT_NO_MULTIMEDIA", "1")
+    multimedia_status.cache_clear()
+    yield
+    monkeypatch.delenv("MEDIACAT_NO_MULTIMEDIA")
+    multimedia_status.cache_clear()
