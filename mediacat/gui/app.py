@@ -109,6 +109,12 @@ def take_screenshot(window: QWidget, path: Path, view: str | None) -> int:
         target.resize(*(VIEWER_SCREENSHOT_SIZE if view == "viewer" else READER_SCREENSHOT_SIZE))
         target.show()
     _process_events_for(200)
+    view_widget = window.current_view()
+    current = view_widget.currentIndex()
+    view_widget.scrollToTop()  # start at the top, scrolling only as far as the selected item needs
+    if current.isValid():
+        view_widget.scrollTo(current)
+    _process_events_for(100)
     deadline = QDeadlineTimer(THUMBNAIL_WAIT_MS)
     while window.visible_thumbnails_pending() and not deadline.hasExpired():
         _process_events_for(50)

@@ -19,7 +19,7 @@ from mediacat.core.search import ItemQuery
 
 FETCH_BATCH = 64
 CACHE_LIMIT = 4000
-THUMBNAIL_SIZE = 160
+THUMBNAIL_SIZE = 150
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -23,7 +23,7 @@ from mediacat.gui.models.sources_model import ARTICLE_ID_ROLE, QUOTE_ROLE, Sourc
 from mediacat.gui.views.drops import dropped_paths
 from mediacat.gui.views.placeholders import placeholder_pixmap
 
-PREVIEW_SIZE = 256
+PREVIEW_SIZE = 220
 
 
 def how_to_attach_text(item: Item) -> str:
