@@ -219,13 +219,15 @@ def _drop(widget, position: QPoint, paths: list[Path]) -> QDropEvent:
     """What a file manager's drag does: enter, move over the target, drop."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
-    args = (QPointF(position), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier)
+    rest = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     for event_class in (QDragEnterEvent, QDragMoveEvent):
-        event = event_class(*args)
+        try:  # PySide6 6.12 takes a QPointF (and deprecates QPoint); 6.11 only a QPoint
+            event = event_class(QPointF(position), *rest)
+        except TypeError:
+            event = event_class(position, *rest)
         QApplication.sendEvent(widget, event)
         assert event.isAccepted()
-    event = QDropEvent(*args)
+    event = QDropEvent(QPointF(position), *rest)
     QApplication.sendEvent(widget, event)
     assert event.isAccepted()
     return event
@@ -263,3 +265,37 @@ def test_feature_installers_run_at_the_end_of_construction(qtbot, library, monke
     window = MainWindow(library, thumbnails=False)
     qtbot.addWidget(window)
     assert seen == [library.item_ids()]
+
+
+def test_clicking_a_table_header_sorts_in_sql_and_keeps_the_current_item(qtbot, window, library):
+    window.set_view_mode("table")
+    window.select_item("navcam-panorama")
+    header = window.table.horizontalHeader()
+    title_x = header.sectionViewportPosition(0) + header.sectionSize(0) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(title_x, header.height() // 2))
+    assert window.current_query().sort == "title"
+    first_order = window.visible_item_ids()
+    assert first_order in (library.item_ids(ItemQuery(sort="title")),
+                           library.item_ids(ItemQuery(sort="title", descending=True)))
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(title_x, header.height() // 2))
+    assert window.visible_item_ids() == list(reversed(first_order))
+    assert window.current_item_id() == "navcam-panorama"
+    assert window.detail.item.id == "navcam-panorama"
+    # Filtering keeps the order chosen in the table.
+    window.facets.set_checked("media_type", "image")
+    assert window.current_query().sort == "title" and window.current_query().media_types == ("image",)
+
+
+def test_unreadable_settings_fall_back_to_defaults(qtbot, library):
+    from mediacat.gui.settings import KEY_SPLITTER_SIZES, KEY_VIEW_MODE
+
+    settings = Settings()
+    settings._qsettings.setValue(KEY_VIEW_MODE, "mosaic")
+    settings._qsettings.setValue(KEY_SPLITTER_SIZES, "wide,narrow")
+    settings._qsettings.setValue("window/geometry", "not a geometry")
+    settings.sync()
+    window = open_window(qtbot, library)
+    assert window.view_mode() == "grid"
+    assert Settings().splitter_sizes is None
+    with pytest.raises(ValueError, match="mosaic"):
+        settings.view_mode = "mosaic"
