@@ -10,6 +10,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 CHECK_QT_NOT_LOADED = """
+import sys
 qt = sorted(name for name in sys.modules if name.split(".")[0] in ("PySide6", "shiboken6"))
 if qt:
     print("Qt was loaded: " + ", ".join(qt))
