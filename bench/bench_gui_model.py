@@ -1,6 +1,6 @@
 """Benchmark of showing the catalog on 100,000 items in Qt views, against showing a bare QMainWindow.
 
-    QT_QPA_PLATFORM=offscreen python bench/bench_gui_model.py [--items N]
+    QT_QPA_PLATFORM=offscreen python bench/bench_gui_model.py [--items N] [--no-main-window]
 
 Measured: make the GUI's `CatalogModel` (mediacat.gui.models) on the scaled library, run the default
 query, put it in the app's table view and grid view (plain QTableView / icon-mode QListView when those are
@@ -80,6 +80,7 @@ def load_main_window() -> type | None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000, help="generated items (default 100,000)")
+    parser.add_argument("--no-main-window", action="store_true", help="measure the views only")
     args = parser.parse_args()
     catalog_model = load_catalog_model()
     if catalog_model is None:
@@ -124,7 +125,7 @@ def main() -> int:
         show(main_window_class(library))
 
     views = app_views()
-    main_window_class = load_main_window()
+    main_window_class = None if args.no_main_window else load_main_window()
     with tempfile.TemporaryDirectory(prefix="mediacat-bench-") as tmp:
         start = time.perf_counter()
         library = build_scaled_library(Path(tmp) / "scaled", args.items)

@@ -133,9 +133,10 @@ def main() -> int:
         start = time.perf_counter()
         library = build_scaled_library(work / "scaled", args.items)
         total = library.count_items()
-        size = library.paths.database.stat().st_size + Path(f"{library.paths.database}-wal").stat().st_size
+        library.store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = library.paths.database.stat().st_size
         print(f"built {total} items (tags, source links, full-text index) in {time.perf_counter() - start:.1f} s; "
-              f"database + WAL {size / 1e6:.0f} MB")
+              f"database {size / 1e6:.0f} MB")
         bare = sqlite3.connect(library.paths.database)
         try:
             print_results(f"reads on {total} items", measure_queries(library, bare))
