@@ -78,13 +78,21 @@ def make_venv(folder: Path) -> Path:
     """A venv that sees the dependencies of the Python running the tests, without their copy of mediacat."""
     check(run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(folder)], cwd=REPO))
     # The dependencies (PySide6, Pillow ...) are wherever the Python running the tests has them: the system
-    # site-packages, or a venv of its own (CI's .venv). A .pth file makes the latter visible too; the venv's
-    # own site-packages comes first, so the installed wheel wins over any other mediacat on those paths.
+    # site-packages, or a venv of its own (CI's .venv, which also holds an installed mediacat). A folder of
+    # links to that site-packages' entries, minus any mediacat, goes on the new venv's path (after its own
+    # site-packages), so the venv finds those dependencies and only the mediacat the test installs.
+    view = folder / "dependencies"
+    view.mkdir()
+    for site_dir in sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
+        for entry in sorted(Path(site_dir).iterdir()):
+            if entry.name.lower().startswith(("mediacat", "__editable__")) or entry.suffix == ".pth":
+                continue
+            if not (view / entry.name).exists():
+                (view / entry.name).symlink_to(entry)
     site_packages = Path(check(run(
         [str(folder / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         cwd=folder)).stdout.strip())
-    running = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    (site_packages / "_mediacat_test_dependencies.pth").write_text("\n".join(sorted(running)) + "\n")
+    (site_packages / "_mediacat_test_dependencies.pth").write_text(f"{view}\n")
     return folder
 
 
