@@ -118,12 +118,14 @@ def attach_file(
     job: Job | None = None,
     move: bool = False,
     provenance: dict[str, Any] | None = None,
+    original_name: str | None = None,
 ) -> AttachResult:
     """Attach one file to an item. Raises a MediaCatError naming the file (DuplicateContent for known content).
 
     `mode="copy"` puts the file in `media/<sha[:2]>/<sha>/<name>`; `mode="link"` stores its path (relative to
     the link base folder when inside it). `move=True` adopts a file from the library's incoming folder by
-    renaming it (downloads). On any failure the library's files and database are as they were.
+    renaming it (downloads); `original_name` then names the managed copy instead of the file's own name. On
+    any failure the library's files and database are as they were.
     """
     if mode not in MODES:
         raise AttachError(f"unknown attachment mode {mode!r} (use copy or link)")
@@ -149,7 +151,8 @@ def attach_file(
     row = {
         "item_id": item_id,
         "mode": mode,
-        "original_name": display_name(source.name),
+        "original_name": display_name(original_name or source.name),
+        "file_name": original_name or source.name,
         "sha256": sha256,
         "size": size,
         "mtime": mtime,
@@ -246,7 +249,7 @@ def _store_managed_copy(
     library: Library, source: Path, row: dict[str, Any], facts: MediaFacts, job: Job | None, *, move: bool
 ) -> int:
     name = display_path(source)
-    relative = managed_relative_path(row["sha256"], source.name)
+    relative = managed_relative_path(row["sha256"], row["file_name"])
     media = library.paths.media
     destination = media / relative
     created: list[Path] = []
