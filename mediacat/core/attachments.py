@@ -71,7 +71,7 @@ class AttachResult:
 
 @dataclass
 class ImportReport:
-    folder: str
+    folder: str  # what was imported: the folder, or the paths given
     attached: list[AttachResult] = field(default_factory=list)
     duplicates: list[tuple[str, list[Attachment]]] = field(default_factory=list)  # skipped: (path, existing)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
@@ -321,15 +321,41 @@ def import_folder(
     job: Job | None = None,
 ) -> ImportReport:
     """Attach every media file in `folder`, going on past bad files; the report names each failure."""
-    require_item(library, item_id)
     folder = Path(folder)
-    report = ImportReport(display_path(folder))
     if not folder.is_dir():
-        raise AttachError(f"{report.folder}: not a folder")
-    files, walk_errors = files_in_folder(folder, recursive=recursive)
-    report.failures.extend(walk_errors)
+        raise AttachError(f"{display_path(folder)}: not a folder")
+    return attach_paths(library, item_id, [folder], recursive=recursive, mode=mode,
+                        allow_duplicate=allow_duplicate, video_prober=video_prober, job=job)
+
+
+def attach_paths(
+    library: Library,
+    item_id: str,
+    paths: list[str | os.PathLike[str]],
+    *,
+    recursive: bool = False,
+    mode: str = "copy",
+    allow_duplicate: bool = False,
+    video_prober: VideoProber | None = None,
+    job: Job | None = None,
+) -> ImportReport:
+    """Attach files and the media files in folders (subfolders too when `recursive`), going on past bad ones.
+
+    A named file that is not media is a failure; a non-media file found in a folder whose name does not look
+    like media (notes, sidecars) is only listed as ignored. Cancelling keeps what was attached so far.
+    """
+    require_item(library, item_id)
+    report = ImportReport(", ".join(display_path(p) for p in paths))
+    files: list[tuple[Path, bool]] = []  # (file, named explicitly)
+    for path in map(Path, paths):
+        if path.is_dir():
+            found, walk_errors = files_in_folder(path, recursive=recursive)
+            files.extend((file, False) for file in found)
+            report.failures.extend(walk_errors)
+        else:
+            files.append((path, True))
     total = len(files)
-    for index, path in enumerate(files):
+    for index, (path, named) in enumerate(files):
         name = display_path(path)
         try:
             if job is not None:
@@ -347,13 +373,13 @@ def import_folder(
         except DuplicateContent as duplicate:
             report.duplicates.append((name, duplicate.existing))
         except UnsupportedMedia as error:
-            if path.suffix.lower() in MEDIA_EXTENSIONS:
+            if named or path.suffix.lower() in MEDIA_EXTENSIONS:
                 report.failures.append((name, str(error)))
             else:
                 report.ignored.append(name)
         except MediaCatError as error:
             report.failures.append((name, str(error)))
-        except Exception as error:  # an unexpected failure on one file must not stop the import
+        except Exception as error:  # an unexpected failure on one file must not stop the others
             report.failures.append((name, f"{name}: {type(error).__name__}: {error}"))
     if job is not None and not report.cancelled:
         job.report(total, total, report.summary())

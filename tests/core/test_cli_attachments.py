@@ -88,10 +88,11 @@ def test_attach_folder_recursive_reports_failures(capsys, tmp_path: Path) -> Non
     (folder / "deeper" / "empty.png").write_bytes(b"")
     code, out, err = run_cli(capsys, "attach", IMAGE_ITEM, str(folder), "--recursive")
     assert code == 1
-    assert f"{folder}: 2 attached, 1 failed" in out
+    assert "\n2 attached, 1 failed\n" in out
     assert f"{folder / 'deeper' / 'empty.png'}: the file is empty" in err
-    code, out, _ = run_cli(capsys, "attach", "hazcam-wheel-color", str(folder))
-    assert code == 0 and f"{folder}: 0 attached, 1 duplicates skipped" in out  # not recursive: one.jpg only
+    code, out, err = run_cli(capsys, "attach", "hazcam-wheel-color", str(folder))
+    assert code == 0 and out == ""  # not recursive: one.jpg only, a duplicate
+    assert "one.jpg: the same content is already attached" in err and "two.png" not in err
 
 
 def test_unknown_item_and_bad_arguments_exit_2(capsys, tmp_path: Path) -> None:

@@ -8,14 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from mediacat.cli.common import EXIT_OK, EXIT_PROBLEMS, ProgressLine, open_library, report_error, report_warning
-from mediacat.core.attachments import (
-    AttachResult,
-    DuplicateContent,
-    ImportReport,
-    attach_file,
-    import_folder,
-    require_item,
-)
+from mediacat.core.attachments import AttachResult, ImportReport, require_item
+from mediacat.core.attachments import attach_paths as core_attach_paths
 from mediacat.core.errors import MediaCatError
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
@@ -90,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         finally:
             progress.finish()
     if failures:
-        report_error(f"{failures} of {len(args.paths)} arguments had files that could not be attached")
+        report_error(f"{failures} file(s) or URL(s) could not be attached")
         return EXIT_PROBLEMS
     return EXIT_OK
 
@@ -110,37 +104,15 @@ def attach_urls(library: Library, args: argparse.Namespace, urls: list[str]) -> 
 
 
 def attach_paths(library: Library, args: argparse.Namespace, paths: list[str], job: Job) -> int:
-    """Attach each file, or each media file in each folder; returns how many arguments had failures."""
-    mode = "link" if args.link else "copy"
-    failed = 0
-    for index, argument in enumerate(paths):
-        path = Path(argument)
-        if len(paths) > 1:
-            job.report(index, len(paths), display_path(path.name))
-        if path.is_dir():
-            folder_progress = ProgressLine(f"import {display_path(path)}")
-            try:
-                report = import_folder(library, args.item_id, path, recursive=args.recursive, mode=mode,
-                                       allow_duplicate=args.allow_duplicate, video_prober=video_prober,
-                                       job=folder_progress.job())
-            finally:
-                folder_progress.finish()
-            print_import_report(report)
-            failed += 0 if report.ok else 1
-            continue
-        try:
-            result = attach_file(library, args.item_id, path, mode=mode, allow_duplicate=args.allow_duplicate,
-                                 video_prober=video_prober, job=job)
-        except DuplicateContent as duplicate:
-            report_warning(f"skipped: {duplicate} (use --allow-duplicate to attach it anyway)")
-        except MediaCatError as error:
-            report_error(str(error))
-            failed += 1
-        else:
-            print_attached(result)
-    if len(paths) > 1:
-        job.report(len(paths), len(paths), "")
-    return failed
+    """Attach each file, and each media file in each folder; returns how many files failed."""
+    if not paths:
+        return 0
+    one_file = len(paths) == 1 and not Path(paths[0]).is_dir()  # no progress line for a single file
+    report = core_attach_paths(library, args.item_id, paths, recursive=args.recursive,
+                               mode="link" if args.link else "copy", allow_duplicate=args.allow_duplicate,
+                               video_prober=video_prober, job=None if one_file else job)
+    print_import_report(report, summary=len(report.attached) + len(report.failures) + len(report.duplicates) > 1)
+    return len(report.failures)
 
 
 def print_attached(result: AttachResult) -> None:
@@ -158,12 +130,14 @@ def print_attached(result: AttachResult) -> None:
         report_warning(f"{result.path}: same content as attachment #{existing.id} of {existing.item_id!r}")
 
 
-def print_import_report(report: ImportReport) -> None:
+def print_import_report(report: ImportReport, *, summary: bool = True) -> None:
     for result in report.attached:
         print_attached(result)
     for path, existing in report.duplicates:
         where = ", ".join(f"#{a.id} of {a.item_id!r}" for a in existing[:3])
-        report_warning(f"skipped: {path}: the same content is already attached ({where})")
+        report_warning(f"skipped: {path}: the same content is already attached ({where}); "
+                       "use --allow-duplicate to attach it anyway")
     for _path, message in report.failures:
         report_error(message)
-    print(f"{report.folder}: {report.summary()}")
+    if summary:
+        print(report.summary())
