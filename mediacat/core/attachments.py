@@ -77,6 +77,7 @@ class ImportReport:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     ignored: list[str] = field(default_factory=list)  # not media and not named like media (sidecars, notes)
     cancelled: bool = False
+    duplicate_files: list[Path] = field(default_factory=list)  # the skipped duplicates' real paths (to retry)
 
     @property
     def ok(self) -> bool:
@@ -372,6 +373,7 @@ def attach_paths(
             break
         except DuplicateContent as duplicate:
             report.duplicates.append((name, duplicate.existing))
+            report.duplicate_files.append(path)
         except UnsupportedMedia as error:
             if named or path.suffix.lower() in MEDIA_EXTENSIONS:
                 report.failures.append((name, str(error)))

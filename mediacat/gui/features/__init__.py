@@ -9,4 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-INSTALLERS: list[Callable[[Any], None]] = []
+from mediacat.gui.features import attachments
+
+INSTALLERS: list[Callable[[Any], None]] = [
+    attachments.install,
+]
