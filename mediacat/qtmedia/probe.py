@@ -90,6 +90,9 @@ def probe_video(path: str | os.PathLike[str], timeout_s: float = 10) -> dict[str
             facts["warning"] = "no video track found"
         return facts
     finally:
+        # Python owns both objects: they are destroyed when this frame ends, player first (worker threads of a
+        # QThreadPool run no event loop, so deleteLater() would never happen there).
+        timer.stop()
         player.setSource(QUrl())
-        player.deleteLater()
-        sink.deleteLater()
+        del player
+        del sink

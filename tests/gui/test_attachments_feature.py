@@ -34,6 +34,7 @@ class ScriptedDialogs:
         self.attach_anyway = False
         self.relink_file: str | None = None
         self.relink_rest = True
+        self.relink_different = False
         self.detach_answer: bool | None = False
         self.pick: int = 0
         self.asked: list[tuple] = []
@@ -60,6 +61,10 @@ class ScriptedDialogs:
 
     def choose_relink_file(self, parent, attachment):
         return self.relink_file
+
+    def relink_anyway(self, parent, problem):
+        self.asked.append(("relink anyway", problem))
+        return self.relink_different
 
     def relink_others(self, parent, count, old_folder, new_folder):
         self.asked.append(("relink others", count, old_folder, new_folder))
@@ -207,6 +212,28 @@ def test_relink_one_then_the_rest_of_the_folder(qtbot, window, feature, tmp_path
     assert asked == [("relink others", 2, str(old), str(new))]
     assert {a.status for a in window.library.item(AUDIO_ITEM).attachments} == {"ok"}
     assert {Path(a.resolved_path).parent for a in window.library.item(AUDIO_ITEM).attachments} == {new}
+
+
+def test_relink_to_different_content_asks_first(qtbot, window, feature, tmp_path: Path) -> None:
+    original = make_wav(tmp_path / "a.wav", 1.0)
+    with qtbot.waitSignal(feature.attach_finished, timeout=TASK_TIMEOUT_MS):
+        feature.attach(AUDIO_ITEM, [str(original)], "link")
+    original.unlink()
+    other = make_wav(tmp_path / "longer.wav", 2.0)
+    select(window, AUDIO_ITEM)
+    feature.dialogs.relink_file = str(other)
+    feature.dialogs.relink_different = False
+    with qtbot.waitSignal(feature.relink_finished, timeout=TASK_TIMEOUT_MS) as refused:
+        feature.relink_action.trigger()
+    assert refused.args[0] == []
+    assert window.last_error_dialog is not None and "not the same content" in window.last_error_dialog.message
+    window.last_error_dialog.close()
+    assert "a.wav" in window.library.item(AUDIO_ITEM).attachments[0].original_name
+    feature.dialogs.relink_different = True
+    with qtbot.waitSignal(feature.relink_finished, timeout=TASK_TIMEOUT_MS) as forced:
+        feature.relink_action.trigger()
+    [attachment] = forced.args[0]
+    assert attachment.original_name == "longer.wav" and attachment.duration == pytest.approx(2.0, abs=0.01)
 
 
 def test_detach_keeps_linked_originals_and_deletes_unused_copies(qtbot, window, feature, tmp_path: Path) -> None:

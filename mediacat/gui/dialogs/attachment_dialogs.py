@@ -131,6 +131,13 @@ class AttachmentDialogs:
         )
         return path or None
 
+    def relink_anyway(self, parent: QWidget, problem: str) -> bool:
+        answer = QMessageBox.question(
+            parent, "Different Content",
+            f"{problem}\n\nRelink anyway? The attachment will describe the new file (its facts are read again).",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def relink_others(self, parent: QWidget, count: int, old_folder: str, new_folder: str) -> bool:
         answer = QMessageBox.question(
             parent, "Relink Other Files",

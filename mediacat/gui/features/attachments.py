@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
 from mediacat.core.attachments import (
+    AttachError,
     CheckResult,
     ImportReport,
     attach_paths,
@@ -27,6 +28,7 @@ from mediacat.core.library import Library
 from mediacat.core.model import Attachment
 from mediacat.core.probe import display_path
 from mediacat.gui.dialogs.attachment_dialogs import AttachmentDialogs
+from mediacat.gui.dialogs.error_dialog import describe_exception
 
 PROBLEM_STATUSES = ("missing", "modified", "unreadable")
 
@@ -55,11 +57,11 @@ def _check_worker(job: Job, library: Library) -> list[CheckResult]:
         worker_library.close()
 
 
-def _relink_worker(job: Job, library: Library, attachment: Attachment, new_path: str) -> dict[str, Any]:
+def _relink_worker(job: Job, library: Library, attachment: Attachment, new_path: str, force: bool) -> dict[str, Any]:
     """Relink one attachment, then look for the other missing files of its old folder in the new folder."""
     worker_library = library.reopen()
     try:
-        relinked = relink(worker_library, attachment.id, new_path, video_prober=_video_prober, job=job)
+        relinked = relink(worker_library, attachment.id, new_path, force=force, video_prober=_video_prober, job=job)
         old_folder = Path(attachment.resolved_path).parent
         new_folder = Path(new_path).absolute().parent
         others = [] if old_folder == new_folder else relink_candidates(worker_library, old_folder, new_folder, job=job)
@@ -204,11 +206,22 @@ class AttachmentsFeature(QObject):
         if attachment and new_path:
             self.relink(attachment, new_path)
 
-    def relink(self, attachment: Attachment, new_path: str) -> Any:
+    def relink(self, attachment: Attachment, new_path: str, *, force: bool = False) -> Any:
         return self.window.tasks.run(
-            _relink_worker, self.window.library, attachment, new_path, on_done=self._relinked,
+            _relink_worker, self.window.library, attachment, new_path, force, on_done=self._relinked,
+            on_error=lambda error: self._relink_failed(attachment, new_path, force, error),
             label="Relink", cancellable=True, with_progress_dialog=True,
         )
+
+    def _relink_failed(self, attachment: Attachment, new_path: str, force: bool, error: BaseException) -> None:
+        """Different content: a linked file may be relinked anyway (its facts are re-read); else show why."""
+        different = isinstance(error, AttachError) and "not the same content" in str(error)
+        if different and not force and attachment.mode == "link" and \
+                self.dialogs.relink_anyway(self.window, str(error)):
+            self.relink(attachment, new_path, force=True)
+            return
+        self.window.show_error("Relink failed", *describe_exception(error))
+        self.relink_finished.emit([])
 
     def _relinked(self, result: dict[str, Any]) -> None:
         attachment: Attachment = result["attachment"]
