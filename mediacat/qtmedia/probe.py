@@ -23,7 +23,9 @@ def quiet_multimedia_logs() -> None:
 
 
 def probe_video(path: str | os.PathLike[str], timeout_s: float = 10) -> dict[str, Any]:
-    """{duration_ms, width, height, video_codec, audio_codec, frame_rate}; MediaProbeError when Qt cannot open it.
+    """{duration_ms, width, height, video_codec, audio_codec, frame_rate, container, has_video}.
+
+    MediaProbeError (naming the file) when Qt cannot open it.
 
     Without QtMultimedia the result is {"warning": reason} so callers keep the file's other facts.
     """
@@ -86,8 +88,7 @@ def probe_video(path: str | os.PathLike[str], timeout_s: float = 10) -> dict[str
         file_format = meta.value(QMediaMetaData.Key.FileFormat)
         if file_format is not None and file_format != QMediaFormat.FileFormat.UnspecifiedFormat:
             facts["container"] = QMediaFormat.fileFormatName(file_format)
-        if not player.hasVideo():
-            facts["warning"] = "no video track found"
+        facts["has_video"] = bool(player.hasVideo())
         return facts
     finally:
         # Python owns both objects: they are destroyed when this frame ends, player first (worker threads of a

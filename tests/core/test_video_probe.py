@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from mediacat.core.library import Library
 from mediacat.core.probe import MediaProbeError, probe_file
 from mediacat.qtmedia import multimedia_status
 from mediacat.qtmedia.probe import probe_video
-from tests.media_fixtures import make_mp4
+from tests.media_fixtures import make_mp4, require_ffmpeg
 
 VIDEO_ITEM = "edl-landing-video"
 
@@ -108,3 +109,15 @@ def test_cli_attach_video_shows_duration_resolution_and_codec(qapp, clip: Path, 
     assert (attachment["width"], attachment["height"]) == (320, 240)
     assert attachment["duration"] == pytest.approx(2.0, abs=0.1)
     assert attachment["facts"]["video_codec"] == "H264" and attachment["mime"] == "video/mp4"
+
+
+def test_an_mp4_holding_only_sound_is_audio(qapp, tmp_path: Path) -> None:
+    ffmpeg = require_ffmpeg()
+    path = tmp_path / "sound only.mp4"
+    subprocess.run([ffmpeg, "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=500:duration=1.5",
+                    "-c:a", "aac", "-f", "mp4", "-brand", "isom", str(path)], check=True)
+    assert path.read_bytes()[8:12] == b"isom"  # a generic brand: the bytes alone say "video/mp4"
+    facts = probe_file(path, probe_video)
+    assert (facts.mime, facts.media_type) == ("audio/mp4", "audio")
+    assert facts.duration == pytest.approx(1.5, abs=0.1)
+    assert facts.facts["audio_codec"] == "AAC" and facts.facts["sample_rate"] == 44100
