@@ -8,7 +8,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from mediacat.core.filestore import leftover_temp_files
 from mediacat.core.library import Library
@@ -265,3 +266,43 @@ def test_a_video_attached_in_the_background_gets_its_qt_facts(qtbot, window, fea
     [result] = finished.args[0].attached
     assert (result.attachment.width, result.attachment.height) == (320, 240)
     assert result.attachment.facts["video_codec"] == "H264"
+
+
+def _click_when_shown(qtbot, button_text: str) -> None:
+    """Press a button of the next modal message box as soon as it appears (so exec() returns)."""
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(10, press)
+            return
+        for button in box.findChildren(QPushButton):
+            if button.text().replace("&", "") == button_text:
+                button.click()
+                return
+        raise AssertionError(f"no button {button_text!r} in {[b.text() for b in box.findChildren(QPushButton)]}")
+
+    QTimer.singleShot(0, press)
+
+
+def test_real_dialogs_report_and_ask(qtbot, window, library: Library, tmp_path: Path) -> None:
+    from mediacat.core.attachments import attach_file
+    from mediacat.gui.dialogs.attachment_dialogs import AttachmentDialogs
+
+    dialogs = AttachmentDialogs()
+    failures = [("/x/bad.jpg", "/x/bad.jpg: the file is empty")]
+    dialogs.show_report(window, "Import folder", "1 attached, 1 failed", failures)
+    [box] = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert box.text() == "1 attached, 1 failed" and "/x/bad.jpg: the file is empty" in box.detailedText()
+    box.close()
+    attachment = attach_file(library, IMAGE_ITEM, make_jpeg(tmp_path / "p.jpg")).attachment
+    _click_when_shown(qtbot, "Attach Anyway")
+    assert dialogs.attach_duplicates(window, [("/x/p.jpg", [attachment])]) is True
+    _click_when_shown(qtbot, "Skip")
+    assert dialogs.attach_duplicates(window, [("/x/p.jpg", [attachment])]) is False
+    _click_when_shown(qtbot, "Detach and Delete Copy")
+    assert dialogs.confirm_detach(window, attachment, 0) is True
+    _click_when_shown(qtbot, "Detach")
+    assert dialogs.confirm_detach(window, attachment, 2) is False  # a shared copy can only be kept
+    _click_when_shown(qtbot, "Cancel")
+    assert dialogs.confirm_detach(window, attachment, 0) is None
