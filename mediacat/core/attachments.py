@@ -183,7 +183,7 @@ def check_source_file(source: Path) -> os.stat_result:
     except OSError as error:
         raise AttachError(f"{name}: cannot read the file ({os_reason(error)})") from error
     if stat.S_ISDIR(info.st_mode):
-        raise AttachError(f"{name}: is a folder, not a file (use --recursive / Import folder for folders)")
+        raise AttachError(f"{name}: is a folder, not a file (attach folders with Import Folder / a folder argument)")
     if not stat.S_ISREG(info.st_mode):
         raise AttachError(f"{name}: not a regular file")
     try:
