@@ -21,7 +21,6 @@ KINDS = {"still", "clip", "recording", "panorama", "diagram", "gallery", "refere
 ID_PATTERNS = (
     re.compile(r"^PIA\d{5}$"),  # NASA Photojournal
     re.compile(r"^ESP_\d{6}_\d{4}$"),  # HiRISE observation
-    re.compile(r"^JPL-\d{8}-[A-Za-z0-9]+-\d{4}$"),  # JPL video
 )
 ITEM_FIELDS = {
     "id", "title", "media_type", "kind", "camera", "date_taken", "mission_phase", "credit",

@@ -1,0 +1,143 @@
+"""Starting the desktop app: QApplication setup, the main window, and the offscreen screenshot mode."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, Qt, QThread
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QWidget
+
+from mediacat.core.errors import MediaCatError, UnknownItem
+from mediacat.core.library import Library
+from mediacat.paths import resources_dir
+
+APP_NAME = "MediaCat"
+ORGANIZATION = "MediaCat"
+SCREENSHOT_SIZE = (1360, 840)
+READER_SCREENSHOT_SIZE = (820, 760)
+VIEWER_SCREENSHOT_SIZE = (1000, 760)
+THUMBNAIL_WAIT_MS = 15_000
+MEDIA_SETTLE_MS = 1500
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once): names, high-DPI rounding, window icon; the palette follows the system."""
+    existing = QApplication.instance()
+    if existing is not None:
+        return existing  # type: ignore[return-value]
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    app = QApplication(argv if argv is not None else [sys.argv[0]])
+    app.setApplicationDisplayName(APP_NAME)
+    QGuiApplication.setDesktopFileName("mediacat")
+    icon = window_icon()
+    if icon is not None:
+        app.setWindowIcon(icon)
+    return app
+
+
+def window_icon() -> QIcon | None:
+    folder = resources_dir()
+    for name in ("mediacat.svg", "mediacat.png", "icons/mediacat.svg", "icons/mediacat.png"):
+        path = folder / name
+        if path.is_file():
+            return QIcon(str(path))
+    return None
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """`mediacat gui`: the window, or with --screenshot a PNG of it. Returns the exit status."""
+    screenshot = getattr(args, "screenshot", None)
+    if screenshot and "QT_QPA_PLATFORM" not in os.environ and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = application()
+    from mediacat.gui.main_window import MainWindow  # after QApplication exists
+
+    try:
+        library = Library.open(getattr(args, "library", None))
+    except MediaCatError as error:
+        if screenshot:
+            raise
+        _show_startup_error(str(error))
+        return 2
+    window = MainWindow(library)
+    view = getattr(args, "view", None)
+    select = getattr(args, "select", None)
+    try:
+        if select and not window.select_item(select):
+            raise UnknownItem(select)
+        if screenshot:
+            return take_screenshot(window, Path(screenshot), view)
+        window.show()
+        show_view(window, view)
+        return app.exec()
+    finally:
+        window.close()
+        window.deleteLater()
+        library.close()
+
+
+def show_view(window: QWidget, view: str | None) -> QWidget:
+    """Switch to `view` ("grid", "table", "reader", "viewer"); returns the widget showing it."""
+    if view in (None, "grid", "table"):
+        window.set_view_mode(view or window.view_mode())
+        return window
+    item_id = window.current_item_id()
+    if item_id is None:
+        raise MediaCatError(f"--view {view} needs an item: the catalog is empty")
+    if view == "viewer":
+        return window.open_viewer(item_id)
+    item = window.library.item(item_id)
+    if not item.sources:
+        raise MediaCatError(f"--view reader: no article mentions item {item_id!r}")
+    return window.open_reader(item.sources[0].article_id, item.sources[0].quote, item.id)
+
+
+def take_screenshot(window: QWidget, path: Path, view: str | None) -> int:
+    """Render the window (or the reader / viewer) and write it to `path` as a PNG."""
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    target = show_view(window, view)
+    if target is not window:
+        target.resize(*(VIEWER_SCREENSHOT_SIZE if view == "viewer" else READER_SCREENSHOT_SIZE))
+        target.show()
+    _process_events_for(200)
+    deadline = QDeadlineTimer(THUMBNAIL_WAIT_MS)
+    while window.visible_thumbnails_pending() and not deadline.hasExpired():
+        _process_events_for(50)
+    if view == "viewer":
+        _process_events_for(MEDIA_SETTLE_MS)
+    pixmap = target.grab()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not pixmap.save(str(path), "PNG"):
+        raise MediaCatError(f"{path}: cannot write the screenshot")
+    return 0
+
+
+def _process_events_for(msecs: int) -> None:
+    deadline = QDeadlineTimer(msecs)
+    while not deadline.hasExpired():
+        QCoreApplication.processEvents()
+        QThread.msleep(10)
+
+
+def _show_startup_error(message: str) -> None:
+    from mediacat.gui.dialogs.error_dialog import ErrorDialog
+
+    print(f"mediacat: error: {message}", file=sys.stderr)
+    dialog = ErrorDialog("MediaCat cannot start", message)
+    dialog.exec()
+
+
+def main() -> int:
+    """The `mediacat-gui` entry point: the desktop app without a terminal."""
+    from mediacat.cli import main as cli_main
+
+    return cli_main(["gui", *sys.argv[1:]])

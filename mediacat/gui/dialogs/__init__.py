@@ -1,0 +1,1 @@
+"""Dialogs shared by the main window and the feature modules."""

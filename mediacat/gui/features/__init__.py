@@ -1,0 +1,18 @@
+"""Feature modules that add menus, docks and actions to the main window through its public API.
+
+Each entry is a `gui/features/<name>.py` module's `install(window)` function; MainWindow calls them all, in
+this order, at the end of its construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mediacat.gui.features import attachments, csv_export, tags
+
+INSTALLERS: list[Callable[[Any], None]] = [
+    tags.install,
+    csv_export.install,
+    attachments.install,
+]

@@ -1,0 +1,500 @@
+"""MainWindow: the one window. Filter side bar | grid or table | detail pane, with a search box and status.
+
+Feature modules extend it only through its public API (docs/ARCHITECTURE.md, "GUI"): `library`, `tasks`,
+`undo_stack`, `menu(name)`, the selection queries, `selection_changed`, `files_dropped`, `refresh_items`,
+`refresh_facets`, `add_dock`, `show_error`, `status_message` and `select_item`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPixmap, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QWidget,
+)
+
+from mediacat import __version__
+from mediacat.core.library import Library
+from mediacat.core.search import ItemQuery
+from mediacat.gui.dialogs.error_dialog import ErrorDialog
+from mediacat.gui.features import INSTALLERS
+from mediacat.gui.models.catalog_model import CatalogModel, Roles
+from mediacat.gui.models.facet_model import FacetModel
+from mediacat.gui.settings import Settings
+from mediacat.gui.tasks import TaskRunner
+from mediacat.gui.views import placeholders
+from mediacat.gui.views.article_reader import ArticleReader
+from mediacat.gui.views.detail_pane import PREVIEW_SIZE, DetailPane
+from mediacat.gui.views.filter_sidebar import FilterSidebar
+from mediacat.gui.views.grid_view import CatalogGridView, CatalogTableView
+from mediacat.gui.views.viewer_window import ViewerWindow
+from mediacat.paths import cache_dir
+
+SEARCH_DEBOUNCE_MS = 200
+MENU_NAMES = ("File", "Edit", "Item", "View", "Tools", "Help")
+DEFAULT_SPLITTER_SIZES = [260, 700, 400]
+
+
+def create_thumbnail_provider(parent: Any) -> Any:
+    """The thumbnail provider (mediacat.gui.thumbs), or None in a build without it."""
+    try:
+        from mediacat.gui.thumbs import ThumbnailProvider
+    except ImportError:
+        return None
+    return ThumbnailProvider(cache_dir() / "thumbnails", parent)
+
+
+class MainWindow(QMainWindow):
+    selection_changed = Signal()
+    files_dropped = Signal(str, list)
+
+    def __init__(self, library: Library, *, settings: Settings | None = None, thumbnails: bool = True) -> None:
+        super().__init__()
+        self.library = library
+        self.settings = settings or Settings()
+        self.tasks = TaskRunner(self, error_handler=self.show_error, dialog_parent=self)
+        self.undo_stack = QUndoStack(self)
+        self.thumbnails = create_thumbnail_provider(self) if thumbnails else None
+        self.last_error_dialog: ErrorDialog | None = None
+        self._menus: dict[str, QMenu] = {}
+        self._reader: ArticleReader | None = None
+        self._viewer: ViewerWindow | None = None
+        self.setWindowTitle("MediaCat")
+        self.setAccessibleName("MediaCat")
+
+        self.model = CatalogModel(library, self)
+        self.model.thumbnail_provider = self.thumbnails
+        if self.thumbnails is not None:
+            self.thumbnails.thumbnail_ready.connect(self._thumbnail_ready)
+        self.facets = FacetModel(library, self)
+        self._build_views()
+        self._build_actions()
+        self._build_status_bar()
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search_box.textChanged.connect(lambda _text: self._search_timer.start())
+        self.facets.filters_changed.connect(self.apply_filters)
+        self.model.query_changed.connect(self._update_counts)
+        self.model.modelReset.connect(self._update_counts)
+        self._restore_settings()
+        self.model.set_query(ItemQuery())
+        if self.model.rowCount():
+            self.grid.setCurrentIndex(self.model.index(0, 0))
+        for install in INSTALLERS:
+            install(self)
+
+    # -- construction -----------------------------------------------------------------------------
+
+    def _build_views(self) -> None:
+        self.sidebar = FilterSidebar(self.facets)
+        self.grid = CatalogGridView()
+        self.grid.setModel(self.model)
+        self.table = CatalogTableView()
+        self.table.setModel(self.model)
+        self.table.set_default_column_widths()
+        self.table.setSelectionModel(self.grid.selectionModel())  # one selection, two views
+        self.selection_model = self.grid.selectionModel()
+        self.views = QStackedWidget()
+        self.views.addWidget(self.grid)
+        self.views.addWidget(self.table)
+        self.views.setAccessibleName("Items")
+        self.detail = DetailPane()
+        self.detail.phase_labels = {phase.id: phase.label for phase in self.library.mission_phases()}
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main-splitter")
+        for widget in (self.sidebar, self.views, self.detail):
+            self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes(DEFAULT_SPLITTER_SIZES)
+        self.setCentralWidget(self.splitter)
+
+        for view in (self.grid, self.table):
+            view.activated.connect(self._item_activated)
+            view.files_dropped.connect(self.files_dropped)
+        self.detail.files_dropped.connect(self.files_dropped)
+        self.detail.source_activated.connect(self.open_reader)
+        self.selection_model.currentChanged.connect(self._current_changed)
+        self.selection_model.selectionChanged.connect(lambda *_: self.selection_changed.emit())
+
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Search titles, descriptions, quotes, tags… (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName("Search")
+        self.search_box.setMinimumWidth(320)
+
+    def _build_actions(self) -> None:
+        for name in MENU_NAMES:
+            self._menus[name] = self.menuBar().addMenu(f"&{name}")
+        style = self.style()
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        self.menu("File").addAction(quit_action)
+
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        self.find_action = QAction("&Find…", self, shortcut=QKeySequence.StandardKey.Find, triggered=self.focus_search)
+        edit = self.menu("Edit")
+        edit.addActions([self.undo_action, self.redo_action])
+        edit.addSeparator()
+        edit.addAction(self.find_action)
+
+        self.open_viewer_action = QAction("&Open in Viewer\tEnter", self, triggered=lambda: self.open_viewer())
+        self.read_source_action = QAction("&Read First Source", self, triggered=self._read_first_source)
+        self.menu("Item").addActions([self.open_viewer_action, self.read_source_action])
+
+        self.grid_action = QAction("&Grid", self, checkable=True, shortcut=QKeySequence("Ctrl+1"))
+        self.grid_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_FileDialogListView))
+        self.grid_action.setToolTip("Show thumbnails (Ctrl+1)")
+        self.table_action = QAction("&Table", self, checkable=True, shortcut=QKeySequence("Ctrl+2"))
+        self.table_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView))
+        self.table_action.setToolTip("Show a sortable table (Ctrl+2)")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        for action in (self.grid_action, self.table_action):
+            group.addAction(action)
+        self.grid_action.triggered.connect(lambda: self.set_view_mode("grid"))
+        self.table_action.triggered.connect(lambda: self.set_view_mode("table"))
+        view = self.menu("View")
+        view.addActions([self.grid_action, self.table_action])
+        view.addSeparator()
+        self.filters_action = QAction("&Filters", self, checkable=True, checked=True, toggled=self.sidebar.setVisible)
+        self.details_action = QAction("&Details", self, checkable=True, checked=True, toggled=self.detail.setVisible)
+        view.addActions([self.filters_action, self.details_action])
+        view.addSeparator()
+
+        about = QAction("&About MediaCat", self, triggered=self._about)
+        self.menu("Help").addAction(about)
+
+        toolbar = QToolBar("Main toolbar")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setAccessibleName("Main toolbar")
+        toolbar.addActions([self.grid_action, self.table_action])
+        toolbar.addSeparator()
+        toolbar.addWidget(self.search_box)
+        self.addToolBar(toolbar)
+
+        self.escape_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.escape_shortcut.activated.connect(self.clear_search)
+
+    def _build_status_bar(self) -> None:
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Item counts")
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().setAccessibleName("Status bar")
+
+    # -- public API (docs/ARCHITECTURE.md) --------------------------------------------------------
+
+    def menu(self, name: str) -> QMenu:
+        """One of the menus "File", "Edit", "Item", "View", "Tools", "Help"."""
+        try:
+            return self._menus[name]
+        except KeyError:
+            raise KeyError(f"no menu {name!r}; the menus are {', '.join(MENU_NAMES)}") from None
+
+    def selected_item_ids(self) -> list[str]:
+        rows = sorted({index.row() for index in self.selection_model.selectedIndexes()})
+        return [item_id for item_id in (self.model.item_id_at(row) for row in rows) if item_id is not None]
+
+    def current_item_id(self) -> str | None:
+        index = self.selection_model.currentIndex()
+        return self.model.item_id_at(index.row()) if index.isValid() else None
+
+    def visible_item_ids(self) -> list[str]:
+        return self.model.item_ids()
+
+    def current_query(self) -> ItemQuery:
+        return self.model.query
+
+    def refresh_items(self, item_ids: list[str] | None = None) -> None:
+        """Show changes to these items (None: re-run the query, e.g. after items were added)."""
+        current = self.current_item_id()
+        if item_ids is None:
+            self.model.refresh(None)
+            if current is not None:
+                self._set_current(current)
+        else:
+            self.model.refresh(list(item_ids))
+        if current is not None and (item_ids is None or current in item_ids):
+            self._show_details(current)
+        self._update_counts()
+
+    def refresh_facets(self) -> None:
+        self.model.reload_phase_labels()
+        self.facets.reload()
+
+    def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea
+                 ) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title}")
+        dock.setWidget(widget)
+        dock.setAccessibleName(title)
+        self.addDockWidget(area, dock)
+        self.menu("View").addAction(dock.toggleViewAction())
+        return dock
+
+    def show_error(self, title: str, message: str, details: str = "") -> None:
+        dialog = ErrorDialog(title, message, details, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_error_dialog = dialog
+        dialog.destroyed.connect(lambda *_: setattr(self, "last_error_dialog", None))
+        dialog.open()
+
+    def status_message(self, text: str, msecs: int = 4000) -> None:
+        self.statusBar().showMessage(text, msecs)
+
+    def select_item(self, item_id: str) -> bool:
+        """Make `item_id` the current item, clearing filters if they hide it; False if there is no such item."""
+        if self.model.row_of(item_id) is None:
+            if not self.library.item_ids(ItemQuery(item_ids=(item_id,))):
+                self.status_message(f"No item with id {item_id!r} in the catalog")
+                return False
+            self.search_box.blockSignals(True)
+            self.search_box.clear()
+            self.search_box.blockSignals(False)
+            self.facets.blockSignals(True)
+            self.facets.clear_checks()
+            self.facets.blockSignals(False)
+            self.apply_filters()
+        return self._set_current(item_id)
+
+    def set_tag_filter(self, tags: list[str]) -> None:
+        """Show only the items that carry every tag in `tags` (checked in the side bar); [] clears it."""
+        wanted = set(tags)
+        for value in self.facets.checked_values().get("tag", ()):
+            if value not in wanted:
+                self.facets.set_checked("tag", value, False)
+        for tag in tags:
+            self.facets.set_checked("tag", tag, True)
+        self.apply_filters()
+
+    # -- views, filters and search ----------------------------------------------------------------
+
+    def view_mode(self) -> str:
+        return "table" if self.views.currentWidget() is self.table else "grid"
+
+    def set_view_mode(self, mode: str) -> None:
+        view = self.table if mode == "table" else self.grid
+        self.views.setCurrentWidget(view)
+        (self.table_action if mode == "table" else self.grid_action).setChecked(True)
+        index = self.selection_model.currentIndex()
+        if index.isValid():
+            view.scrollTo(index)
+        if self.isVisible():
+            view.setFocus()
+
+    def current_view(self) -> CatalogGridView | CatalogTableView:
+        return self.table if self.view_mode() == "table" else self.grid
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def clear_search(self) -> None:
+        if self.search_box.text():
+            self.search_box.clear()
+            self.apply_filters()
+
+    def build_query(self) -> ItemQuery:
+        """The query the search box and side bar describe, in the current sort order."""
+        text = self.search_box.text().strip()
+        sort = self.model.query.sort
+        return ItemQuery(search=text or None, **self.facets.query_fields(), sort=sort,
+                         descending=self.model.query.descending)
+
+    def apply_filters(self) -> None:
+        """Re-run the query now (the search box calls this after a short pause in typing)."""
+        self._search_timer.stop()
+        query = self.build_query()
+        if query == self.model.query:
+            return
+        current = self.current_item_id()
+        self.model.set_query(query)
+        if current is not None and self.model.row_of(current) is not None:
+            self._set_current(current)
+        else:
+            self._show_details(None)
+        self.selection_changed.emit()
+
+    def _set_current(self, item_id: str) -> bool:
+        row = self.model.row_of(item_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.selection_model.setCurrentIndex(index, flags)
+        self.current_view().scrollTo(index)
+        return True
+
+    def _update_counts(self) -> None:
+        query = self.model.query
+        shown = self.model.rowCount()
+        with_media = self.library.count_items(replace(query, has_attachments=True))
+        text = f"{shown} item{'' if shown == 1 else 's'}, {with_media} with media"
+        if replace(query, sort="catalog", descending=False) != ItemQuery():
+            text += f" (of {self.library.count_items()})"
+        self.count_label.setText(text)
+
+    # -- the current item, its details, viewer and reader -----------------------------------------
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_details(self.model.item_id_at(current.row()) if current.isValid() else None)
+        self.selection_changed.emit()
+
+    def _show_details(self, item_id: str | None) -> None:
+        found = self.library.items([item_id]) if item_id else []
+        item = found[0] if found else None
+        self.detail.show_item(item, self._preview_pixmap(item) if item else None)
+
+    def _preview_pixmap(self, item: Any) -> QPixmap | None:
+        if self.thumbnails is None or not item.attachments:
+            return None
+        first = item.attachments[0]
+        return self.thumbnails.thumbnail(item.id, first.resolved_path, first.sha256,
+                                         first.media_type or item.media_type, PREVIEW_SIZE)
+
+    def _thumbnail_ready(self, item_id: str) -> None:
+        self.model.thumbnail_ready(item_id)
+        if self.detail.item is not None and self.detail.item.id == item_id:
+            self.detail.set_preview(self._preview_pixmap(self.detail.item))
+
+    def visible_thumbnails_pending(self) -> int:
+        """How many items on screen still wait for their thumbnail (for screenshots)."""
+        if self.thumbnails is None:
+            return 0
+        view = self.current_view()
+        viewport = view.viewport().rect()
+        first = view.indexAt(viewport.topLeft() + QPoint(2, 2))
+        pending = 0
+        for row in range(first.row() if first.isValid() else 0, self.model.rowCount()):
+            index = self.model.index(row, 0)
+            rect = view.visualRect(index)
+            if rect.top() > viewport.bottom():
+                break
+            if not rect.intersects(viewport):
+                continue
+            item_row = index.data(Roles.RowRole)
+            if item_row is not None and item_row.first_attachment_path and index.data(Roles.ThumbnailRole) is None:
+                pending += 1
+        return pending
+
+    def _item_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_viewer(self.model.item_id_at(index.row()))
+
+    def open_viewer(self, item_id: str | None = None) -> ViewerWindow | None:
+        item_id = item_id or self.current_item_id()
+        if item_id is None:
+            return None
+        if self._viewer is None:
+            self._viewer = ViewerWindow(self)
+            geometry = self.settings.viewer_geometry
+            if geometry is not None:
+                self._viewer.restoreGeometry(geometry)
+        self._viewer.show_item(self.library.item(item_id))
+        self._viewer.show()
+        self._viewer.raise_()
+        self._viewer.activateWindow()
+        return self._viewer
+
+    def open_reader(self, article_id: str, quote: str | None = None, item_id: str | None = None) -> ArticleReader:
+        if self._reader is None:
+            self._reader = ArticleReader(self.library, self)
+            self._reader.item_requested.connect(self._reader_item_requested)
+            geometry = self.settings.reader_geometry
+            if geometry is not None:
+                self._reader.restoreGeometry(geometry)
+        self._reader.show_article(article_id, quote, item_id)
+        self._reader.show()
+        self._reader.raise_()
+        return self._reader
+
+    def _read_first_source(self) -> None:
+        item_id = self.current_item_id()
+        if item_id is None:
+            return
+        item = self.library.item(item_id)
+        if not item.sources:
+            self.status_message(f"No article mentions {item.title!r}")
+            return
+        self.open_reader(item.sources[0].article_id, item.sources[0].quote, item.id)
+
+    def _reader_item_requested(self, item_id: str) -> None:
+        if self.select_item(item_id):
+            self.activateWindow()
+            self.raise_()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About MediaCat",
+            f"<h3>MediaCat {__version__}</h3><p>A catalog of the imagery, video and audio of NASA's Perseverance "
+            "rover landing on Mars (18 February 2021), linked to the news articles that describe it.</p>",
+        )
+
+    # -- remembered state -------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        settings = self.settings
+        if settings.window_geometry is not None:
+            self.restoreGeometry(settings.window_geometry)
+        else:
+            self.resize(1360, 840)
+        if settings.window_state is not None:
+            self.restoreState(settings.window_state)
+        sizes = settings.splitter_sizes
+        if sizes and len(sizes) == self.splitter.count():
+            self.splitter.setSizes(sizes)
+        if settings.table_header is not None:
+            self.table.horizontalHeader().restoreState(settings.table_header)
+            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.set_view_mode(settings.view_mode)
+
+    def save_settings(self) -> None:
+        settings = self.settings
+        settings.window_geometry = self.saveGeometry()
+        settings.window_state = self.saveState()
+        settings.splitter_sizes = self.splitter.sizes()
+        settings.view_mode = self.view_mode()
+        settings.table_header = self.table.horizontalHeader().saveState()
+        if self._viewer is not None:
+            settings.viewer_geometry = self._viewer.saveGeometry()
+        if self._reader is not None:
+            settings.reader_geometry = self._reader.saveGeometry()
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        for window in (self._viewer, self._reader):
+            if window is not None:
+                window.close()
+        self.tasks.cancel_all()
+        self.tasks.wait_for_all(5000)
+        if self.thumbnails is not None:
+            self.thumbnails.shutdown()
+        super().closeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            placeholders.clear_cache()  # the placeholders follow the light or dark palette
+            self.grid.viewport().update()
+            if self.detail.item is not None:
+                self.detail.set_preview(self._preview_pixmap(self.detail.item))
+        super().changeEvent(event)

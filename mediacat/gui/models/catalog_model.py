@@ -1,0 +1,289 @@
+"""The lazy item model behind the grid and the table: an ordered id list, rows fetched by id on demand.
+
+A query keeps only `library.item_ids(query)`; `data()` loads `ItemRow`s for a batch of neighbouring ids
+when a view first asks for one and keeps them in a bounded cache. Sorting re-runs the query in SQL.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+
+from mediacat.core.library import Library
+from mediacat.core.model import ItemRow
+from mediacat.core.search import ItemQuery
+
+FETCH_BATCH = 64
+CACHE_LIMIT = 4000
+THUMBNAIL_SIZE = 160
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Roles(IntEnum):
+    ItemIdRole = Qt.ItemDataRole.UserRole + 1
+    RowRole = Qt.ItemDataRole.UserRole + 2  # the ItemRow
+    ThumbnailRole = Qt.ItemDataRole.UserRole + 3  # QPixmap from the thumbnail provider, or None
+    MediaTypeRole = Qt.ItemDataRole.UserRole + 4
+    AttachmentCountRole = Qt.ItemDataRole.UserRole + 5
+    ProblemCountRole = Qt.ItemDataRole.UserRole + 6
+
+
+class Column(IntEnum):
+    TITLE = 0
+    TYPE = 1
+    KIND = 2
+    CAMERA = 3
+    DATE = 4
+    PHASE = 5
+    CREDIT = 6
+    TAGS = 7
+    FILES = 8
+    SOURCES = 9
+
+
+HEADERS = {
+    Column.TITLE: "Title",
+    Column.TYPE: "Type",
+    Column.KIND: "Kind",
+    Column.CAMERA: "Camera",
+    Column.DATE: "Date taken",
+    Column.PHASE: "Phase",
+    Column.CREDIT: "Credit",
+    Column.TAGS: "Tags",
+    Column.FILES: "Files",
+    Column.SOURCES: "Sources",
+}
+
+# ItemQuery.sort keys (core/search.py SORT_KEYS); tags have no SQL order, so they sort in catalog order.
+SORT_KEY_OF_COLUMN = {
+    Column.TITLE: "title",
+    Column.TYPE: "media_type",
+    Column.KIND: "kind",
+    Column.CAMERA: "camera",
+    Column.DATE: "date_taken",
+    Column.PHASE: "mission_phase",
+    Column.CREDIT: "credit",
+    Column.TAGS: "catalog",
+    Column.FILES: "attachments",
+    Column.SOURCES: "sources",
+}
+
+
+class CatalogModel(QAbstractTableModel):
+    """Items of the current query, one row each; the columns are the table's, column 0 is the grid's."""
+
+    query_changed = Signal()
+
+    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.thumbnail_provider: Any = None  # mediacat.gui.thumbs.ThumbnailProvider when available
+        self.thumbnail_size = THUMBNAIL_SIZE
+        self._query = ItemQuery()
+        self._ids: list[str] = []
+        self._row_of: dict[str, int] | None = None
+        self._cache: OrderedDict[str, ItemRow] = OrderedDict()
+        self._phase_labels: dict[str, str] = {}
+        self.rows_fetched = 0  # how many rows were read from the database (the lazy-loading contract)
+        self.reload_phase_labels()
+
+    # -- the query --------------------------------------------------------------------------------
+
+    @property
+    def query(self) -> ItemQuery:
+        return self._query
+
+    def item_ids(self) -> list[str]:
+        return list(self._ids)
+
+    def set_query(self, query: ItemQuery) -> None:
+        """Run `query` (filters, search and sort) and show its items."""
+        ids = self.library.item_ids(query)
+        self.beginResetModel()
+        self._query = query
+        self._ids = ids
+        self._row_of = None
+        self._cache.clear()
+        self.endResetModel()
+        self.query_changed.emit()
+
+    def reload_phase_labels(self) -> None:
+        self._phase_labels = {phase.id: phase.label for phase in self.library.mission_phases()}
+
+    def refresh(self, item_ids: list[str] | None = None) -> None:
+        """Re-read changed items (None: re-run the query, keeping the rows' identities where possible)."""
+        if item_ids is None:
+            self.set_query(self._query)
+            return
+        for item_id in item_ids:
+            self._cache.pop(item_id, None)
+            row = self.row_of(item_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
+    def row_of(self, item_id: str) -> int | None:
+        if self._row_of is None:
+            self._row_of = {item_id: row for row, item_id in enumerate(self._ids)}
+        return self._row_of.get(item_id)
+
+    def item_id_at(self, row: int) -> str | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def item_row(self, row: int) -> ItemRow | None:
+        """The ItemRow at `row`, fetching it and its neighbours from the database if not cached."""
+        item_id = self.item_id_at(row)
+        if item_id is None:
+            return None
+        cached = self._cache.get(item_id)
+        if cached is not None:
+            self._cache.move_to_end(item_id)
+            return cached
+        start = row - row % FETCH_BATCH
+        batch = [i for i in self._ids[start : start + FETCH_BATCH] if i not in self._cache]
+        fetched = self.library.item_rows(batch)
+        self.rows_fetched += len(fetched)
+        self._cache.update(fetched)
+        while len(self._cache) > CACHE_LIMIT:
+            self._cache.popitem(last=False)
+        return fetched.get(item_id)
+
+    def phase_label(self, phase_id: str | None) -> str:
+        if not phase_id:
+            return ""
+        return self._phase_labels.get(phase_id, phase_id)
+
+    def thumbnail_ready(self, item_id: str) -> None:
+        """The provider rendered `item_id`'s thumbnail: repaint that cell."""
+        row = self.row_of(item_id)
+        if row is not None:
+            index = self.index(row, 0)
+            self.dataChanged.emit(index, index, [Roles.ThumbnailRole])
+
+    # -- QAbstractTableModel ----------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(Column)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDropEnabled
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(
+            Column
+        ):
+            return HEADERS[Column(section)]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not self.checkIndex(index, QAbstractTableModel.CheckIndexOption.IndexIsValid):
+            return None
+        if role == Roles.ItemIdRole:
+            return self._ids[index.row()]
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            Qt.ItemDataRole.TextAlignmentRole,
+            *list(Roles),
+        ):
+            return None
+        row = self.item_row(index.row())
+        if row is None:
+            return None
+        column = Column(index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row) if column == Column.TITLE else self._display(row, column) or None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in (Column.FILES, Column.SOURCES):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role == Roles.RowRole:
+            return row
+        if role == Roles.MediaTypeRole:
+            return row.media_type
+        if role == Roles.AttachmentCountRole:
+            return row.attachment_count
+        if role == Roles.ProblemCountRole:
+            return row.problem_attachments
+        if role == Roles.ThumbnailRole:
+            return self._thumbnail(row)
+        return None
+
+    def _display(self, row: ItemRow, column: Column) -> str:
+        if column == Column.TITLE:
+            return row.title
+        if column == Column.TYPE:
+            return row.media_type
+        if column == Column.KIND:
+            return row.kind
+        if column == Column.CAMERA:
+            return row.camera or ""
+        if column == Column.DATE:
+            return row.date_taken or ""
+        if column == Column.PHASE:
+            return self.phase_label(row.mission_phase)
+        if column == Column.CREDIT:
+            return row.credit or ""
+        if column == Column.TAGS:
+            return ", ".join(row.tags)
+        if column == Column.FILES:
+            return str(row.attachment_count)
+        return str(row.source_count)
+
+    def _tooltip(self, row: ItemRow) -> str:
+        lines = [row.title, f"{row.media_type} · {row.kind}"]
+        if row.mission_phase:
+            lines.append(self.phase_label(row.mission_phase))
+        files = "1 file" if row.attachment_count == 1 else f"{row.attachment_count} files"
+        lines.append(files if row.attachment_count else "no file attached")
+        if row.problem_attachments:
+            lines.append(f"{row.problem_attachments} attached file(s) missing, modified or unreadable")
+        return "\n".join(lines)
+
+    def _thumbnail(self, row: ItemRow) -> Any:
+        provider = self.thumbnail_provider
+        if provider is None or not row.first_attachment_path:
+            return None
+        return provider.thumbnail(
+            row.id,
+            row.first_attachment_path,
+            row.first_attachment_sha256,
+            row.first_attachment_media_type or row.media_type,
+            self.thumbnail_size,
+        )
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Re-run the query in SQL in the column's order; selections follow their items."""
+        key = SORT_KEY_OF_COLUMN.get(Column(column), "catalog") if 0 <= column < len(Column) else "catalog"
+        query = replace(self._query, sort=key, descending=order == Qt.SortOrder.DescendingOrder and key != "catalog")
+        if query == self._query:
+            return
+        ids = self.library.item_ids(query)
+        if len(ids) != len(self._ids):  # the catalog changed underneath: start over
+            self.set_query(query)
+            return
+        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        old_ids = self._ids
+        self._query = query
+        self._ids = ids
+        self._row_of = None
+        persistent = self.persistentIndexList()
+        new_indexes = []
+        for index in persistent:
+            new_row = self.row_of(old_ids[index.row()])
+            new_indexes.append(self.index(new_row, index.column()) if new_row is not None else QModelIndex())
+        self.changePersistentIndexList(persistent, new_indexes)
+        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.query_changed.emit()

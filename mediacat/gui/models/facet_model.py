@@ -1,0 +1,149 @@
+"""The filter side bar's model: one branch per facet (type, kind, phase, source article, tag), checkable values.
+
+Checked values narrow the item query: any checked value within a facet (OR), every facet (AND); tags are
+the exception the core defines: an item must carry every checked tag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+
+from mediacat.core.library import Library
+from mediacat.core.model import KINDS, MEDIA_TYPES
+
+FACET_ROLE = Qt.ItemDataRole.UserRole + 1
+VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass(frozen=True)
+class Facet:
+    key: str  # facet_counts() key
+    title: str
+    query_field: str  # ItemQuery field
+
+
+FACETS = (
+    Facet("media_type", "Media type", "media_types"),
+    Facet("kind", "Kind", "kinds"),
+    Facet("mission_phase", "Mission phase", "phases"),
+    Facet("article", "Source article", "article_ids"),
+    Facet("tag", "Tag", "tags"),
+)
+
+MEDIA_TYPE_LABELS = {"image": "Images", "video": "Videos", "audio": "Audio"}
+
+
+class FacetModel(QStandardItemModel):
+    """Facets as a two-level tree of checkable values with counts."""
+
+    filters_changed = Signal()
+
+    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.setHorizontalHeaderLabels(["Filter"])
+        self._rebuilding = False
+        self.itemChanged.connect(self._item_changed)
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read the values and counts, keeping what was checked."""
+        checked = self.checked_values()
+        counts = self.library.facet_counts()
+        self._rebuilding = True
+        try:
+            self.removeRows(0, self.rowCount())
+            for facet in FACETS:
+                branch = QStandardItem(facet.title)
+                branch.setEditable(False)
+                branch.setSelectable(False)
+                branch.setData(facet.key, FACET_ROLE)
+                for value, label, tooltip in self._values(facet, counts.get(facet.key, {})):
+                    count = counts.get(facet.key, {}).get(value, 0)
+                    child = QStandardItem(f"{label} ({count})")
+                    child.setEditable(False)
+                    child.setCheckable(True)
+                    child.setData(facet.key, FACET_ROLE)
+                    child.setData(value, VALUE_ROLE)
+                    child.setToolTip(tooltip)
+                    child.setAccessibleText(f"{facet.title}: {label}, {count} items")
+                    selected = value in checked.get(facet.key, ())
+                    child.setCheckState(Qt.CheckState.Checked if selected else Qt.CheckState.Unchecked)
+                    branch.appendRow(child)
+                self.appendRow(branch)
+        finally:
+            self._rebuilding = False
+        if checked != self.checked_values():
+            self.filters_changed.emit()  # a checked value disappeared (e.g. a removed tag)
+
+    def _values(self, facet: Facet, counts: dict[str, int]) -> list[tuple[str, str, str]]:
+        """(value, label, tooltip) in display order, only values that occur."""
+        if facet.key == "media_type":
+            order = [t for t in MEDIA_TYPES if t in counts] + sorted(set(counts) - set(MEDIA_TYPES))
+            return [(t, MEDIA_TYPE_LABELS.get(t, t), "") for t in order]
+        if facet.key == "kind":
+            order = [k for k in KINDS if k in counts] + sorted(set(counts) - set(KINDS))
+            return [(k, k.capitalize(), "") for k in order]
+        if facet.key == "mission_phase":
+            # Items from other missions have no phase; the query cannot select "no phase", so it is not listed.
+            return [(p.id, p.label, p.description) for p in self.library.mission_phases() if p.id in counts]
+        if facet.key == "article":
+            return [
+                (a.id, f"{a.outlet}, {a.date}", a.title) for a in self.library.articles() if a.id in counts
+            ]
+        return [(name, name, "") for name in sorted(counts, key=str.casefold)]
+
+    def checked_values(self) -> dict[str, tuple[str, ...]]:
+        """facet key -> the checked values, in display order."""
+        result: dict[str, tuple[str, ...]] = {}
+        for row in range(self.rowCount()):
+            branch = self.item(row)
+            values = tuple(
+                branch.child(child).data(VALUE_ROLE)
+                for child in range(branch.rowCount())
+                if branch.child(child).checkState() == Qt.CheckState.Checked
+            )
+            if values:
+                result[branch.data(FACET_ROLE)] = values
+        return result
+
+    def query_fields(self) -> dict[str, tuple[str, ...]]:
+        """The ItemQuery keyword arguments for the checked values."""
+        checked = self.checked_values()
+        return {facet.query_field: checked.get(facet.key, ()) for facet in FACETS}
+
+    def set_checked(self, facet_key: str, value: str, checked: bool = True) -> bool:
+        """Check or uncheck one value; False if that value is not listed."""
+        for row in range(self.rowCount()):
+            branch = self.item(row)
+            if branch.data(FACET_ROLE) != facet_key:
+                continue
+            for child_row in range(branch.rowCount()):
+                child = branch.child(child_row)
+                if child.data(VALUE_ROLE) == value:
+                    child.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+                    return True
+        return False
+
+    def clear_checks(self) -> None:
+        changed = False
+        self._rebuilding = True
+        try:
+            for row in range(self.rowCount()):
+                branch = self.item(row)
+                for child_row in range(branch.rowCount()):
+                    child = branch.child(child_row)
+                    if child.checkState() != Qt.CheckState.Unchecked:
+                        child.setCheckState(Qt.CheckState.Unchecked)
+                        changed = True
+        finally:
+            self._rebuilding = False
+        if changed:
+            self.filters_changed.emit()
+
+    def _item_changed(self, item: QStandardItem) -> None:
+        if not self._rebuilding and item.isCheckable():
+            self.filters_changed.emit()

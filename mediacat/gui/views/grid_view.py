@@ -1,0 +1,109 @@
+"""The catalog's two views over the same model: a thumbnail grid (QListView) and a sortable table (QTableView).
+
+Both accept files dropped from a file manager and report them with the item under the cursor.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QListView, QTableView, QWidget
+
+from mediacat.gui.models.catalog_model import THUMBNAIL_SIZE, Column, Roles
+from mediacat.gui.views.drops import dropped_paths
+from mediacat.gui.views.item_delegate import ItemDelegate
+
+GRID_BATCH_SIZE = 200
+
+
+class _FileDropMixin:
+    """Drag-and-drop of local files onto an item of an item view."""
+
+    files_dropped: Signal
+
+    def _setup_drops(self) -> None:
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setDropIndicatorShown(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        index = self.indexAt(event.position().toPoint())
+        if dropped_paths(event.mimeData()) and index.isValid():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_paths(event.mimeData())
+        index = self.indexAt(event.position().toPoint())
+        if not paths or not index.isValid():
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files_dropped.emit(index.data(Roles.ItemIdRole), paths)
+
+
+class CatalogGridView(_FileDropMixin, QListView):
+    """Thumbnails in a wrapping grid; one delegate paints every cell (no widget per item)."""
+
+    files_dropped = Signal(str, list)
+
+    def __init__(self, parent: QWidget | None = None, thumbnail_size: int = THUMBNAIL_SIZE) -> None:
+        super().__init__(parent)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMovement(QListView.Movement.Static)
+        self.setUniformItemSizes(True)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(GRID_BATCH_SIZE)
+        self.setWrapping(True)
+        self.setSpacing(4)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.delegate = ItemDelegate(thumbnail_size, self)
+        self.setItemDelegate(self.delegate)
+        self.setIconSize(QSize(thumbnail_size, thumbnail_size))
+        self.setAccessibleName("Item grid")
+        self._setup_drops()
+
+
+class CatalogTableView(_FileDropMixin, QTableView):
+    """The same items as rows; clicking a header sorts in SQL (CatalogModel.sort)."""
+
+    files_dropped = Signal(str, list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicatorClearable(True)  # a third click returns to catalog order
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setStretchLastSection(True)
+        self.setSortingEnabled(True)
+        self.setAccessibleName("Item table")
+        self._setup_drops()
+
+    def set_default_column_widths(self) -> None:
+        widths = {Column.TITLE: 300, Column.TYPE: 60, Column.KIND: 80, Column.CAMERA: 180, Column.DATE: 90,
+                  Column.PHASE: 170, Column.CREDIT: 160, Column.TAGS: 120, Column.FILES: 50, Column.SOURCES: 60}
+        for column, width in widths.items():
+            self.setColumnWidth(column, width)

@@ -1,0 +1,85 @@
+"""The viewer window (Enter or double-click on an item): the item's first attached file in MediaView,
+or the type placeholder and how to attach a file. Space plays and pauses; Esc closes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from mediacat.core.model import Item
+from mediacat.gui.views.detail_pane import how_to_attach_text
+from mediacat.gui.views.placeholders import placeholder_pixmap
+
+PLACEHOLDER_SIZE = 192
+
+
+def _media_view_class() -> type[QWidget] | None:
+    """MediaView (mediacat.gui.views.media_view) if the media viewers are installed in this build."""
+    try:
+        from mediacat.gui.views.media_view import MediaView
+    except ImportError:
+        return None
+    return MediaView
+
+
+class ViewerWindow(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAccessibleName("Viewer")
+        self.item: Item | None = None
+        media_view_class = _media_view_class()
+        self.media_view = media_view_class(self) if media_view_class is not None else None
+        if self.media_view is not None:
+            self.media_view.setAccessibleName("Media")
+        self.placeholder = QLabel()
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setAccessibleName("No file attached")
+        self.how_to = QLabel()
+        self.how_to.setWordWrap(True)
+        self.how_to.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.how_to.setAccessibleName("How to attach a file")
+        self.placeholder_page = QWidget()
+        placeholder_layout = QVBoxLayout(self.placeholder_page)
+        placeholder_layout.addStretch(1)
+        placeholder_layout.addWidget(self.placeholder)
+        placeholder_layout.addWidget(self.how_to)
+        placeholder_layout.addStretch(1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.placeholder_page)
+        if self.media_view is not None:
+            self.pages.addWidget(self.media_view)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+        self.play_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
+        self.play_shortcut.activated.connect(self.toggle_playback)
+        self.close_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.close_shortcut.activated.connect(self.close)
+        self.resize(960, 720)
+
+    def show_item(self, item: Item) -> None:
+        """Show the item's first attachment, or the placeholder and how-to sentence."""
+        self.item = item
+        self.setWindowTitle(f"{item.title} – MediaCat")
+        attachment = item.attachments[0] if item.attachments else None
+        has_media = attachment is not None and self.media_view is not None
+        if self.media_view is not None:
+            self.media_view.show_attachment(attachment, item)
+        if attachment is None:
+            self.how_to.setText(how_to_attach_text(item))
+        else:
+            self.how_to.setText(f"{attachment.original_name}: the media viewer is not available in this build.")
+        self.placeholder.setPixmap(
+            placeholder_pixmap(item.media_type, PLACEHOLDER_SIZE, self.palette(), self.devicePixelRatioF())
+        )
+        self.pages.setCurrentWidget(self.media_view if has_media else self.placeholder_page)
+
+    def toggle_playback(self) -> None:
+        if self.media_view is not None and self.pages.currentWidget() is self.media_view:
+            self.media_view.toggle_playback()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.media_view is not None:
+            self.media_view.stop()
+        super().closeEvent(event)
