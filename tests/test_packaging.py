@@ -117,6 +117,8 @@ def test_the_wheel_ships_the_package_the_seeds_the_articles_and_the_resources(wh
     }
     assert len(catalog["articles"]) >= 5
     assert expected - names == set()
+    modules = {path.relative_to(REPO).as_posix() for path in (REPO / "mediacat").rglob("*.py")}
+    assert modules - names == set(), "modules of the source tree missing from the wheel"
     assert not [name for name in names if name.startswith(("seeds/", "resources/", "tests/"))]
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
 
