@@ -95,7 +95,11 @@ def main() -> int:
 
     qInstallMessageHandler(quiet_known_noise)
 
-    print(f"bench_gui_model: {machine_line()}, Qt platform {os.environ['QT_QPA_PLATFORM']}")
+    import PySide6
+
+    none_references_at_start = sys.getrefcount(None)
+    print(f"bench_gui_model: {machine_line()}, PySide6 {PySide6.__version__}, "
+          f"Qt platform {os.environ['QT_QPA_PLATFORM']}")
     app = QApplication.instance() or QApplication(sys.argv[:1])
 
     def show(window: QMainWindow) -> None:
@@ -148,6 +152,12 @@ def main() -> int:
         finally:
             library.close()
         print_results("showing the catalog", results)
+    lost = none_references_at_start - sys.getrefcount(None)
+    if lost > 1000:
+        # PySide6 6.12.0 on CPython 3.11 (where None is not immortal) drops a reference to None on calls that
+        # return nothing; when the count reaches 0 the interpreter aborts ("none_dealloc"), often at exit.
+        print(f"\nwarning: the Qt binding dropped {lost} references to None during this run "
+              f"(PySide6 {PySide6.__version__} on Python {sys.version.split()[0]}); the process may abort")
     return 0
 
 
