@@ -18,7 +18,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 import mediacat
-from mediacat import paths
+from mediacat import APP_NAME, paths
 
 REPO = Path(__file__).resolve().parent.parent
 RESOURCES = REPO / "resources"
@@ -195,6 +195,8 @@ def test_the_desktop_entry_names_the_app_its_command_icon_and_categories() -> No
     assert entry["Icon"] == "mediacat"
     assert entry["Terminal"] == "false"
     assert set(entry["Categories"].rstrip(";").split(";")) == {"Graphics", "AudioVideo", "Viewer", "Science"}
+    # the X11 window class is Qt's application name (the Wayland app id is the desktop file's name)
+    assert entry["StartupWMClass"] == APP_NAME
 
 
 def test_the_metainfo_is_well_formed_and_matches_the_desktop_entry() -> None:
