@@ -1,4 +1,4 @@
-"""Media files made by the tests: JPEG with EXIF orientation, PNG panorama, WAV (stdlib), MP3 and MP4 (ffmpeg)."""
+"""Real media files made by the tests: JPEG/PNG (with EXIF) via Pillow, WAV via `wave`, MP3/MP4 via ffmpeg."""
 
 from __future__ import annotations
 
@@ -12,60 +12,113 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+EXIF_DATETIME_ORIGINAL = 0x9003
+EXIF_IFD = 0x8769
+EXIF_MAKE = 0x010F
+EXIF_MODEL = 0x0110
 EXIF_ORIENTATION = 0x0112
 
 
-def make_jpeg(path: Path, size: tuple[int, int] = (640, 480), *, orientation: int | None = None) -> Path:
-    """A JPEG with a red left half and a blue right half (so rotation is visible); EXIF orientation if given."""
-    image = Image.new("RGB", size, (0, 0, 255))
-    ImageDraw.Draw(image).rectangle((0, 0, size[0] // 2, size[1]), fill=(255, 0, 0))
-    exif = Image.Exif()
-    if orientation is not None:
-        exif[EXIF_ORIENTATION] = orientation
-    image.save(path, "JPEG", quality=90, exif=exif.tobytes())
-    return path
-
-
-def make_png(path: Path, size: tuple[int, int]) -> Path:
-    """A PNG with a horizontal gradient (a panorama at 12000x2000)."""
-    gradient = Image.linear_gradient("L").rotate(90).resize(size)
-    Image.merge("RGB", (gradient, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT), gradient)).save(path)
-    return path
-
-
-def make_wav(
-    path: Path, seconds: float = 2.0, *, frequency: float = 440.0, rate: int = 8000, silence: float = 0.0
+def make_jpeg(
+    path: Path,
+    size: tuple[int, int] = (640, 480),
+    *,
+    taken: str | None = "2021:02:18 20:44:00",
+    make: str | None = "NASA/JPL",
+    model: str | None = "DDC",
+    orientation: int | None = None,
+    quality: int = 85,
 ) -> Path:
-    """A 16-bit mono sine at half amplitude, followed by `silence` seconds of silence."""
+    """A JPEG with a gradient and shapes (so it is not uniform) and optional EXIF date, camera, orientation."""
+    image = _picture(size)
+    exif = Image.Exif()
+    if make:
+        exif[EXIF_MAKE] = make
+    if model:
+        exif[EXIF_MODEL] = model
+    if orientation:
+        exif[EXIF_ORIENTATION] = orientation
+    if taken:
+        exif.get_ifd(EXIF_IFD)[EXIF_DATETIME_ORIGINAL] = taken
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", quality=quality, exif=exif.tobytes())
+    return path
+
+
+def make_png(path: Path, size: tuple[int, int] = (320, 240)) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _picture(size).save(path, "PNG")
+    return path
+
+
+def _picture(size: tuple[int, int]) -> Image.Image:
+    """A red left half and a blue right half (so a rotation is visible), with a white square top left."""
+    width, height = size
+    image = Image.new("RGB", size, (0, 0, 255))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, width // 2, height), fill=(255, 0, 0))
+    draw.rectangle((0, 0, width // 8, height // 8), fill=(255, 255, 255))
+    return image
+
+
+def make_wav(path: Path, seconds: float = 1.0, *, frequency: float = 440.0, rate: int = 8000,
+             channels: int = 1, silence: float = 0.0) -> Path:
+    """A 16-bit PCM sine tone, followed by `silence` seconds of silence."""
     frames = int(seconds * rate)
-    with wave.open(str(path), "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(rate)
-        step = 2 * math.pi * frequency / rate
-        writer.writeframes(b"".join(struct.pack("<h", int(16000 * math.sin(step * i))) for i in range(frames)))
-        writer.writeframes(bytes(2 * int(silence * rate)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        samples = bytearray()
+        for index in range(frames):
+            value = int(12000 * math.sin(2 * math.pi * frequency * index / rate))
+            samples += struct.pack("<h", value) * channels
+        samples += bytes(2 * channels * int(silence * rate))
+        out.writeframes(bytes(samples))
     return path
 
 
-def _ffmpeg(*args: str) -> None:
-    if shutil.which("ffmpeg") is None:
-        pytest.skip("ffmpeg is not installed (CI installs it)")
-    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", *args], check=True, timeout=60)
+def require_ffmpeg() -> str:
+    found = shutil.which("ffmpeg")
+    if not found:
+        pytest.skip("ffmpeg is not installed (packaging/debian-deps.sh --test installs it)")
+    return found
 
 
-def make_mp3(path: Path, seconds: float = 2.0) -> Path:
-    _ffmpeg("-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", "-c:a", "libmp3lame", str(path))
+def make_mp3(path: Path, seconds: float = 2.0, *, frequency: float = 440.0, rate: int = 44100) -> Path:
+    ffmpeg = require_ffmpeg()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [ffmpeg, "-v", "error", "-y", "-f", "lavfi", "-i", f"sine=frequency={frequency}:duration={seconds}",
+         "-ar", str(rate), "-ac", "2", "-b:a", "128k", str(path)],
+        check=True,
+    )
     return path
 
 
-def make_mp4(path: Path, seconds: float = 3.0) -> Path:
-    """An H.264 test pattern with a sine sound track."""
-    _ffmpeg(
-        "-f", "lavfi", "-i", f"testsrc=duration={seconds}:size=320x240:rate=25",
-        "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
-        "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path),
-    )  # fmt: skip
+def make_mp4(path: Path, seconds: float = 2.0, *, size: str = "320x240", with_audio: bool = True) -> Path:
+    """An H.264 MP4 of ffmpeg's moving test pattern (with an AAC tone when with_audio)."""
+    ffmpeg = require_ffmpeg()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    command = [ffmpeg, "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc=duration={seconds}:size={size}:rate=25"]
+    if with_audio:
+        command += ["-f", "lavfi", "-i", f"sine=frequency=330:duration={seconds}", "-c:a", "aac", "-shortest"]
+    command += ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(path)]
+    subprocess.run(command, check=True)
+    return path
+
+
+def truncate(source: Path, target: Path, keep_fraction: float = 0.5) -> Path:
+    """A copy of `source` cut short (a truncated download or a broken copy)."""
+    data = source.read_bytes()
+    target.write_bytes(data[: max(1, int(len(data) * keep_fraction))])
+    return target
+
+
+def corrupt_mp3(path: Path) -> Path:
+    """Bytes that start like an MP3 (ID3 header) but hold no decodable audio frames."""
+    path.write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x0f" + b"\x00" * 15 + bytes(range(256)) * 8)
     return path
 
 

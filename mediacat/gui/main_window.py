@@ -275,6 +275,16 @@ class MainWindow(QMainWindow):
             self.apply_filters()
         return self._set_current(item_id)
 
+    def set_tag_filter(self, tags: list[str]) -> None:
+        """Show only the items that carry every tag in `tags` (checked in the side bar); [] clears it."""
+        wanted = set(tags)
+        for value in self.facets.checked_values().get("tag", ()):
+            if value not in wanted:
+                self.facets.set_checked("tag", value, False)
+        for tag in tags:
+            self.facets.set_checked("tag", tag, True)
+        self.apply_filters()
+
     # -- views, filters and search ----------------------------------------------------------------
 
     def view_mode(self) -> str:

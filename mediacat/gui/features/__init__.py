@@ -9,4 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-INSTALLERS: list[Callable[[Any], None]] = []
+from mediacat.gui.features import attachments, csv_export, tags
+
+INSTALLERS: list[Callable[[Any], None]] = [
+    tags.install,
+    csv_export.install,
+    attachments.install,
+]

@@ -1,0 +1,290 @@
+"""Keeping attachments honest: check (re-hash: ok/missing/modified/unreadable), relink missing files, detach.
+
+Import these from `mediacat.core.attachments` (they are re-exported there).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mediacat.core.attachments import check_source_file, get_attachment, link_path
+from mediacat.core.filestore import (
+    TEMP_PREFIX,
+    AttachError,
+    copy_to_temp,
+    fsync_folder,
+    hash_file,
+    make_folders,
+    os_reason,
+    remove_empty_folders,
+)
+from mediacat.core.jobs import Job
+from mediacat.core.library import Library
+from mediacat.core.model import Attachment
+from mediacat.core.probe import VideoProber, display_path, probe_file
+
+STATUSES = ("ok", "missing", "modified", "unreadable")
+_NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    attachment_id: int
+    item_id: str
+    path: str
+    status: str  # ok | missing | modified | unreadable
+    expected_sha256: str
+    actual_sha256: str | None
+    message: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "attachment_id": self.attachment_id,
+            "item_id": self.item_id,
+            "path": self.path,
+            "status": self.status,
+            "expected_sha256": self.expected_sha256,
+            "actual_sha256": self.actual_sha256,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class DetachResult:
+    attachment: Attachment
+    deleted_file: str | None  # the managed copy removed from disk, if any
+    kept_reason: str | None  # why a file was kept although deletion was asked for
+
+
+def check_attachment(attachment: Attachment, job: Job | None = None) -> CheckResult:
+    """Re-hash one attachment's file and say whether it is still the file that was attached."""
+    path = Path(attachment.resolved_path)
+    shown = display_path(path)
+
+    def result(status: str, message: str, actual: str | None = None) -> CheckResult:
+        return CheckResult(attachment.id, attachment.item_id, shown, status, attachment.sha256, actual, message)
+
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return result("missing", f"{shown}: missing (attachment #{attachment.id} of {attachment.item_id!r})")
+    except OSError as error:
+        return result("unreadable", f"{shown}: cannot read ({os_reason(error)})")
+    if not path.is_file():
+        return result("missing", f"{shown}: not a file any more (attachment #{attachment.id})")
+    try:
+        actual, size = hash_file(path, job)
+    except OSError as error:
+        return result("unreadable", f"{shown}: cannot read ({os_reason(error)})")
+    if actual != attachment.sha256:
+        change = f"size {attachment.size} -> {size} bytes" if size != attachment.size else "same size"
+        return result("modified", f"{shown}: modified since it was attached ({change}, different SHA-256)", actual)
+    return result("ok", f"{shown}: ok", actual)
+
+
+def check_attachments(
+    library: Library, job: Job | None = None, attachment_ids: list[int] | None = None
+) -> list[CheckResult]:
+    """Re-hash every attachment (or the given ones) and store each verdict in `check_status`/`checked_at`.
+
+    When cancelled, the verdicts reached so far are stored and `Cancelled` propagates.
+    """
+    attachments = library.all_attachments() if attachment_ids is None else library.attachments_by_id(attachment_ids)
+    results: list[CheckResult] = []
+    total = len(attachments)
+    try:
+        for index, attachment in enumerate(attachments):
+            if job is not None:
+                job.check()
+                job.report(index, total, display_path(Path(attachment.resolved_path).name))
+            results.append(check_attachment(attachment, job))
+    finally:
+        with library.store.transaction() as conn:
+            conn.executemany(
+                f"UPDATE attachments SET check_status = ?, checked_at = {_NOW} WHERE id = ?",
+                [(r.status, r.attachment_id) for r in results],
+            )
+    if job is not None:
+        job.report(total, total, "checked")
+    return results
+
+
+def relink(
+    library: Library,
+    attachment_id: int,
+    new_path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    video_prober: VideoProber | None = None,
+    job: Job | None = None,
+) -> Attachment:
+    """Point an attachment at `new_path` after checking it has the same SHA-256 (refused otherwise unless
+    `force`, which re-reads the new file's facts). A managed copy is restored from a file with the same bytes."""
+    attachment = get_attachment(library, attachment_id)
+    source = Path(new_path)
+    name = display_path(source)
+    check_source_file(source)
+    try:
+        sha256, size = hash_file(source, job)
+    except OSError as error:
+        raise AttachError(f"{name}: cannot read the file ({os_reason(error)})") from error
+    same = sha256 == attachment.sha256
+    if not same and not force:
+        raise AttachError(
+            f"{name}: not the same content as attachment #{attachment_id} (SHA-256 {sha256[:12]}…, "
+            f"expected {attachment.sha256[:12]}…); not relinked (force it to relink anyway)"
+        )
+    if attachment.mode == "copy":
+        if not same:
+            raise AttachError(
+                f"{name}: attachment #{attachment_id} is a managed copy; only a file with its exact content can "
+                "restore it (attach the new file instead)"
+            )
+        _restore_managed_copy(library, attachment, source, job)
+        return get_attachment(library, attachment_id)
+    stored = link_path(library, source)
+    mtime = source.stat().st_mtime
+    with library.store.transaction() as conn:
+        if same:
+            conn.execute(
+                f"UPDATE attachments SET path = ?, mtime = ?, check_status = 'ok', checked_at = {_NOW} WHERE id = ?",
+                (stored, mtime, attachment_id),
+            )
+        else:
+            facts = probe_file(source, video_prober)
+            stored_facts = {**facts.facts, **({"warnings": facts.warnings} if facts.warnings else {})}
+            conn.execute(
+                f"""UPDATE attachments SET path = ?, original_name = ?, sha256 = ?, size = ?, mtime = ?, mime = ?,
+                        media_type = ?, width = ?, height = ?, duration = ?, facts = ?, check_status = 'ok',
+                        checked_at = {_NOW} WHERE id = ?""",
+                (stored, display_path(source.name), sha256, size, mtime, facts.mime, facts.media_type,
+                 facts.width, facts.height, facts.duration, json.dumps(stored_facts, ensure_ascii=False),
+                 attachment_id),
+            )
+    return get_attachment(library, attachment_id)
+
+
+def _restore_managed_copy(library: Library, attachment: Attachment, source: Path, job: Job | None) -> None:
+    destination = Path(attachment.resolved_path)
+    created: list[Path] = []
+    temp: Path | None = None
+    try:
+        try:
+            created = make_folders(destination.parent)
+            temp, copied, _ = copy_to_temp(source, destination.parent, job)
+            if copied != attachment.sha256:
+                raise AttachError(f"{display_path(source)}: the file changed while it was being copied")
+            with library.store.transaction() as conn:
+                conn.execute(
+                    f"UPDATE attachments SET check_status = 'ok', checked_at = {_NOW} WHERE path = ? AND mode = 'copy'",
+                    (attachment.path,),
+                )
+                os.replace(temp, destination)
+                temp = None
+                fsync_folder(destination.parent)
+        except OSError as error:
+            raise AttachError(
+                f"{display_path(destination)}: cannot restore the managed copy ({os_reason(error)})"
+            ) from error
+    except BaseException:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        remove_empty_folders(created, library.paths.media)
+        raise
+
+
+def relink_candidates(
+    library: Library,
+    old_folder: str | os.PathLike[str],
+    new_folder: str | os.PathLike[str],
+    *,
+    job: Job | None = None,
+) -> list[tuple[Attachment, Path]]:
+    """Linked attachments whose file is missing from under `old_folder` and whose same relative path under
+    `new_folder` exists with the expected SHA-256: (attachment, new path) pairs ready for `relink`."""
+    old = Path(os.path.abspath(old_folder))
+    new = Path(new_folder)
+    found: list[tuple[Attachment, Path]] = []
+    for attachment in library.all_attachments():
+        if job is not None:
+            job.check()
+        current = Path(attachment.resolved_path)
+        if attachment.mode != "link" or current.exists():
+            continue
+        try:
+            relative = current.relative_to(old)
+        except ValueError:
+            continue
+        candidate = new / relative
+        try:
+            if candidate.is_file() and candidate.stat().st_size == attachment.size and \
+                    hash_file(candidate, job)[0] == attachment.sha256:
+                found.append((attachment, candidate))
+        except OSError:
+            continue
+    return found
+
+
+def relink_from_folder(
+    library: Library, old_folder: str | os.PathLike[str], new_folder: str | os.PathLike[str], *, job: Job | None = None
+) -> tuple[list[Attachment], list[tuple[str, str]]]:
+    """Relink every candidate from `relink_candidates`: (relinked attachments, failures as (path, message))."""
+    relinked: list[Attachment] = []
+    failures: list[tuple[str, str]] = []
+    for attachment, path in relink_candidates(library, old_folder, new_folder, job=job):
+        try:
+            relinked.append(relink(library, attachment.id, path, job=job))
+        except AttachError as error:
+            failures.append((display_path(path), str(error)))
+    return relinked, failures
+
+
+def detach(library: Library, attachment_id: int, *, delete_managed_copy: bool) -> DetachResult:
+    """Remove an attachment from its item. A linked original is never deleted; a managed copy is deleted only
+    when asked and when no other attachment uses the same file."""
+    attachment = get_attachment(library, attachment_id)
+    path = Path(attachment.resolved_path)
+    kept: str | None = None
+    if delete_managed_copy and attachment.mode == "link":
+        kept = f"{display_path(path)}: a linked original is never deleted; only the link was removed"
+    trash: Path | None = None
+    try:
+        with library.store.transaction() as conn:
+            conn.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
+            if delete_managed_copy and attachment.mode == "copy":
+                users = conn.execute(
+                    "SELECT count(*) FROM attachments WHERE mode = 'copy' AND path = ?", (attachment.path,)
+                ).fetchone()[0]
+                if users:
+                    kept = f"{display_path(path)}: kept, still used by {users} other attachment(s)"
+                elif path.is_file():
+                    candidate = path.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}")
+                    try:
+                        os.replace(path, candidate)  # undone below if the transaction fails
+                    except OSError as error:
+                        raise AttachError(
+                            f"{display_path(path)}: cannot remove the managed copy ({os_reason(error)}); "
+                            "nothing detached"
+                        ) from error
+                    trash = candidate
+    except BaseException:
+        if trash is not None:
+            with contextlib.suppress(OSError):
+                os.replace(trash, path)
+        raise
+    if trash is not None:
+        with contextlib.suppress(OSError):
+            trash.unlink()
+        remove_empty_folders([path.parent], library.paths.media)
+    return DetachResult(attachment, display_path(path) if trash is not None else None, kept)

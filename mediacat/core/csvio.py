@@ -1,0 +1,512 @@
+"""CSV export (two column profiles, spreadsheet-safe by default, written atomically) and its cell rules.
+
+The file is UTF-8 with a byte-order mark (so spreadsheets read non-ASCII text), RFC 4180 quoting with CRLF
+row ends, one row per item, several values in one cell joined by "; ". Reading a file back for import
+lives in `mediacat.core.csvimport` and uses the same rules (`unguard`, `split_values`).
+
+Formula-injection guard (OWASP "CSV Injection", CWE-1236), on unless `raw=True`: a text value that starts
+with `=`, `+`, `-`, `@`, tab, carriage return or line feed is written with a leading `'`. In a cell of
+several values each value is guarded, because a spreadsheet using `;` as its separator starts a new cell
+at each `;`. A value that already starts with one or more `'` followed by one of those characters gets one
+more `'`, so import strips exactly one and gets back exactly the text. Numeric columns (a single number
+per cell) are never prefixed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import re
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from mediacat.core.errors import MediaCatError
+from mediacat.core.jobs import Job
+from mediacat.core.library import Library
+from mediacat.core.model import Item
+from mediacat.core.tags import (
+    NoteEdit,
+    TagEdit,
+    normalize_note,
+    normalize_tags,
+    set_notes_many,
+    set_tags_many,
+    tag_key,
+    tags_of,
+)
+
+BOM = "\ufeff"
+VALUE_SEPARATOR = "; "
+GUARDED_FIRST_CHARACTERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_NEEDS_GUARD = re.compile(r"'*[=+\-@\t\r\n]")
+_GUARDED = re.compile(r"'+[=+\-@\t\r\n]")
+EXPORT_CHUNK = 250  # items loaded and written per step (one progress report each)
+
+Cell = str | int | float | list[str] | None
+
+
+class CsvError(MediaCatError):
+    """A CSV file that cannot be written or read (the message names the file and, when known, the line)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: how to get its value from an item, and whether it holds a single number."""
+
+    getter: Callable[[Item], Cell]
+    numeric: bool = False
+    description: str = ""
+
+
+# -- the injection guard -------------------------------------------------------------------------------
+
+
+_MAY_NEED_GUARD = frozenset("=+-@\t\r\n'")  # first characters worth a closer look (fast path)
+
+
+def guard(text: str) -> str:
+    """The text as written to a spreadsheet-safe cell: a leading `'` when a spreadsheet could run it."""
+    if not text or text[0] not in _MAY_NEED_GUARD:
+        return text
+    return "'" + text if _NEEDS_GUARD.match(text) else text
+
+
+def unguard(text: str) -> str:
+    """Undo `guard`: strip exactly one leading `'` that precedes a guarded character (or more quotes)."""
+    return text[1:] if _GUARDED.match(text) else text
+
+
+def format_cell(value: Cell, *, numeric: bool = False, raw: bool = False) -> str:
+    """One cell's text: lists joined by "; " (each value guarded), numbers as written, text guarded."""
+    if type(value) is str:
+        return value if raw or numeric else guard(value)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return VALUE_SEPARATOR.join(value if raw else [guard(v) for v in value])
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, int | float):
+        text = _number(value)
+        return text if raw or numeric else guard(text)
+    return value if raw or numeric else guard(value)
+
+
+def split_values(cell: str) -> list[str]:
+    """The values of a several-values cell (as exported: joined by "; "), each unguarded, blanks dropped."""
+    return [unguard(part.strip()) for part in cell.split(";") if part.strip()]
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value == value else ""
+    return str(value)
+
+
+# -- columns ---------------------------------------------------------------------------------------------
+
+
+def _source_citation(item: Item) -> list[str]:
+    return [f"{source.outlet} ({source.date}): {source.title}" for source in item.sources]
+
+
+def _dimensions(item: Item) -> list[str]:
+    return [f"{a.width}x{a.height}" if a.width and a.height else "" for a in item.attachments]
+
+
+def _durations(item: Item) -> list[str]:
+    return [_number(a.duration) if a.duration is not None else "" for a in item.attachments]
+
+
+COLUMNS: dict[str, Column] = {
+    "id": Column(lambda item: item.id, description="the item's stable id (import matches rows by it)"),
+    "title": Column(lambda item: item.title),
+    "media_type": Column(lambda item: item.media_type, description="image, video or audio"),
+    "kind": Column(lambda item: item.kind),
+    "camera": Column(lambda item: item.camera, description="camera or instrument"),
+    "date_taken": Column(lambda item: item.date_taken, description="ISO date"),
+    "mission_phase": Column(lambda item: item.mission_phase, description="phase id"),
+    "credit": Column(lambda item: item.credit),
+    "description": Column(lambda item: item.description),
+    "nasa_ids": Column(lambda item: list(item.nasa_ids), description="NASA image ids"),
+    "official_urls": Column(lambda item: list(item.official_urls)),
+    "media_urls": Column(lambda item: list(item.media_urls), description="direct links to the media files"),
+    "sources": Column(_source_citation, description="each article as `outlet (date): title`"),
+    "source_quotes": Column(lambda item: [s.quote for s in item.sources], description="the quotes, same order"),
+    "tags": Column(lambda item: list(item.tags), description="imported back"),
+    "notes": Column(lambda item: item.notes, description="imported back; line breaks kept inside the cell"),
+    "attachment_paths": Column(lambda item: [a.resolved_path for a in item.attachments]),
+    "attachment_sha256": Column(lambda item: [a.sha256 for a in item.attachments]),
+    "attachment_sizes": Column(lambda item: [str(a.size) for a in item.attachments], description="bytes"),
+    "attachment_dimensions": Column(_dimensions, description="`WIDTHxHEIGHT`, empty when not known"),
+    "attachment_durations": Column(_durations, description="seconds, empty when not known"),
+    "attachment_count": Column(lambda item: len(item.attachments), numeric=True),
+    "source_count": Column(lambda item: len(item.sources), numeric=True),
+}
+
+DEFAULT_COLUMNS = (
+    "id", "title", "media_type", "kind", "camera", "date_taken", "mission_phase", "credit", "description",
+    "nasa_ids", "official_urls", "sources", "source_quotes", "tags", "notes", "attachment_paths",
+    "attachment_sha256", "attachment_sizes", "attachment_dimensions", "attachment_durations",
+)  # fmt: skip
+
+DCMI_TYPES = {"image": "StillImage", "video": "MovingImage", "audio": "Sound"}
+
+DUBLIN_CORE_COLUMNS: dict[str, Column] = {
+    "dc:title": Column(lambda item: item.title),
+    "dc:type": Column(lambda item: DCMI_TYPES.get(item.media_type, item.media_type),
+                      description="DCMI type: StillImage, MovingImage or Sound"),
+    "dc:date": Column(lambda item: item.date_taken, description="date taken"),
+    "dc:creator": Column(lambda item: item.credit, description="the credit line"),
+    "dc:rights": Column(lambda item: f"Credit: {item.credit}" if item.credit else None),
+    "dc:source": Column(lambda item: list(item.official_urls), description="official pages"),
+    "dc:subject": Column(lambda item: list(item.tags), description="tags (imported back)"),
+    "dc:identifier": Column(lambda item: item.id, description="the item's id (import matches rows by it)"),
+    "dc:description": Column(lambda item: item.description),
+}
+
+PROFILES: dict[str, tuple[dict[str, Column], tuple[str, ...]]] = {
+    "default": (COLUMNS, DEFAULT_COLUMNS),
+    "dublin-core": (DUBLIN_CORE_COLUMNS, tuple(DUBLIN_CORE_COLUMNS)),
+}
+
+
+def resolve_columns(profile: str = "default", columns: Sequence[str] | None = None) -> list[tuple[str, Column]]:
+    """The (header, column) pairs to write: the profile's default set, or the named ones in that order."""
+    if profile not in PROFILES:
+        raise CsvError(f"unknown CSV profile {profile!r} (known: {', '.join(PROFILES)})")
+    registry, default = PROFILES[profile]
+    names = [name.strip() for name in columns if name.strip()] if columns is not None else list(default)
+    if not names:
+        raise CsvError("no columns to export")
+    unknown = [name for name in names if name not in registry]
+    if unknown:
+        raise CsvError(
+            f"unknown column {unknown[0]!r} for profile {profile!r} (known: {', '.join(registry)})"
+        )
+    if len(set(names)) != len(names):
+        duplicate = next(name for name in names if names.count(name) > 1)
+        raise CsvError(f"column {duplicate!r} is named twice")
+    return [(name, registry[name]) for name in names]
+
+
+# -- export ---------------------------------------------------------------------------------------------
+
+
+def export_csv(
+    library: Library,
+    item_ids: Sequence[str],
+    out: str | os.PathLike[str] | BinaryIO,
+    *,
+    columns: Sequence[str] | None = None,
+    profile: str = "default",
+    raw: bool = False,
+    job: Job | None = None,
+) -> int:
+    """Write the items as CSV to a file (atomically: temporary file, then rename) or a binary stream.
+
+    Returns the number of rows written. On any failure or cancel, an existing file at `out` is untouched
+    and no temporary file remains.
+    """
+    selected = resolve_columns(profile, columns)
+    job = job or Job()
+    if isinstance(out, str | os.PathLike):
+        return _export_to_file(library, list(item_ids), Path(out), selected, raw, job)
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    try:
+        return _write_rows(library, list(item_ids), text, selected, raw, job)
+    finally:
+        text.flush()
+        text.detach()
+
+
+def _write_rows(
+    library: Library, item_ids: list[str], stream: io.TextIOBase, selected: list[tuple[str, Column]],
+    raw: bool, job: Job,
+) -> int:
+    stream.write(BOM)
+    writer = csv.writer(stream, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([header for header, _column in selected])
+    total = len(item_ids)
+    written = 0
+    job.report(0, total, "rows")
+    for start in range(0, total, EXPORT_CHUNK):
+        job.check()
+        for item in library.items(item_ids[start : start + EXPORT_CHUNK]):
+            writer.writerow(
+                [format_cell(column.getter(item), numeric=column.numeric, raw=raw) for _h, column in selected]
+            )
+            written += 1
+        job.report(min(start + EXPORT_CHUNK, total), total, "rows")
+    job.check()
+    return written
+
+
+def _export_to_file(
+    library: Library, item_ids: list[str], path: Path, selected: list[tuple[str, Column]], raw: bool, job: Job
+) -> int:
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise CsvError(f"{path}: is a folder; give a file name for the CSV export")
+    temp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as error:
+        raise CsvError(f"{path}: cannot write the CSV file ({error.strerror or error})") from error
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as stream:
+            written = _write_rows(library, item_ids, stream, selected, raw, job)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        if isinstance(error, OSError):
+            raise CsvError(f"{path}: cannot write the CSV file ({error.strerror or error})") from error
+        raise
+    _fsync_folder(folder)
+    return written
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable (best effort: not every platform can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- import ---------------------------------------------------------------------------------------------
+
+IMPORT_ALIASES = {"id": "id", "tags": "tags", "notes": "notes", "dc:identifier": "id", "dc:subject": "tags"}
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """What one row of an import file changes; `None` means "this field is not changed"."""
+
+    line: int
+    item_id: str
+    tags_before: tuple[str, ...]
+    tags_after: tuple[str, ...] | None
+    note_before: str
+    note_after: str | None
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import file would change, and everything wrong with it (line numbers count from 1)."""
+
+    path: Path
+    fields: tuple[str, ...]  # which of "tags", "notes" the file carries
+    rows: int
+    changes: list[RowChange]
+    errors: list[tuple[int, str]]
+    unknown_ids: list[tuple[int, str]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.unknown_ids
+
+    def problems(self) -> list[str]:
+        """Every problem as `FILE:LINE: message`, in line order."""
+        found = [(line, msg) for line, msg in self.errors]
+        found += [(line, f"no item with id {item_id!r} in the catalog") for line, item_id in self.unknown_ids]
+        return [f"{self.path}:{line}: {msg}" for line, msg in sorted(found)]
+
+    def summary(self) -> str:
+        tags = sum(1 for change in self.changes if change.tags_after is not None)
+        notes = sum(1 for change in self.changes if change.note_after is not None)
+        return f"{self.rows} rows: tags change on {tags} items, notes on {notes} items"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    tag_edit: TagEdit
+    note_edits: list[NoteEdit]
+
+
+def read_import(library: Library, path: str | os.PathLike[str]) -> ImportPlan:
+    """Read an exported (perhaps spreadsheet-edited) CSV file and plan its tag and note changes by id.
+
+    Only the `id`, `tags` and `notes` columns are read (`dc:identifier`, `dc:subject` in Dublin Core files);
+    every other column is ignored. File-level problems (unreadable, not UTF-8, not CSV, wrong header) raise
+    CsvError; row problems are collected in the plan with their line numbers.
+    """
+    path = Path(path)
+    text = _decode(path)
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise CsvError(f"{path}: the file is empty; expected a CSV export with a header line") from None
+    except csv.Error as error:
+        raise CsvError(f"{path}: line 1: not valid CSV ({error})") from error
+    positions = _header_positions(path, header)
+    fields = tuple(name for name in ("tags", "notes") if name in positions)
+    errors: list[tuple[int, str]] = []
+    unknown: list[tuple[int, str]] = []
+    wanted: dict[str, tuple[int, tuple[str, ...] | None, str | None]] = {}
+    rows = 0
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            errors.append((start, f"not valid CSV ({error}); the rest of the file was not read"))
+            break
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        rows += 1
+        if len(row) != len(header):
+            errors.append((start, f"{len(row)} cells, but the header has {len(header)}"))
+            continue
+        item_id = row[positions["id"]].strip()
+        if not item_id:
+            errors.append((start, "the id cell is empty"))
+            continue
+        if item_id in wanted:
+            errors.append((start, f"id {item_id!r} is also on line {wanted[item_id][0]}"))
+            continue
+        try:
+            tags = normalize_tags(split_values(row[positions["tags"]])) if "tags" in positions else None
+            note = normalize_note(unguard(row[positions["notes"]])) if "notes" in positions else None
+        except MediaCatError as error:
+            errors.append((start, str(error)))
+            continue
+        wanted[item_id] = (start, tuple(tags) if tags is not None else None, note)
+    known = _existing_ids(library, list(wanted))
+    unknown = [(entry[0], item_id) for item_id, entry in wanted.items() if item_id not in known]
+    found = [item_id for item_id in wanted if item_id in known]
+    current_tags = tags_of(library, found)
+    current_notes = _notes_of(library, found)
+    changes = []
+    for item_id in found:
+        line_number, tags, note = wanted[item_id]
+        tags_change = tags if tags is not None and _tag_set(tags) != _tag_set(current_tags[item_id]) else None
+        note_change = note if note is not None and note != current_notes[item_id] else None
+        if tags_change is not None or note_change is not None:
+            changes.append(
+                RowChange(line_number, item_id, current_tags[item_id], tags_change, current_notes[item_id], note_change)
+            )
+    return ImportPlan(path, fields, rows, changes, errors, unknown)
+
+
+def apply_import(library: Library, plan: ImportPlan) -> ImportResult:
+    """Apply a plan in one transaction, all or nothing; refuses a plan with problems or gone stale."""
+    if not plan.ok:
+        count = len(plan.errors) + len(plan.unknown_ids)
+        raise CsvError(f"{plan.path}: {count} problem(s) in the file; nothing was imported")
+    with library.store.transaction():
+        ids = [change.item_id for change in plan.changes]
+        current_tags = tags_of(library, ids)
+        current_notes = _notes_of(library, ids)
+        for change in plan.changes:
+            if (
+                _tag_set(current_tags[change.item_id]) != _tag_set(change.tags_before)
+                or current_notes[change.item_id] != change.note_before
+            ):
+                raise CsvError(
+                    f"{plan.path}:{change.line}: item {change.item_id!r} changed since the file was read; "
+                    "nothing was imported (read it again)"
+                )
+        tag_edit = set_tags_many(
+            library, {c.item_id: c.tags_after for c in plan.changes if c.tags_after is not None}
+        )
+        note_edits = set_notes_many(
+            library, {c.item_id: c.note_after for c in plan.changes if c.note_after is not None}
+        )
+    return ImportResult(tag_edit, note_edits)
+
+
+def _decode(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CsvError(f"{path}: cannot read the file ({error.strerror or error})") from error
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CsvError(f"{path}: the file is UTF-16 text; save it as CSV in UTF-8 (\"CSV UTF-8\")")
+    if data.startswith(b"PK\x03\x04"):
+        raise CsvError(f"{path}: this is a spreadsheet workbook (XLSX/ODS), not CSV; save it as \"CSV UTF-8\"")
+    offset = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if b"\x00" in data:
+        raise CsvError(f"{path}: not a CSV file (it holds binary data: a NUL byte at offset {data.index(0)})")
+    try:
+        return data[offset:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        position = offset + error.start
+        line = data.count(b"\n", 0, position) + 1
+        raise CsvError(
+            f"{path}: not UTF-8 text: byte 0x{data[position]:02X} at offset {position} (line {line}); "
+            "save the file as CSV in UTF-8 (\"CSV UTF-8\")"
+        ) from error
+
+
+def _delimiter(text: str) -> str:
+    """`,` as MediaCat writes; `;` or tab when a spreadsheet saved the file with that separator instead."""
+    first_line = text.split("\n", 1)[0]
+    if "," not in first_line:
+        for candidate in (";", "\t"):
+            if candidate in first_line:
+                return candidate
+    return ","
+
+
+def _header_positions(path: Path, header: list[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = IMPORT_ALIASES.get(cell.strip().lower())
+        if name is None:
+            continue
+        if name in positions:
+            raise CsvError(f"{path}: line 1: the header names the {name!r} column twice")
+        positions[name] = index
+    shown = ", ".join(repr(cell[:30]) for cell in header[:8]) + (" …" if len(header) > 8 else "")
+    if "id" not in positions:
+        raise CsvError(
+            f"{path}: line 1: not a MediaCat CSV export: the header has no 'id' column (found {shown})"
+        )
+    if "tags" not in positions and "notes" not in positions:
+        raise CsvError(f"{path}: line 1: the header has neither a 'tags' nor a 'notes' column: nothing to import")
+    return positions
+
+
+def _existing_ids(library: Library, item_ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(item_ids), 900):
+        chunk = item_ids[start : start + 900]
+        rows = library.store.execute(f"SELECT id FROM items WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+        found.update(row[0] for row in rows)
+    return found
+
+
+def _notes_of(library: Library, item_ids: list[str]) -> dict[str, str]:
+    notes: dict[str, str] = {}
+    for start in range(0, len(item_ids), 900):
+        chunk = item_ids[start : start + 900]
+        rows = library.store.execute(
+            f"SELECT id, notes FROM items WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+        )
+        notes.update(dict(rows.fetchall()))
+    return notes
+
+
+def _tag_set(tags: Sequence[str]) -> set[str]:
+    return {tag_key(tag) for tag in tags}

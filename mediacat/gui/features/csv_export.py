@@ -1,0 +1,228 @@
+"""File ▸ Export CSV… (all items, the current view or the selection) and File ▸ Import CSV… (tags and notes).
+
+Export runs in the background through `window.tasks` with a progress dialog and can be cancelled; import
+shows the file's problems, or a summary, and asks before applying; an applied import is one undo step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QMessageBox,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mediacat.core.csvio import PROFILES, ImportPlan, ImportResult, apply_import, export_csv, read_import
+from mediacat.core.jobs import Job
+from mediacat.core.library import Library
+from mediacat.gui.features.tag_commands import ImportCommand
+
+SCOPES = ("all", "view", "selection")
+MAX_LISTED = 40
+
+
+def export_worker(job: Job, library: Library, item_ids: list[str], path: str, profile: str, raw: bool) -> int:
+    """Runs on a worker thread with its own database connection."""
+    own = library.reopen()
+    try:
+        return export_csv(own, item_ids, path, profile=profile, raw=raw, job=job)
+    finally:
+        own.close()
+
+
+def scope_ids(window, scope: str) -> list[str]:
+    if scope == "selection":
+        return list(window.selected_item_ids())
+    if scope == "view":
+        return list(window.visible_item_ids())
+    return window.library.item_ids()
+
+
+def start_export(window, scope: str, path: str, *, profile: str = "default", raw: bool = False):
+    """Export in the background; returns the task handle (its result is the number of rows)."""
+    ids = scope_ids(window, scope)
+    return window.tasks.run(
+        export_worker,
+        window.library,
+        ids,
+        path,
+        profile,
+        raw,
+        on_done=lambda count: window.status_message(f"Exported {count} items to {path}"),
+        on_error=lambda error: window.show_error("CSV export failed", str(error)),
+        on_cancelled=lambda: window.status_message("CSV export cancelled; no file written"),
+        label="Export CSV",
+        cancellable=True,
+        with_progress_dialog=True,
+    )
+
+
+def describe_plan(plan: ImportPlan) -> str:
+    lines = [plan.summary() + "."]
+    for change in plan.changes[:MAX_LISTED]:
+        if change.tags_after is not None:
+            lines.append(f"{change.item_id}: tags {'; '.join(change.tags_before) or '(none)'} → "
+                         f"{'; '.join(change.tags_after) or '(none)'}")
+        if change.note_after is not None:
+            lines.append(f"{change.item_id}: note changed")
+    if len(plan.changes) > MAX_LISTED:
+        lines.append(f"… and {len(plan.changes) - MAX_LISTED} more")
+    return "\n".join(lines)
+
+
+def read_worker(job: Job, library: Library, path: str) -> ImportPlan:
+    own = library.reopen()
+    try:
+        return read_import(own, path)
+    finally:
+        own.close()
+
+
+def apply_worker(job: Job, library: Library, plan: ImportPlan) -> ImportResult:
+    own = library.reopen()
+    try:
+        return apply_import(own, plan)
+    finally:
+        own.close()
+
+
+def import_file(window, path: str, confirm, on_finished=None) -> None:
+    """Read `path` in the background, show its problems or ask `confirm(plan) -> bool`, then apply it (in the
+    background, one transaction) as one undo step. `on_finished(applied: bool)` is called at the end."""
+    name = Path(path).name
+
+    def finished(applied: bool) -> None:
+        if on_finished is not None:
+            on_finished(applied)
+
+    def failed(error: BaseException) -> None:
+        window.show_error("CSV import: nothing imported", str(error))
+        finished(False)
+
+    def read(plan: ImportPlan) -> None:
+        if not plan.ok:
+            problems = plan.problems()
+            window.show_error(
+                "CSV import: nothing imported",
+                f"{name}: {len(problems)} problem(s); fix them and import again. Nothing was changed.",
+                "\n".join(problems),
+            )
+            finished(False)
+        elif not plan.changes:
+            window.status_message(f"{name}: nothing to change")
+            finished(False)
+        elif not confirm(plan):
+            finished(False)
+        else:
+            window.tasks.run(apply_worker, window.library, plan, on_done=lambda result: applied(plan, result),
+                             on_error=failed, label="Import CSV")
+
+    def applied(plan: ImportPlan, result: ImportResult) -> None:
+        feature = getattr(window, "tags_feature", None)
+
+        def changed(ids: list[str]) -> None:
+            if feature is not None:
+                feature.changed(ids)
+            else:
+                window.refresh_items(ids)
+                window.refresh_facets()
+
+        window.undo_stack.push(ImportCommand(f"Import {name}", window.library, result.tag_edit,
+                                             result.note_edits, changed, window.show_error))
+        changed([change.item_id for change in plan.changes])
+        window.status_message(f"Imported {name}: {plan.summary()}")
+        finished(True)
+
+    window.tasks.run(read_worker, window.library, path, on_done=read, on_error=failed, label="Read CSV")
+
+
+class ExportDialog(QDialog):
+    """Which items, which profile, spreadsheet-safe or raw."""
+
+    def __init__(self, window, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export CSV")
+        self.scope_group = QButtonGroup(self)
+        layout = QVBoxLayout(self)
+        counts = {
+            "all": window.library.count_items(),
+            "view": len(window.visible_item_ids()),
+            "selection": len(window.selected_item_ids()),
+        }
+        labels = {"all": "All items", "view": "The current view", "selection": "The selected items"}
+        for scope in SCOPES:
+            button = QRadioButton(f"{labels[scope]} ({counts[scope]})")
+            button.setProperty("scope", scope)
+            button.setEnabled(counts[scope] > 0)
+            self.scope_group.addButton(button)
+            layout.addWidget(button)
+        default = "selection" if counts["selection"] > 1 else "view"
+        for button in self.scope_group.buttons():
+            if button.property("scope") == default:
+                button.setChecked(True)
+        form = QFormLayout()
+        self.profile = QComboBox()
+        self.profile.addItems(list(PROFILES))
+        self.profile.setAccessibleName("Column profile")
+        form.addRow("Columns:", self.profile)
+        self.safe = QCheckBox("Spreadsheet-safe: put ' before cells starting with = + - @ (recommended)")
+        self.safe.setChecked(True)
+        form.addRow(self.safe)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    @property
+    def scope(self) -> str:
+        checked = self.scope_group.checkedButton()
+        return checked.property("scope") if checked is not None else "all"
+
+
+def _ask_export(window) -> None:
+    dialog = ExportDialog(window, window)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    path, _filter = QFileDialog.getSaveFileName(window, "Export CSV", "mediacat.csv", "CSV files (*.csv)")
+    if path:
+        start_export(window, dialog.scope, path, profile=dialog.profile.currentText(),
+                     raw=not dialog.safe.isChecked())
+
+
+def _ask_import(window) -> None:
+    path, _filter = QFileDialog.getOpenFileName(window, "Import CSV", "", "CSV files (*.csv);;All files (*)")
+    if not path:
+        return
+
+    def confirm(plan: ImportPlan) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Import CSV",
+                          f"Apply these changes from {Path(path).name}? (Edit ▸ Undo reverts them.)",
+                          QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel, window)
+        box.setDetailedText(describe_plan(plan))
+        box.setInformativeText(plan.summary())
+        return box.exec() == QMessageBox.StandardButton.Apply
+
+    import_file(window, path, confirm)
+
+
+def install(window) -> None:
+    file_menu = window.menu("File")
+    export_action = QAction("Export CSV…", window)
+    export_action.triggered.connect(lambda: _ask_export(window))
+    import_action = QAction("Import CSV…", window)
+    import_action.triggered.connect(lambda: _ask_import(window))
+    first = file_menu.actions()[0] if file_menu.actions() else None  # above Quit
+    file_menu.insertActions(first, [export_action, import_action])
+    file_menu.insertSeparator(first)

@@ -1,0 +1,386 @@
+"""Tags and notes in the app: the Tags dock (counts, filter, rename, merge), Item ▸ Add/Remove tags…, the Note dock.
+
+Every edit calls the core (`mediacat.core.tags`), which saves it at once, then pushes an undo command on
+`window.undo_stack`; a batch edit on many selected items is one command.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QStringListModel, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mediacat.core.errors import MediaCatError
+from mediacat.core.tags import (
+    TAG_SEPARATOR,
+    add_tags,
+    all_tag_names,
+    merge_tags,
+    normalize_tags,
+    note_of,
+    remove_tags,
+    set_note,
+    tag_counts,
+    tag_key,
+    tags_of,
+)
+from mediacat.gui.features.tag_commands import NoteEditCommand, TagEditCommand, TagRenameCommand
+
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
+NOTE_SAVE_DELAY_MS = 600
+
+
+class TagCountsModel(QAbstractListModel):
+    """Every tag with its item count, by name: `name (count)` for display, the name under NAME_ROLE."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[str, int]] = []
+
+    def set_counts(self, rows: list[tuple[str, int]]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        name, count = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{name} ({count})"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{count} item{'s' if count != 1 else ''} tagged {name!r}"
+        if role == NAME_ROLE:
+            return name
+        if role == COUNT_ROLE:
+            return count
+        return None
+
+    def row_of(self, name: str) -> int:
+        key = tag_key(name)
+        return next((row for row, (tag, _count) in enumerate(self.rows) if tag_key(tag) == key), -1)
+
+
+class TagCompleter(QCompleter):
+    """Completes the tag being typed after the last ';' in a "tag; tag; ..." field."""
+
+    def __init__(self, names: list[str], parent=None) -> None:
+        super().__init__(parent)
+        self.names = QStringListModel(names, self)
+        self.setModel(self.names)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterMode(Qt.MatchFlag.MatchContains)
+
+    def splitPath(self, path: str) -> list[str]:
+        return [path.split(TAG_SEPARATOR)[-1].strip()]
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        completion = super().pathFromIndex(index)
+        widget = self.widget()
+        text = widget.text() if isinstance(widget, QLineEdit) else ""
+        head = text.rsplit(TAG_SEPARATOR, 1)[0] + TAG_SEPARATOR + " " if TAG_SEPARATOR in text else ""
+        return head + completion
+
+
+def parse_tag_field(text: str) -> list[str]:
+    """The tags typed in a "tag; tag" field, validated (raises TagError naming a bad tag)."""
+    return normalize_tags(part for part in text.split(TAG_SEPARATOR) if part.strip())
+
+
+class TagEntryDialog(QDialog):
+    """Asks for one or more tags (separated by ';'), completing from `names`."""
+
+    def __init__(self, title: str, prompt: str, names: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.field = QLineEdit()
+        self.field.setAccessibleName("Tags")
+        self.field.setPlaceholderText("tag; another tag")
+        self.field.setCompleter(TagCompleter(names, self.field))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        label = QLabel(prompt)
+        label.setBuddy(self.field)
+        layout.addWidget(label)
+        layout.addWidget(self.field)
+        layout.addWidget(buttons)
+
+
+class TagsFeature:
+    """Everything tag- and note-related the window gets; one instance per window (`window.tags_feature`)."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+        self.library = window.library
+        self.model = TagCountsModel()
+        self.view = QListView()
+        self.view.setObjectName("tagsList")
+        self.view.setAccessibleName("Tags")
+        self.view.setModel(self.model)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.clicked.connect(lambda _index: self.filter_by_selected_tags())
+        self.note_editor = NoteEditor(self)
+        self.refresh_tags()
+
+    # -- reads ---------------------------------------------------------------------------------------
+
+    def refresh_tags(self) -> None:
+        selected = set(self.selected_tags())
+        self.model.set_counts(tag_counts(self.library))
+        selection = self.view.selectionModel()
+        for name in selected:
+            row = self.model.row_of(name)
+            if row >= 0:
+                selection.select(self.model.index(row), selection.SelectionFlag.Select)
+
+    def selected_tags(self) -> list[str]:
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedIndexes())
+        return [self.model.rows[row][0] for row in rows]
+
+    def filter_by_selected_tags(self) -> None:
+        """Show only the items that carry every selected tag."""
+        self.window.set_tag_filter(self.selected_tags())
+
+    # -- edits ---------------------------------------------------------------------------------------
+
+    def changed(self, item_ids: list[str]) -> None:
+        """After any edit, undo or redo: refresh those items, the counts and the facets."""
+        self.refresh_tags()
+        self.window.refresh_items(list(item_ids))
+        self.window.refresh_facets()
+        self.note_editor.reload()
+
+    def add_tags_to(self, item_ids: list[str], tags: list[str]) -> bool:
+        return self._tag_edit(item_ids, tags, add=True)
+
+    def remove_tags_from(self, item_ids: list[str], tags: list[str]) -> bool:
+        return self._tag_edit(item_ids, tags, add=False)
+
+    def _tag_edit(self, item_ids: list[str], tags: list[str], *, add: bool) -> bool:
+        if not item_ids:
+            self.window.status_message("Select one or more items first")
+            return False
+        try:
+            edit = (add_tags if add else remove_tags)(self.library, item_ids, tags)
+        except MediaCatError as error:
+            self.window.show_error("Tags not changed", str(error))
+            return False
+        if not edit.changed_ids:
+            self.window.status_message("Nothing to change")
+            return False
+        verb = "Add" if add else "Remove"
+        what = ", ".join(repr(tag) for tag in tags)
+        text = f"{verb} {what} ({len(edit.changed_ids)} item{'s' if len(edit.changed_ids) != 1 else ''})"
+        self.window.undo_stack.push(
+            TagEditCommand(text, self.library, edit, self.changed, self.window.show_error)
+        )
+        self.changed(edit.changed_ids)
+        return True
+
+    def rename(self, old: str, new: str) -> bool:
+        return self.merge([old], new)
+
+    def merge(self, sources: list[str], target: str) -> bool:
+        existing = {tag_key(name) for name in all_tag_names(self.library)}
+        merged = len(sources) > 1 or (
+            tag_key(target.strip()) in existing and tag_key(target.strip()) != tag_key(sources[0])
+        )
+        try:
+            edit = merge_tags(self.library, sources, target)
+        except MediaCatError as error:
+            self.window.show_error("Tag not renamed", str(error))
+            return False
+        if not edit.changed_ids:
+            self.window.status_message("Nothing to change")
+            return False
+        command = TagRenameCommand(
+            self.library, list(sources), target.strip(), edit, merged, self.changed, self.window.show_error
+        )
+        self.window.undo_stack.push(command)
+        self.changed(edit.changed_ids)
+        return True
+
+    def save_note(self, item_id: str, text: str) -> bool:
+        try:
+            edit = set_note(self.library, item_id, text)
+        except MediaCatError as error:
+            self.window.show_error("Note not saved", str(error))
+            return False
+        if edit.changed:
+            self.window.undo_stack.push(NoteEditCommand(self.library, edit, self.changed, self.window.show_error))
+            self.window.refresh_items([item_id])
+        return True
+
+    # -- dialogs -------------------------------------------------------------------------------------
+
+    def ask_add_tags(self) -> None:
+        ids = self.window.selected_item_ids()
+        if not ids:
+            self.window.status_message("Select one or more items first")
+            return
+        self._ask("Add tags", f"Tags to add to {len(ids)} selected item(s), separated by ';':",
+                  all_tag_names(self.library), lambda tags: self.add_tags_to(ids, tags))
+
+    def ask_remove_tags(self) -> None:
+        ids = self.window.selected_item_ids()
+        if not ids:
+            self.window.status_message("Select one or more items first")
+            return
+        present = sorted({t for tags in tags_of(self.library, ids).values() for t in tags}, key=tag_key)
+        self._ask("Remove tags", f"Tags to remove from {len(ids)} selected item(s), separated by ';':",
+                  present, lambda tags: self.remove_tags_from(ids, tags))
+
+    def _ask(self, title: str, prompt: str, names: list[str], apply) -> None:
+        dialog = TagEntryDialog(title, prompt, names, self.window)
+
+        def accepted() -> None:
+            try:
+                tags = parse_tag_field(dialog.field.text())
+            except MediaCatError as error:
+                self.window.show_error(f"{title}: not done", str(error))
+                return
+            if tags:
+                apply(tags)
+
+        dialog.accepted.connect(accepted)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _context_menu(self, position) -> None:
+        tags = self.selected_tags()
+        if not tags:
+            return
+        menu = QMenu(self.view)
+        if len(tags) == 1:
+            menu.addAction("Rename…", lambda: self._ask_rename(tags[0]))
+        menu.addAction("Merge into…" if len(tags) > 1 else "Merge into another tag…",
+                       lambda: self._ask_merge(tags))
+        menu.addAction("Clear filter", self._clear_filter)
+        menu.popup(self.view.viewport().mapToGlobal(position))
+
+    def _ask_rename(self, old: str) -> None:
+        dialog = TagEntryDialog("Rename tag", f"New name for {old!r} (an existing tag's name merges the two):",
+                                all_tag_names(self.library), self.window)
+        dialog.field.setText(old)
+        dialog.accepted.connect(lambda: self.rename(old, dialog.field.text()))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _ask_merge(self, sources: list[str]) -> None:
+        dialog = TagEntryDialog("Merge tags", f"Merge {', '.join(map(repr, sources))} into:",
+                                all_tag_names(self.library), self.window)
+        dialog.accepted.connect(lambda: self.merge(sources, dialog.field.text()))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _clear_filter(self) -> None:
+        self.view.clearSelection()
+        self.filter_by_selected_tags()
+
+
+class NoteEditor(QWidget):
+    """The current item's note: saved a moment after typing stops, on focus-out, and before switching items."""
+
+    def __init__(self, feature: TagsFeature) -> None:
+        super().__init__()
+        self.feature = feature
+        self.item_id: str | None = None
+        self._loaded_text = ""
+        self.label = QLabel("Select an item to write a note.")
+        self.editor = QPlainTextEdit()
+        self.editor.setObjectName("noteEditor")
+        self.editor.setAccessibleName("Note")
+        self.editor.setPlaceholderText("A note on this item (saved as you type)")
+        self.editor.setEnabled(False)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(NOTE_SAVE_DELAY_MS)
+        self.timer.timeout.connect(self.save)
+        self.editor.textChanged.connect(self._typed)
+        self.editor.installEventFilter(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.label)
+        layout.addWidget(self.editor)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.editor and event.type() == event.Type.FocusOut:
+            self.save()
+        return super().eventFilter(watched, event)
+
+    def show_item(self, item_id: str | None) -> None:
+        if item_id == self.item_id:
+            return
+        self.save()
+        self.item_id = item_id
+        self.reload()
+
+    def reload(self) -> None:
+        """Show the stored note of the current item (after an undo, or another item selected)."""
+        self.timer.stop()
+        text = ""
+        if self.item_id is not None:
+            try:
+                text = note_of(self.feature.library, self.item_id)
+            except MediaCatError:
+                self.item_id = None
+        self._loaded_text = text
+        self.editor.blockSignals(True)
+        if self.editor.toPlainText() != text:
+            self.editor.setPlainText(text)
+        self.editor.blockSignals(False)
+        self.editor.setEnabled(self.item_id is not None)
+        self.label.setText(f"Note on {self.item_id}" if self.item_id else "Select an item to write a note.")
+
+    def _typed(self) -> None:
+        if self.item_id is not None:
+            self.timer.start()
+
+    def save(self) -> None:
+        self.timer.stop()
+        text = self.editor.toPlainText()
+        if self.item_id is None or text == self._loaded_text:
+            return
+        if self.feature.save_note(self.item_id, text):
+            self._loaded_text = text
+
+
+def install(window) -> None:
+    feature = TagsFeature(window)
+    window.tags_feature = feature
+    window.add_dock(feature.view, "Tags", Qt.DockWidgetArea.LeftDockWidgetArea)
+    window.add_dock(feature.note_editor, "Note", Qt.DockWidgetArea.RightDockWidgetArea)
+    item_menu = window.menu("Item")
+    add = QAction("Add tags…", window)
+    add.setShortcut(QKeySequence("Ctrl+T"))
+    add.triggered.connect(feature.ask_add_tags)
+    remove = QAction("Remove tags…", window)
+    remove.setShortcut(QKeySequence("Ctrl+Shift+T"))
+    remove.triggered.connect(feature.ask_remove_tags)
+    note = QAction("Edit note", window)
+    note.triggered.connect(lambda: feature.note_editor.editor.setFocus())
+    for action in (add, remove, note):
+        item_menu.addAction(action)
+    window.selection_changed.connect(lambda: feature.note_editor.show_item(window.current_item_id()))
+    feature.note_editor.show_item(window.current_item_id())
