@@ -63,7 +63,7 @@ def _picture(size: tuple[int, int]) -> Image.Image:
 
 def make_wav(path: Path, seconds: float = 1.0, *, frequency: float = 440.0, rate: int = 8000,
              channels: int = 1, silence: float = 0.0) -> Path:
-    """A 16-bit PCM sine tone, followed by `silence` seconds of silence."""
+    """A 16-bit PCM sine tone at about half amplitude, followed by `silence` seconds of silence."""
     frames = int(seconds * rate)
     path.parent.mkdir(parents=True, exist_ok=True)
     with wave.open(str(path), "wb") as out:
@@ -72,7 +72,7 @@ def make_wav(path: Path, seconds: float = 1.0, *, frequency: float = 440.0, rate
         out.setframerate(rate)
         samples = bytearray()
         for index in range(frames):
-            value = int(12000 * math.sin(2 * math.pi * frequency * index / rate))
+            value = int(16000 * math.sin(2 * math.pi * frequency * index / rate))
             samples += struct.pack("<h", value) * channels
         samples += bytes(2 * channels * int(silence * rate))
         out.writeframes(bytes(samples))

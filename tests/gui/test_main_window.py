@@ -238,8 +238,10 @@ def test_files_dropped_on_grid_table_and_detail_pane(qtbot, window, tmp_path):
     for path in files:
         path.write_bytes(b"x")
     ids = window.visible_item_ids()
-    qtbot.waitUntil(lambda: window.grid.visualRect(window.model.index(2, 0)).top() < 100)  # laid out
     target = window.model.index(2, 0)
+    # Wait for the grid's batched layout: the cell is on screen where the view says it is.
+    qtbot.waitUntil(lambda: window.grid.viewport().rect().contains(window.grid.visualRect(target))
+                    and window.grid.indexAt(window.grid.visualRect(target).center()) == target)
     with qtbot.waitSignal(window.files_dropped) as grid_drop:
         _drop(window.grid.viewport(), window.grid.visualRect(target).center(), files)
     assert grid_drop.args == [ids[2], [str(path) for path in files]]

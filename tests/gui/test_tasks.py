@@ -93,8 +93,9 @@ def test_unhandled_errors_are_shown_in_the_error_dialog(qtbot):
 
     runner.run(broken, label="Exporting")
     assert runner.wait_for_all(10_000)
-    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, ErrorDialog) and w.isVisible()]
-    assert len(dialogs) == 1
+    dialogs = [w for w in QApplication.topLevelWidgets()
+               if isinstance(w, ErrorDialog) and w.isVisible() and w.windowTitle() == "Exporting failed"]
+    assert len(dialogs) == 1 and runner.error_dialogs == dialogs
     assert dialogs[0].message_label.text() == "Exporting: ValueError: bad value 42"
     assert "Traceback" in dialogs[0].details and "bad value 42" in dialogs[0].details
     dialogs[0].close()
