@@ -69,6 +69,14 @@ def make_mp4(path: Path, seconds: float = 3.0) -> Path:
     return path
 
 
+def make_garbage(path: Path, size: int = 4096) -> Path:
+    """Bytes no media library recognises (fixed pseudo-random, no magic number)."""
+    import random
+
+    path.write_bytes(random.Random(7).randbytes(size))
+    return path
+
+
 def make_corrupt_jpeg(path: Path) -> Path:
     """A JPEG header followed by garbage."""
     path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8)
