@@ -122,6 +122,14 @@ def corrupt_mp3(path: Path) -> Path:
     return path
 
 
+def make_garbage(path: Path, size: int = 4096) -> Path:
+    """Bytes no media library recognises (fixed pseudo-random, no magic number)."""
+    import random
+
+    path.write_bytes(random.Random(7).randbytes(size))
+    return path
+
+
 def make_corrupt_jpeg(path: Path) -> Path:
     """A JPEG header followed by garbage."""
     path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8)

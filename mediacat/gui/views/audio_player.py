@@ -41,6 +41,7 @@ class AudioPlayer(QWidget):
             self._show_message(reason)
             return
         self.core = PlayerCore(self.transport, self)
+        self.core.required_track = "audio"
         self.core.error_message.connect(self._show_message)
         self.core.position_changed.connect(self._on_position)
         self.waveform.seek_requested.connect(self.core.seek_fraction)

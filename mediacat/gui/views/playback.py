@@ -87,20 +87,25 @@ class PlayerCore(QObject):
 
     def __init__(self, transport: TransportBar, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+        from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 
         self._states = QMediaPlayer.PlaybackState
         self._path: str | None = None
         self.transport = transport
         self.player = QMediaPlayer(self)
         self.audio_output = QAudioOutput(self)
-        self.player.setAudioOutput(self.audio_output)
+        if QMediaDevices.audioOutputs():
+            # Without a sound device the player keeps time on its own clock. (Attaching an output anyway makes
+            # Qt's audio thread log a warning while stop() waits for that thread: a deadlock whenever a
+            # Python message handler, such as pytest-qt's, needs the interpreter lock to print it.)
+            self.player.setAudioOutput(self.audio_output)
         self.player.durationChanged.connect(self._on_duration)
         self.player.positionChanged.connect(self._on_position)
         self.player.playbackStateChanged.connect(self._on_state)
         self.player.errorOccurred.connect(self._on_error)
         self.player.mediaStatusChanged.connect(self._on_status)
         self.show_first_frame = False  # video: pause on load so the first frame is on screen
+        self.required_track = ""  # "audio" or "video": a file without one is reported as not playable
         transport.play_button.clicked.connect(self.toggle_playback)
         transport.seek_slider.sliderMoved.connect(self.player.setPosition)
         transport.seek_slider.sliderReleased.connect(lambda: self.player.setPosition(transport.seek_slider.value()))
@@ -162,7 +167,12 @@ class PlayerCore(QObject):
     def _on_status(self, status) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
-        if status == QMediaPlayer.MediaStatus.LoadedMedia and self.show_first_frame and not self.is_playing():
+        if status != QMediaPlayer.MediaStatus.LoadedMedia or self._path is None:
+            return
+        has_track = {"audio": self.player.hasAudio, "video": self.player.hasVideo}.get(self.required_track)
+        if has_track is not None and not has_track():
+            self.error_message.emit(f"Cannot play {self._path}: the file has no {self.required_track} track")
+        elif self.show_first_frame and not self.is_playing():
             self.player.pause()
 
     def _on_error(self, _error, message: str) -> None:
