@@ -4,12 +4,11 @@ to a few items), rendered offscreen with `mediacat gui --screenshot`.
     python3 docs/screenshots/make_screenshots.py
 
 The media files are drawn here (Pillow, the stdlib `wave`); they stand in for the NASA files, which are not
-shipped. Attachments are recorded directly in the demo database as links to those files.
+shipped. They are attached as links with the same core functions the app and the command line use.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import subprocess
@@ -24,7 +23,10 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
+from mediacat.core.attachment_upkeep import check_attachments  # noqa: E402
+from mediacat.core.attachments import attach_file  # noqa: E402
 from mediacat.core.library import Library  # noqa: E402
+from mediacat.core.tags import add_tags, set_note  # noqa: E402
 
 SHOTS = [
     ("grid.png", ["--view", "grid", "--select", "skycrane-still"]),
@@ -77,35 +79,28 @@ def wind_recording(path: Path, seconds: float = 4.0, rate: int = 22050) -> None:
         handle.writeframes(bytes(frames))
 
 
-def link(library: Library, item_id: str, path: Path, mime: str, media_type: str, *, width=None, height=None,
-         duration=None, status: str = "ok") -> None:
-    data = path.read_bytes() if path.exists() else b""
-    with library.store.transaction():
-        library.store.execute(
-            "INSERT INTO attachments(item_id, mode, path, original_name, sha256, size, mtime, mime, media_type, "
-            "width, height, duration, check_status) VALUES (?, 'link', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (item_id, str(path), path.name, hashlib.sha256(data).hexdigest(), len(data),
-             path.stat().st_mtime if path.exists() else 0.0, mime, media_type, width, height, duration, status),
-        )
-
-
 def build_demo_library(folder: Path) -> Path:
+    """The shipped catalog with a few generated files attached (as links, through the core), tags and a note."""
     media = folder / "files"
     media.mkdir(parents=True)
     library_dir = folder / "library"
+    mars_scene(media / "skycrane.jpg", 1600, 1000, 3)
+    mars_scene(media / "navcam-panorama.jpg", 3600, 700, 5)
+    mars_scene(media / "hazcam.jpg", 1280, 960, 7)
+    mars_scene(media / "hirise.jpg", 1024, 768, 11)
+    wind_recording(media / "wind.wav")
     with Library.open(library_dir) as library:
-        mars_scene(media / "skycrane.jpg", 1600, 1000, 3)
-        link(library, "skycrane-still", media / "skycrane.jpg", "image/jpeg", "image", width=1600, height=1000)
-        mars_scene(media / "navcam-panorama.jpg", 3600, 700, 5)
-        link(library, "navcam-panorama", media / "navcam-panorama.jpg", "image/jpeg", "image", width=3600,
-             height=700)
-        mars_scene(media / "hazcam.jpg", 1280, 960, 7)
-        link(library, "hazcam-first-color-forward", media / "hazcam.jpg", "image/jpeg", "image", width=1280,
-             height=960)
-        wind_recording(media / "wind.wav")
-        link(library, "mars-wind-audio-filtered", media / "wind.wav", "audio/x-wav", "audio", duration=4.0)
-        # A file that was moved away: the grid shows its red warning badge.
-        link(library, "hirise-parachute-descent", media / "moved-away.jpg", "image/jpeg", "image", status="missing")
+        for item_id, name in [("skycrane-still", "skycrane.jpg"), ("navcam-panorama", "navcam-panorama.jpg"),
+                              ("hazcam-first-color-forward", "hazcam.jpg"), ("hirise-parachute-descent", "hirise.jpg"),
+                              ("mars-wind-audio-filtered", "wind.wav")]:
+            attach_file(library, item_id, media / name, mode="link")
+        # A file that was moved away after attaching: `check` marks it missing; the grid shows a red badge.
+        (media / "hirise.jpg").unlink()
+        check_attachments(library)
+        add_tags(library, ["skycrane-still", "hirise-parachute-descent", "edl-landing-video"], ["descent"])
+        add_tags(library, ["skycrane-still", "navcam-panorama", "hazcam-first-color-forward"], ["wallpaper"])
+        add_tags(library, ["mars-wind-audio-filtered"], ["sound"])
+        set_note(library, "skycrane-still", "Print at A3 for the outreach table; credit NASA/JPL-Caltech.")
     return library_dir
 
 

@@ -144,7 +144,9 @@ class ThumbnailProvider(QObject):
         if key in self._pixmaps:
             self._pixmaps.move_to_end(key)
             pixmap = self._pixmaps[key]
-            return pixmap if pixmap is not None else self.error_pixmap(size)
+            if pixmap is not None:
+                return pixmap
+            return self.error_pixmap(size, missing=self._errors.get(key, "").endswith(FILE_MISSING))
         if media_type in ("audio", "video") and not _can_decode(path, media_type):
             return self.placeholder_pixmap(media_type, size)
         self._waiting.setdefault(key, set()).add(item_id)
@@ -169,9 +171,9 @@ class ThumbnailProvider(QObject):
             worker.wait()
         self._waiting.clear()
 
-    def error_pixmap(self, size: int) -> QPixmap:
-        """The "cannot read" thumbnail: a crossed frame with the words, in palette colors."""
-        return self._special_pixmap("error", size)
+    def error_pixmap(self, size: int, *, missing: bool = False) -> QPixmap:
+        """The "cannot read" (or "file missing") thumbnail: a crossed frame with the words, in palette colors."""
+        return self._special_pixmap("missing" if missing else "error", size)
 
     def placeholder_pixmap(self, media_type: str, size: int) -> QPixmap:
         """A neutral tile naming the media type, for files this machine cannot decode (no Qt Multimedia)."""
@@ -191,10 +193,10 @@ class ThumbnailProvider(QObject):
         frame = QRectF(size * 0.08, size * 0.08, size * 0.84, size * 0.84)
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), max(1.0, size / 64)))
         painter.drawRoundedRect(frame, size * 0.05, size * 0.05)
-        if name == "error":
+        if name in ("error", "missing"):
             painter.drawLine(frame.topLeft(), frame.bottomRight())
             painter.drawLine(frame.topRight(), frame.bottomLeft())
-            text = "cannot read"
+            text = "file missing" if name == "missing" else "cannot read"
         else:
             text = name
         font = QFont(painter.font())
@@ -243,6 +245,8 @@ class ThumbnailProvider(QObject):
                     with self._counter_lock:
                         self.disk_hits += 1
                     return cached, ""
+        if not os.path.exists(request.path):
+            return QImage(), f"{request.path}: {FILE_MISSING}"
         with self._counter_lock:
             self.render_count += 1
         try:
@@ -252,6 +256,9 @@ class ThumbnailProvider(QObject):
         if stem is not None:
             _save_atomically(image, stem.with_name(stem.name + (".png" if image.hasAlphaChannel() else ".jpg")))
         return image, ""
+
+
+FILE_MISSING = "file missing"
 
 
 def _ram_key(path: str, sha256: str | None, size: int) -> str:

@@ -169,7 +169,12 @@ def test_view_mode_geometry_and_splitter_are_remembered(qtbot, library):
     first = open_window(qtbot, library)
     first.resize(780, 560)  # within the offscreen screen (800x600), where restoreGeometry would clamp it
     first.set_view_mode("table")
-    first.splitter.setSizes([200, 500, 300])
+    tags_dock = first.findChild(QDockWidget, "dock-Tags")
+    first.removeDockWidget(tags_dock)  # the user drags the tags panel out of the bottom tabs to the left side
+    first.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, tags_dock)
+    tags_dock.show()
+    qtbot.waitUntil(lambda: first.splitter.width() < 780 - tags_dock.width())
+    first.splitter.setSizes([120, 200, 150])
     sizes = first.splitter.sizes()
     first.close()
     assert Settings().view_mode == "table"
@@ -178,6 +183,8 @@ def test_view_mode_geometry_and_splitter_are_remembered(qtbot, library):
     assert second.view_mode() == "table"
     assert (second.size().width(), second.size().height()) == (780, 560)
     assert second.splitter.sizes() == sizes
+    assert second.dockWidgetArea(second.findChild(QDockWidget, "dock-Tags")) == Qt.DockWidgetArea.LeftDockWidgetArea
+    assert second.dockWidgetArea(second.findChild(QDockWidget, "dock-Note")) == Qt.DockWidgetArea.BottomDockWidgetArea
 
 
 def test_select_item_clears_filters_that_hide_it(window):
@@ -191,7 +198,7 @@ def test_select_item_clears_filters_that_hide_it(window):
     assert "no-such-item" in window.statusBar().currentMessage()
 
 
-def test_menus_undo_redo_docks_and_status(window):
+def test_menus_undo_redo_docks_and_status(qtbot, window):
     assert [window.menu(name).title().replace("&", "") for name in
             ("File", "Edit", "Item", "View", "Tools", "Help")] == ["File", "Edit", "Item", "View", "Tools", "Help"]
     with pytest.raises(KeyError, match="Gallery"):
@@ -203,6 +210,11 @@ def test_menus_undo_redo_docks_and_status(window):
     dock = window.add_dock(QLabel("downloads"), "Downloads", Qt.DockWidgetArea.BottomDockWidgetArea)
     assert isinstance(dock, QDockWidget) and window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
     assert dock.toggleViewAction() in window.menu("View").actions()
+    neighbours = [other for other in window.findChildren(QDockWidget) if other is not dock
+                  and window.dockWidgetArea(other) == Qt.DockWidgetArea.BottomDockWidgetArea]
+    assert {other.windowTitle() for other in neighbours} >= {"Note", "Tags"}
+    # docks sharing an area become tabs (the catalog keeps its width)
+    qtbot.waitUntil(lambda: set(window.tabifiedDockWidgets(dock)) == set(neighbours))
     window.status_message("Attached 2 files", 10_000)
     assert window.statusBar().currentMessage() == "Attached 2 files"
 

@@ -90,7 +90,8 @@ def test_unreadable_files_get_the_error_thumbnail(qtbot, provider: ThumbnailProv
     elif case != "missing":
         make_corrupt_jpeg(path)
     pixmap = thumbnail_of(qtbot, provider, path, media_type)
-    assert pixmap.cacheKey() == provider.error_pixmap(SIZE).cacheKey()
+    assert pixmap.cacheKey() == provider.error_pixmap(SIZE, missing=case == "missing").cacheKey()
+    assert pixmap.cacheKey() != provider.error_pixmap(SIZE, missing=case != "missing").cacheKey()
     message = provider.error_message(str(path), f"sha-{path.name}", SIZE)
     assert message is not None and str(path) in message
     assert not list((tmp_path / "thumbnails").glob("sha-*"))  # failures are not cached on disk
