@@ -7,9 +7,9 @@ MEDIACAT_CACHE_DIR and MEDIACAT_CONFIG_DIR so tests point everything at a tempor
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -77,10 +77,12 @@ def resources_dir() -> Path:
 
 
 def _package_dir(package: str, source_folder: str) -> Path:
+    """The folder of a data package (no `__init__.py`, so found by its spec), else the source tree's folder."""
     try:
-        found = Path(str(resources.files(package)))
-        if found.is_dir():
-            return found
+        spec = importlib.util.find_spec(package)
     except ModuleNotFoundError:
-        pass
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if Path(location).is_dir():
+            return Path(location)
     return Path(__file__).resolve().parent.parent / source_folder

@@ -52,19 +52,18 @@ def make_png(path: Path, size: tuple[int, int] = (320, 240)) -> Path:
 
 
 def _picture(size: tuple[int, int]) -> Image.Image:
+    """A red left half and a blue right half (so a rotation is visible), with a white square top left."""
     width, height = size
-    image = Image.new("RGB", size)
-    gradient = Image.linear_gradient("L").resize(size)
-    image.paste(Image.merge("RGB", (gradient, gradient.rotate(90).resize(size), Image.new("L", size, 60))))
+    image = Image.new("RGB", size, (0, 0, 255))
     draw = ImageDraw.Draw(image)
-    draw.ellipse((width // 4, height // 4, width * 3 // 4, height * 3 // 4), fill=(190, 80, 40))
+    draw.rectangle((0, 0, width // 2, height), fill=(255, 0, 0))
     draw.rectangle((0, 0, width // 8, height // 8), fill=(255, 255, 255))
     return image
 
 
 def make_wav(path: Path, seconds: float = 1.0, *, frequency: float = 440.0, rate: int = 8000,
-             channels: int = 1) -> Path:
-    """A 16-bit PCM sine tone."""
+             channels: int = 1, silence: float = 0.0) -> Path:
+    """A 16-bit PCM sine tone at about half amplitude, followed by `silence` seconds of silence."""
     frames = int(seconds * rate)
     path.parent.mkdir(parents=True, exist_ok=True)
     with wave.open(str(path), "wb") as out:
@@ -73,8 +72,9 @@ def make_wav(path: Path, seconds: float = 1.0, *, frequency: float = 440.0, rate
         out.setframerate(rate)
         samples = bytearray()
         for index in range(frames):
-            value = int(12000 * math.sin(2 * math.pi * frequency * index / rate))
+            value = int(16000 * math.sin(2 * math.pi * frequency * index / rate))
             samples += struct.pack("<h", value) * channels
+        samples += bytes(2 * channels * int(silence * rate))
         out.writeframes(bytes(samples))
     return path
 
@@ -120,3 +120,29 @@ def corrupt_mp3(path: Path) -> Path:
     """Bytes that start like an MP3 (ID3 header) but hold no decodable audio frames."""
     path.write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x0f" + b"\x00" * 15 + bytes(range(256)) * 8)
     return path
+
+
+def make_garbage(path: Path, size: int = 4096) -> Path:
+    """Bytes no media library recognises (fixed pseudo-random, no magic number)."""
+    import random
+
+    path.write_bytes(random.Random(7).randbytes(size))
+    return path
+
+
+def make_corrupt_jpeg(path: Path) -> Path:
+    """A JPEG header followed by garbage."""
+    path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8)
+    return path
+
+
+@pytest.fixture
+def no_multimedia(monkeypatch: pytest.MonkeyPatch):
+    """Simulate a machine without working Qt Multimedia (MEDIACAT_NO_MULTIMEDIA=1); use with usefixtures."""
+    from mediacat.qtmedia import multimedia_status
+
+    monkeypatch.setenv("MEDIACAT_NO_MULTIMEDIA", "1")
+    multimedia_status.cache_clear()
+    yield
+    monkeypatch.delenv("MEDIACAT_NO_MULTIMEDIA")
+    multimedia_status.cache_clear()

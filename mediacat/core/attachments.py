@@ -71,12 +71,13 @@ class AttachResult:
 
 @dataclass
 class ImportReport:
-    folder: str
+    folder: str  # what was imported: the folder, or the paths given
     attached: list[AttachResult] = field(default_factory=list)
     duplicates: list[tuple[str, list[Attachment]]] = field(default_factory=list)  # skipped: (path, existing)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     ignored: list[str] = field(default_factory=list)  # not media and not named like media (sidecars, notes)
     cancelled: bool = False
+    duplicate_files: list[Path] = field(default_factory=list)  # the skipped duplicates' real paths (to retry)
 
     @property
     def ok(self) -> bool:
@@ -118,12 +119,14 @@ def attach_file(
     job: Job | None = None,
     move: bool = False,
     provenance: dict[str, Any] | None = None,
+    original_name: str | None = None,
 ) -> AttachResult:
     """Attach one file to an item. Raises a MediaCatError naming the file (DuplicateContent for known content).
 
     `mode="copy"` puts the file in `media/<sha[:2]>/<sha>/<name>`; `mode="link"` stores its path (relative to
     the link base folder when inside it). `move=True` adopts a file from the library's incoming folder by
-    renaming it (downloads). On any failure the library's files and database are as they were.
+    renaming it (downloads); `original_name` then names the managed copy instead of the file's own name. On
+    any failure the library's files and database are as they were.
     """
     if mode not in MODES:
         raise AttachError(f"unknown attachment mode {mode!r} (use copy or link)")
@@ -149,7 +152,8 @@ def attach_file(
     row = {
         "item_id": item_id,
         "mode": mode,
-        "original_name": display_name(source.name),
+        "original_name": display_name(original_name or source.name),
+        "file_name": original_name or source.name,
         "sha256": sha256,
         "size": size,
         "mtime": mtime,
@@ -179,7 +183,7 @@ def check_source_file(source: Path) -> os.stat_result:
     except OSError as error:
         raise AttachError(f"{name}: cannot read the file ({os_reason(error)})") from error
     if stat.S_ISDIR(info.st_mode):
-        raise AttachError(f"{name}: is a folder, not a file (use --recursive / Import folder for folders)")
+        raise AttachError(f"{name}: is a folder, not a file (attach folders with Import Folder / a folder argument)")
     if not stat.S_ISREG(info.st_mode):
         raise AttachError(f"{name}: not a regular file")
     try:
@@ -246,7 +250,7 @@ def _store_managed_copy(
     library: Library, source: Path, row: dict[str, Any], facts: MediaFacts, job: Job | None, *, move: bool
 ) -> int:
     name = display_path(source)
-    relative = managed_relative_path(row["sha256"], source.name)
+    relative = managed_relative_path(row["sha256"], row["file_name"])
     media = library.paths.media
     destination = media / relative
     created: list[Path] = []
@@ -318,15 +322,41 @@ def import_folder(
     job: Job | None = None,
 ) -> ImportReport:
     """Attach every media file in `folder`, going on past bad files; the report names each failure."""
-    require_item(library, item_id)
     folder = Path(folder)
-    report = ImportReport(display_path(folder))
     if not folder.is_dir():
-        raise AttachError(f"{report.folder}: not a folder")
-    files, walk_errors = files_in_folder(folder, recursive=recursive)
-    report.failures.extend(walk_errors)
+        raise AttachError(f"{display_path(folder)}: not a folder")
+    return attach_paths(library, item_id, [folder], recursive=recursive, mode=mode,
+                        allow_duplicate=allow_duplicate, video_prober=video_prober, job=job)
+
+
+def attach_paths(
+    library: Library,
+    item_id: str,
+    paths: list[str | os.PathLike[str]],
+    *,
+    recursive: bool = False,
+    mode: str = "copy",
+    allow_duplicate: bool = False,
+    video_prober: VideoProber | None = None,
+    job: Job | None = None,
+) -> ImportReport:
+    """Attach files and the media files in folders (subfolders too when `recursive`), going on past bad ones.
+
+    A named file that is not media is a failure; a non-media file found in a folder whose name does not look
+    like media (notes, sidecars) is only listed as ignored. Cancelling keeps what was attached so far.
+    """
+    require_item(library, item_id)
+    report = ImportReport(", ".join(display_path(p) for p in paths))
+    files: list[tuple[Path, bool]] = []  # (file, named explicitly)
+    for path in map(Path, paths):
+        if path.is_dir():
+            found, walk_errors = files_in_folder(path, recursive=recursive)
+            files.extend((file, False) for file in found)
+            report.failures.extend(walk_errors)
+        else:
+            files.append((path, True))
     total = len(files)
-    for index, path in enumerate(files):
+    for index, (path, named) in enumerate(files):
         name = display_path(path)
         try:
             if job is not None:
@@ -343,14 +373,15 @@ def import_folder(
             break
         except DuplicateContent as duplicate:
             report.duplicates.append((name, duplicate.existing))
+            report.duplicate_files.append(path)
         except UnsupportedMedia as error:
-            if path.suffix.lower() in MEDIA_EXTENSIONS:
+            if named or path.suffix.lower() in MEDIA_EXTENSIONS:
                 report.failures.append((name, str(error)))
             else:
                 report.ignored.append(name)
         except MediaCatError as error:
             report.failures.append((name, str(error)))
-        except Exception as error:  # an unexpected failure on one file must not stop the import
+        except Exception as error:  # an unexpected failure on one file must not stop the others
             report.failures.append((name, f"{name}: {type(error).__name__}: {error}"))
     if job is not None and not report.cancelled:
         job.report(total, total, report.summary())

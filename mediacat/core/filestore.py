@@ -84,7 +84,7 @@ def make_folders(folder: Path) -> list[Path]:
         missing.append(current)
         current = current.parent
     for path in reversed(missing):
-        path.mkdir()
+        path.mkdir(exist_ok=True)  # another worker may create the same folder at the same moment
     return list(reversed(missing))
 
 

@@ -65,7 +65,7 @@ class Library:
 
     def reopen(self) -> Library:
         """A second connection to the same library, for another thread (seeds already applied)."""
-        return Library(self.paths, open_store(self.paths.database), None)
+        return Library(self.paths, open_store(self.paths.database, create=False, verify=False), None)
 
     def close(self) -> None:
         self.store.close()

@@ -326,6 +326,8 @@ def _probe_video(path: Path, mime: str, video_prober: VideoProber | None) -> Med
         result.warnings.append(f"{display_path(path)}: video facts not read (no video prober here)")
         return result
     info = video_prober(path)
+    if info.get("has_video") is False:
+        return _audio_only_container(path, mime, info)
     if info.get("warning"):
         result.warnings.append(f"{display_path(path)}: video facts not read: {info['warning']}")
     if info.get("duration_ms"):
@@ -335,4 +337,31 @@ def _probe_video(path: Path, mime: str, video_prober: VideoProber | None) -> Med
     for key in ("video_codec", "audio_codec", "frame_rate", "container"):
         if info.get(key):
             result.facts[key] = info[key]
+    return result
+
+
+_AUDIO_ONLY_MIME = {"video/mp4": "audio/mp4", "video/quicktime": "audio/mp4", "video/x-m4v": "audio/mp4",
+                    "video/webm": "audio/webm", "video/x-matroska": "audio/x-matroska", "video/ogg": "audio/ogg"}
+
+
+def _audio_only_container(path: Path, mime: str, info: dict[str, Any]) -> MediaFacts:
+    """A video container that holds only sound (an MP4 with just AAC, a WebM with just Opus) is audio."""
+    if not info.get("audio_codec"):
+        raise MediaProbeError(f"{display_path(path)}: the {mime} file holds neither video nor audio")
+    result = MediaFacts(_AUDIO_ONLY_MIME.get(mime, mime), "audio")
+    if info.get("duration_ms"):
+        result.duration = info["duration_ms"] / 1000.0
+    result.facts["audio_codec"] = info["audio_codec"]
+    if info.get("container"):
+        result.facts["container"] = info["container"]
+    try:
+        from tinytag import TinyTag
+
+        tag = TinyTag.get(path)
+    except Exception:  # tinytag does not read every container; the Qt facts are enough
+        return result
+    for key, value in (("sample_rate", tag.samplerate), ("channels", tag.channels),
+                       ("bitrate_kbps", round(tag.bitrate, 1) if tag.bitrate else None)):
+        if value:
+            result.facts[key] = value
     return result

@@ -17,7 +17,7 @@ from mediacat.paths import resources_dir
 
 APP_NAME = "MediaCat"
 ORGANIZATION = "MediaCat"
-SCREENSHOT_SIZE = (1360, 840)
+SCREENSHOT_SIZE = (1600, 900)
 READER_SCREENSHOT_SIZE = (820, 760)
 VIEWER_SCREENSHOT_SIZE = (1000, 760)
 THUMBNAIL_WAIT_MS = 15_000
@@ -109,6 +109,12 @@ def take_screenshot(window: QWidget, path: Path, view: str | None) -> int:
         target.resize(*(VIEWER_SCREENSHOT_SIZE if view == "viewer" else READER_SCREENSHOT_SIZE))
         target.show()
     _process_events_for(200)
+    view_widget = window.current_view()
+    current = view_widget.currentIndex()
+    view_widget.scrollToTop()  # start at the top, scrolling only as far as the selected item needs
+    if current.isValid():
+        view_widget.scrollTo(current)
+    _process_events_for(100)
     deadline = QDeadlineTimer(THUMBNAIL_WAIT_MS)
     while window.visible_thumbnails_pending() and not deadline.hasExpired():
         _process_events_for(50)

@@ -11,7 +11,16 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPixmap, QShortcut, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+    QShowEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -45,7 +54,8 @@ from mediacat.paths import cache_dir
 
 SEARCH_DEBOUNCE_MS = 200
 MENU_NAMES = ("File", "Edit", "Item", "View", "Tools", "Help")
-DEFAULT_SPLITTER_SIZES = [260, 700, 400]
+DEFAULT_SPLITTER_SIZES = [230, 740, 360]
+DEFAULT_BOTTOM_DOCK_HEIGHT = 130  # the note, tags and downloads docks, as tabs under the catalog
 
 
 def create_thumbnail_provider(parent: Any) -> Any:
@@ -72,6 +82,9 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self._reader: ArticleReader | None = None
         self._viewer: ViewerWindow | None = None
+        self._splitter_placed = False
+        self._docks_placed = False
+        self._saved_splitter_sizes: list[int] | None = None
         self.setWindowTitle("MediaCat")
         self.setAccessibleName("MediaCat")
 
@@ -97,6 +110,8 @@ class MainWindow(QMainWindow):
             self.grid.setCurrentIndex(self.model.index(0, 0))
         for install in INSTALLERS:
             install(self)
+        if self.settings.window_state is not None:  # after the features added their docks
+            self._docks_placed = self.restoreState(self.settings.window_state)
 
     # -- construction -----------------------------------------------------------------------------
 
@@ -246,7 +261,11 @@ class MainWindow(QMainWindow):
         dock.setObjectName(f"dock-{title}")
         dock.setWidget(widget)
         dock.setAccessibleName(title)
+        neighbours = [other for other in self.findChildren(QDockWidget) if other is not dock
+                      and self.dockWidgetArea(other) == area]
         self.addDockWidget(area, dock)
+        if self._docks_placed and neighbours:  # added after the layout was made: joins its area's tabs
+            self.tabifyDockWidget(neighbours[-1], dock)
         self.menu("View").addAction(dock.toggleViewAction())
         return dock
 
@@ -405,6 +424,7 @@ class MainWindow(QMainWindow):
             return None
         if self._viewer is None:
             self._viewer = ViewerWindow(self)
+            self._viewer.files_dropped.connect(self.files_dropped)
             geometry = self.settings.viewer_geometry
             if geometry is not None:
                 self._viewer.restoreGeometry(geometry)
@@ -457,11 +477,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(settings.window_geometry)
         else:
             self.resize(1360, 840)
-        if settings.window_state is not None:
-            self.restoreState(settings.window_state)
         sizes = settings.splitter_sizes
-        if sizes and len(sizes) == self.splitter.count():
-            self.splitter.setSizes(sizes)
+        self._saved_splitter_sizes = sizes if sizes and len(sizes) == self.splitter.count() else None
         if settings.table_header is not None:
             self.table.horizontalHeader().restoreState(settings.table_header)
             self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -479,6 +496,35 @@ class MainWindow(QMainWindow):
         if self._reader is not None:
             settings.reader_geometry = self._reader.saveGeometry()
         settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._splitter_placed:
+            # The panes get their widths once the window (with any feature docks) has its real size.
+            self._splitter_placed = True
+            self.splitter.setSizes(self._saved_splitter_sizes or self._default_splitter_sizes())
+        if not self._docks_placed:
+            self._docks_placed = True
+            self._place_docks()
+
+    def _place_docks(self) -> None:
+        """The default dock layout: docks that share an area share it as tabs (the catalog keeps its width)."""
+        by_area: dict[Qt.DockWidgetArea, list[QDockWidget]] = {}
+        for dock in self.findChildren(QDockWidget):
+            by_area.setdefault(self.dockWidgetArea(dock), []).append(dock)
+        for docks in by_area.values():
+            for dock in docks[1:]:
+                self.tabifyDockWidget(docks[0], dock)
+            docks[0].raise_()
+        bottom = by_area.get(Qt.DockWidgetArea.BottomDockWidgetArea)
+        if bottom:
+            self.resizeDocks(bottom[:1], [DEFAULT_BOTTOM_DOCK_HEIGHT], Qt.Orientation.Vertical)
+
+    def _default_splitter_sizes(self) -> list[int]:
+        total = max(sum(self.splitter.sizes()), self.splitter.width())
+        sidebar = min(DEFAULT_SPLITTER_SIZES[0], total // 4)
+        detail = min(DEFAULT_SPLITTER_SIZES[2], total * 3 // 10)
+        return [sidebar, max(0, total - sidebar - detail), detail]
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

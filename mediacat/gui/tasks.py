@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from mediacat.core.jobs import Cancelled, Job, Progress
@@ -123,6 +123,7 @@ class TaskRunner(QObject):
         self._error_handler = error_handler
         self._dialog_parent = dialog_parent
         self._active: set[TaskHandle] = set()
+        self.error_dialogs: list[ErrorDialog] = []
 
     @property
     def active(self) -> list[TaskHandle]:
@@ -211,7 +212,8 @@ class TaskRunner(QObject):
             self._error_handler(f"{label} failed", message, details)
             return
         dialog = ErrorDialog(f"{label} failed", message, details, self._dialog_parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.error_dialogs.append(dialog)  # a dialog without a parent lives as long as Python holds it
+        dialog.finished.connect(lambda _result: self.error_dialogs.remove(dialog))
         dialog.open()
 
     def _progress_dialog(self, handle: TaskHandle) -> QProgressDialog:

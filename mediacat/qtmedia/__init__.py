@@ -9,6 +9,12 @@ from __future__ import annotations
 import functools
 import os
 
+from mediacat.core.errors import MediaCatError
+
+
+class MediaDecodeError(MediaCatError):
+    """A media file that cannot be decoded here (missing, empty, corrupt, no such track, or too slow)."""
+
 
 @functools.cache
 def multimedia_status() -> tuple[bool, str]:

@@ -14,16 +14,38 @@ from typing import Any
 from mediacat.core.probe import MediaProbeError, display_path
 from mediacat.qtmedia import ensure_qt_application, multimedia_status
 
+_AV_LOG_QUIET = -8
+_quiet = False
+
 
 def quiet_multimedia_logs() -> None:
-    """Silence QtMultimedia's and FFmpeg's console chatter (stream dumps) for command-line use."""
+    """Silence QtMultimedia's and FFmpeg's console chatter for command-line use (the CLI prints its own
+    one-line error naming the file): Qt's logging categories now, and the log level of the FFmpeg libraries
+    that ship with PySide6 (they print straight to standard error) once Qt has set them up. Best effort."""
+    global _quiet
     from PySide6.QtCore import QLoggingCategory
 
     QLoggingCategory.setFilterRules("qt.multimedia*=false")
+    _quiet = True
+
+
+def _quiet_ffmpeg() -> None:
+    import ctypes
+
+    import PySide6
+
+    for library in sorted((Path(PySide6.__file__).parent / "Qt" / "lib").glob("libavutil.so.*")):
+        try:
+            ctypes.CDLL(str(library)).av_log_set_level(_AV_LOG_QUIET)
+        except (OSError, AttributeError):
+            continue
+        return
 
 
 def probe_video(path: str | os.PathLike[str], timeout_s: float = 10) -> dict[str, Any]:
-    """{duration_ms, width, height, video_codec, audio_codec, frame_rate}; MediaProbeError when Qt cannot open it.
+    """{duration_ms, width, height, video_codec, audio_codec, frame_rate, container, has_video}.
+
+    MediaProbeError (naming the file) when Qt cannot open it.
 
     Without QtMultimedia the result is {"warning": reason} so callers keep the file's other facts.
     """
@@ -36,6 +58,8 @@ def probe_video(path: str | os.PathLike[str], timeout_s: float = 10) -> dict[str
     ensure_qt_application()
     name = display_path(path)
     player = QMediaPlayer()
+    if _quiet:
+        _quiet_ffmpeg()  # after the player exists: Qt sets FFmpeg's log level when it loads the backend
     sink = QVideoSink()
     player.setVideoSink(sink)
     loop = QEventLoop()
@@ -86,10 +110,12 @@ def probe_video(path: str | os.PathLike[str], timeout_s: float = 10) -> dict[str
         file_format = meta.value(QMediaMetaData.Key.FileFormat)
         if file_format is not None and file_format != QMediaFormat.FileFormat.UnspecifiedFormat:
             facts["container"] = QMediaFormat.fileFormatName(file_format)
-        if not player.hasVideo():
-            facts["warning"] = "no video track found"
+        facts["has_video"] = bool(player.hasVideo())
         return facts
     finally:
+        # Python owns both objects: they are destroyed when this frame ends, player first (worker threads of a
+        # QThreadPool run no event loop, so deleteLater() would never happen there).
+        timer.stop()
         player.setSource(QUrl())
-        player.deleteLater()
-        sink.deleteLater()
+        del player
+        del sink

@@ -369,8 +369,8 @@ class NoteEditor(QWidget):
 def install(window) -> None:
     feature = TagsFeature(window)
     window.tags_feature = feature
-    window.add_dock(feature.view, "Tags", Qt.DockWidgetArea.LeftDockWidgetArea)
-    window.add_dock(feature.note_editor, "Note", Qt.DockWidgetArea.RightDockWidgetArea)
+    window.add_dock(feature.note_editor, "Note", Qt.DockWidgetArea.BottomDockWidgetArea)
+    window.add_dock(feature.view, "Tags", Qt.DockWidgetArea.BottomDockWidgetArea)
     item_menu = window.menu("Item")
     add = QAction("Add tags…", window)
     add.setShortcut(QKeySequence("Ctrl+T"))

@@ -19,7 +19,7 @@ from mediacat.core.search import ItemQuery
 
 FETCH_BATCH = 64
 CACHE_LIMIT = 4000
-THUMBNAIL_SIZE = 160
+THUMBNAIL_SIZE = 150
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -274,7 +274,7 @@ class CatalogModel(QAbstractTableModel):
         if len(ids) != len(self._ids):  # the catalog changed underneath: start over
             self.set_query(query)
             return
-        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutAboutToBeChanged.emit()
         old_ids = self._ids
         self._query = query
         self._ids = ids
@@ -285,5 +285,5 @@ class CatalogModel(QAbstractTableModel):
             new_row = self.row_of(old_ids[index.row()])
             new_indexes.append(self.index(new_row, index.column()) if new_row is not None else QModelIndex())
         self.changePersistentIndexList(persistent, new_indexes)
-        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutChanged.emit()
         self.query_changed.emit()

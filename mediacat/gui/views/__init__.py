@@ -1,1 +1,1 @@
-"""The main window's widgets: grid and table views, the delegate, the side bar, detail pane and reader."""
+"""The main window's views: grid, table, delegate, side bar, detail pane, article reader and media viewers."""

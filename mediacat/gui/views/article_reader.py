@@ -89,9 +89,10 @@ class ArticleReader(QDialog):
         self.article_id, self.quote, self.item_id = article_id, quote, item_id
         self.setWindowTitle(f"{article.outlet}: {article.title}")
         url = f" · <a href='{escape(article.url, quote=True)}'>original page</a>" if article.url else ""
+        author = "author unknown" if article.author.strip().lower() in ("", "unknown") else f"by {article.author}"
         self.header.setText(
             f"<h2>{escape(article.title)}</h2>"
-            f"<p>{escape(article.outlet)} · {escape(article.date)} · by {escape(article.author)}{url}</p>"
+            f"<p>{escape(article.outlet)} · {escape(article.date)} · {escape(author)}{url}</p>"
         )
         self.text.setPlainText(article.text)
         self._highlight = None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QPixmap
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +25,7 @@ from mediacat.gui.models.sources_model import ARTICLE_ID_ROLE, QUOTE_ROLE, Sourc
 from mediacat.gui.views.drops import dropped_paths
 from mediacat.gui.views.placeholders import placeholder_pixmap
 
-PREVIEW_SIZE = 256
+PREVIEW_SIZE = 220
 
 
 def how_to_attach_text(item: Item) -> str:
@@ -35,9 +37,9 @@ def how_to_attach_text(item: Item) -> str:
     if item.media_urls:
         count = len(item.media_urls)
         text += (
-            " Or download the public NASA file listed under Media files."
+            " Or download the public NASA file listed under Media files in the details."
             if count == 1
-            else f" Or download one of the {count} public NASA files listed under Media files."
+            else f" Or download one of the {count} public NASA files listed under Media files in the details."
         )
     return text
 
@@ -60,6 +62,17 @@ def attachment_summary(attachment: Attachment) -> str:
         parts.append(f"{int(minutes)}:{seconds:04.1f}")
     parts.append(attachment.status)
     return ", ".join(parts)
+
+
+class WrappedTextDelegate(QStyledItemDelegate):
+    """List rows as tall as their word-wrapped text at the list's current width."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        view = self.parent()
+        width = max(80, view.viewport().width() - 2 * view.spacing() - 12)
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        bounds = option.fontMetrics.boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, text)
+        return QSize(width, bounds.height() + 8)
 
 
 class DetailPane(QWidget):
@@ -118,6 +131,8 @@ class DetailPane(QWidget):
         self.sources_view.setUniformItemSizes(False)
         self.sources_view.setResizeMode(QListView.ResizeMode.Adjust)
         self.sources_view.setSpacing(3)
+        self.sources_view.setItemDelegate(WrappedTextDelegate(self.sources_view))
+        self.sources_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # a steady width
         self.sources_view.setAlternatingRowColors(True)
         self.sources_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sources_view.setAccessibleName("Sources")
@@ -215,6 +230,9 @@ class DetailPane(QWidget):
             event.acceptProposedAction()
         else:
             event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self.dragEnterEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = dropped_paths(event.mimeData())

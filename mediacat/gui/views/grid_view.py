@@ -5,15 +5,16 @@ Both accept files dropped from a file manager and report them with the item unde
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QListView, QTableView, QWidget
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QListView, QStyleOptionViewItem, QTableView, QWidget
 
 from mediacat.gui.models.catalog_model import THUMBNAIL_SIZE, Column, Roles
 from mediacat.gui.views.drops import dropped_paths
 from mediacat.gui.views.item_delegate import ItemDelegate
 
 GRID_BATCH_SIZE = 200
+GRID_SPACING = 4
 
 
 class _FileDropMixin:
@@ -64,7 +65,7 @@ class CatalogGridView(_FileDropMixin, QListView):
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self.setBatchSize(GRID_BATCH_SIZE)
         self.setWrapping(True)
-        self.setSpacing(4)
+        self.setSpacing(GRID_SPACING)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -73,6 +74,23 @@ class CatalogGridView(_FileDropMixin, QListView):
         self.setIconSize(QSize(thumbnail_size, thumbnail_size))
         self.setAccessibleName("Item grid")
         self._setup_drops()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit_columns()
+        super().resizeEvent(event)
+
+    def _fit_columns(self) -> None:
+        """Spread the columns over the whole width instead of leaving a gap on the right."""
+        cell = self.delegate.sizeHint(self.viewOptions_(), QModelIndex())
+        scrollbar = self.verticalScrollBar().sizeHint().width()
+        available = max(cell.width(), self.width() - 2 * self.frameWidth() - scrollbar - 2)
+        columns = max(1, available // (cell.width() + 2 * GRID_SPACING))
+        self.setGridSize(QSize(available // columns, cell.height() + 2 * GRID_SPACING))
+
+    def viewOptions_(self) -> QStyleOptionViewItem:
+        option = QStyleOptionViewItem()
+        option.initFrom(self)
+        return option
 
 
 class CatalogTableView(_FileDropMixin, QTableView):

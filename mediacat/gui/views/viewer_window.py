@@ -3,12 +3,15 @@ or the type placeholder and how to attach a file. Space plays and pauses; Esc cl
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from mediacat.core.model import Item
 from mediacat.gui.views.detail_pane import how_to_attach_text
+from mediacat.gui.views.drops import dropped_paths
 from mediacat.gui.views.placeholders import placeholder_pixmap
 
 PLACEHOLDER_SIZE = 192
@@ -24,14 +27,21 @@ def _media_view_class() -> type[QWidget] | None:
 
 
 class ViewerWindow(QWidget):
+    files_dropped = Signal(str, list)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setAccessibleName("Viewer")
+        self.setAcceptDrops(True)
         self.item: Item | None = None
         media_view_class = _media_view_class()
         self.media_view = media_view_class(self) if media_view_class is not None else None
         if self.media_view is not None:
             self.media_view.setAccessibleName("Media")
+        self.title = QLabel()
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
+        self.title.setAccessibleName("Item title")
         self.placeholder = QLabel()
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setAccessibleName("No file attached")
@@ -39,11 +49,13 @@ class ViewerWindow(QWidget):
         self.how_to.setWordWrap(True)
         self.how_to.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.how_to.setAccessibleName("How to attach a file")
+        self.how_to.setMaximumWidth(620)
         self.placeholder_page = QWidget()
         placeholder_layout = QVBoxLayout(self.placeholder_page)
         placeholder_layout.addStretch(1)
+        placeholder_layout.addWidget(self.title)
         placeholder_layout.addWidget(self.placeholder)
-        placeholder_layout.addWidget(self.how_to)
+        placeholder_layout.addWidget(self.how_to, 0, Qt.AlignmentFlag.AlignHCenter)
         placeholder_layout.addStretch(1)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.placeholder_page)
@@ -62,6 +74,7 @@ class ViewerWindow(QWidget):
         """Show the item's first attachment, or the placeholder and how-to sentence."""
         self.item = item
         self.setWindowTitle(f"{item.title} – MediaCat")
+        self.title.setText(f"<h2>{escape(item.title)}</h2>")
         attachment = item.attachments[0] if item.attachments else None
         has_media = attachment is not None and self.media_view is not None
         if self.media_view is not None:
@@ -78,6 +91,23 @@ class ViewerWindow(QWidget):
     def toggle_playback(self) -> None:
         if self.media_view is not None and self.pages.currentWidget() is self.media_view:
             self.media_view.toggle_playback()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.item is not None and dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_paths(event.mimeData())
+        if self.item is None or not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files_dropped.emit(self.item.id, paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.media_view is not None:

@@ -1,0 +1,271 @@
+"""Attachments in the app: Attach Files…, Import Folder…, drops, duplicates, Check Attachments, Relink…, Detach….
+
+Hashing, probing, copying and checking run in the background (`window.tasks`, each worker with its own
+library connection); the questions go through `AttachmentDialogs`, which tests replace with scripted answers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+
+from mediacat.core.attachments import (
+    AttachError,
+    CheckResult,
+    ImportReport,
+    attach_paths,
+    check_attachments,
+    detach,
+    relink,
+    relink_candidates,
+    relink_from_folder,
+)
+from mediacat.core.jobs import Job
+from mediacat.core.library import Library
+from mediacat.core.model import Attachment
+from mediacat.core.probe import display_path
+from mediacat.gui.dialogs.attachment_dialogs import AttachmentDialogs
+from mediacat.gui.dialogs.error_dialog import describe_exception
+
+PROBLEM_STATUSES = ("missing", "modified", "unreadable")
+
+
+def _video_prober(path: Path) -> dict[str, Any]:
+    from mediacat.qtmedia.probe import probe_video
+
+    return probe_video(path)
+
+
+def _attach_worker(job: Job, library: Library, item_id: str, paths: list[str], mode: str, recursive: bool,
+                   allow_duplicate: bool) -> ImportReport:
+    worker_library = library.reopen()
+    try:
+        return attach_paths(worker_library, item_id, paths, recursive=recursive, mode=mode,
+                            allow_duplicate=allow_duplicate, video_prober=_video_prober, job=job)
+    finally:
+        worker_library.close()
+
+
+def _check_worker(job: Job, library: Library) -> list[CheckResult]:
+    worker_library = library.reopen()
+    try:
+        return check_attachments(worker_library, job)
+    finally:
+        worker_library.close()
+
+
+def _relink_worker(job: Job, library: Library, attachment: Attachment, new_path: str, force: bool) -> dict[str, Any]:
+    """Relink one attachment, then look for the other missing files of its old folder in the new folder."""
+    worker_library = library.reopen()
+    try:
+        relinked = relink(worker_library, attachment.id, new_path, force=force, video_prober=_video_prober, job=job)
+        old_folder = Path(attachment.resolved_path).parent
+        new_folder = Path(new_path).absolute().parent
+        others = [] if old_folder == new_folder else relink_candidates(worker_library, old_folder, new_folder, job=job)
+        return {"attachment": relinked, "old_folder": old_folder, "new_folder": new_folder, "others": others}
+    finally:
+        worker_library.close()
+
+
+def _relink_folder_worker(job: Job, library: Library, old_folder: Path, new_folder: Path) -> tuple[list, list]:
+    worker_library = library.reopen()
+    try:
+        return relink_from_folder(worker_library, old_folder, new_folder, job=job)
+    finally:
+        worker_library.close()
+
+
+class AttachmentsFeature(QObject):
+    """The attachment actions of one main window."""
+
+    attach_finished = Signal(object)  # ImportReport
+    check_finished = Signal(object)  # list[CheckResult] (the results so far when cancelled)
+    relink_finished = Signal(object)  # list[Attachment] relinked (the one, then the others if accepted)
+    detach_finished = Signal(object)  # DetachResult
+
+    def __init__(self, window: Any, dialogs: AttachmentDialogs | None = None) -> None:
+        super().__init__(window)
+        self.setObjectName("attachments-feature")
+        self.window = window
+        self.dialogs = dialogs or AttachmentDialogs()
+        self.attach_action = QAction("&Attach Files…", window, shortcut=QKeySequence("Ctrl+Shift+A"),
+                                     triggered=self.attach_files)
+        self.import_action = QAction("&Import Folder…", window, triggered=self.import_folder)
+        self.relink_action = QAction("&Relink…", window, triggered=self.relink_attachment)
+        self.detach_action = QAction("&Detach…", window, triggered=self.detach_attachment)
+        self.check_action = QAction("&Check Attachments", window, triggered=self.check)
+        self.attach_action.setToolTip("Attach media files to the selected item (copy or link)")
+        self.import_action.setToolTip("Attach every media file in a folder to the selected item")
+        self.relink_action.setToolTip("Locate a missing attached file")
+        self.detach_action.setToolTip("Remove an attached file from the selected item")
+        self.check_action.setToolTip("Re-hash every attached file: ok, missing or modified")
+        item_menu = window.menu("Item")
+        item_menu.addSeparator()
+        item_menu.addActions([self.attach_action, self.import_action, self.relink_action, self.detach_action])
+        window.menu("Tools").addAction(self.check_action)
+        window.files_dropped.connect(self.attach_dropped)
+        window.selection_changed.connect(self.update_actions)
+        self.update_actions()
+
+    # -- attaching ------------------------------------------------------------------------------
+
+    def update_actions(self) -> None:
+        has_item = self.window.current_item_id() is not None
+        for action in (self.attach_action, self.import_action, self.relink_action, self.detach_action):
+            action.setEnabled(has_item)
+
+    def _item_or_hint(self) -> str | None:
+        item_id = self.window.current_item_id()
+        if item_id is None:
+            self.window.status_message("Select an item first")
+        return item_id
+
+    def attach_files(self) -> None:
+        item_id = self._item_or_hint()
+        choice = self.dialogs.choose_files(self.window) if item_id else None
+        if choice:
+            paths, mode = choice
+            self.attach(item_id, paths, mode)
+
+    def import_folder(self) -> None:
+        item_id = self._item_or_hint()
+        choice = self.dialogs.choose_folder(self.window) if item_id else None
+        if choice:
+            folder, recursive, mode = choice
+            self.attach(item_id, [folder], mode, recursive=recursive, title="Import folder")
+
+    def attach_dropped(self, item_id: str, paths: list[str]) -> None:
+        """Files or folders dropped on an item: copied in (folders with their subfolders)."""
+        if paths:
+            self.attach(item_id, list(paths), "copy", recursive=True)
+
+    def attach(self, item_id: str, paths: list[str], mode: str, *, recursive: bool = False,
+               allow_duplicate: bool = False, title: str = "Attach files") -> Any:
+        """Attach in the background with a cancellable progress dialog; returns the task handle."""
+        return self.window.tasks.run(
+            _attach_worker, self.window.library, item_id, [str(p) for p in paths], mode, recursive, allow_duplicate,
+            on_done=lambda report: self._attached(item_id, mode, title, report, allow_duplicate),
+            label=title, cancellable=True, with_progress_dialog=True,
+        )
+
+    def _attached(self, item_id: str, mode: str, title: str, report: ImportReport, allow_duplicate: bool) -> None:
+        self.window.refresh_items([item_id])
+        self.window.status_message(f"{title}: {report.summary()}")
+        if report.failures or report.cancelled:
+            self.dialogs.show_report(self.window, title, f"{title}: {report.summary()}", report.failures)
+        retry = report.duplicates and not allow_duplicate and not report.cancelled and \
+            self.dialogs.attach_duplicates(self.window, report.duplicates)
+        self.attach_finished.emit(report)
+        if retry:
+            self.attach(item_id, [str(p) for p in report.duplicate_files], mode, allow_duplicate=True, title=title)
+
+    # -- checking -------------------------------------------------------------------------------
+
+    def check(self) -> Any:
+        return self.window.tasks.run(
+            _check_worker, self.window.library, on_done=self._checked, on_cancelled=self._check_cancelled,
+            label="Check attachments", cancellable=True, with_progress_dialog=True,
+        )
+
+    def _checked(self, results: list[CheckResult]) -> None:
+        self.window.refresh_items(None)  # the grid's warning badges follow the stored verdicts
+        problems = [result for result in results if result.status != "ok"]
+        summary = f"{len(results)} attachments checked: {len(results) - len(problems)} ok"
+        if problems:
+            summary += f", {len(problems)} missing, modified or unreadable"
+            self.dialogs.show_report(self.window, "Check attachments", summary,
+                                     [(r.path, f"{r.status}: {r.message}") for r in problems])
+        self.window.status_message(summary)
+        self.check_finished.emit(results)
+
+    def _check_cancelled(self) -> None:
+        self.window.refresh_items(None)
+        self.window.status_message("Check attachments cancelled (the files checked so far are marked)")
+        self.check_finished.emit([])
+
+    # -- relinking and detaching ----------------------------------------------------------------
+
+    def _choose_attachment(self, action: str, prefer_problems: bool) -> Attachment | None:
+        item_id = self._item_or_hint()
+        if item_id is None:
+            return None
+        attachments = list(self.window.library.item(item_id).attachments)
+        if not attachments:
+            self.window.status_message(f"{item_id} has no attached files")
+            return None
+        problems = [a for a in attachments if a.status in PROBLEM_STATUSES or not Path(a.resolved_path).exists()]
+        return self.dialogs.choose_attachment(self.window, problems if prefer_problems and problems else attachments,
+                                              action)
+
+    def relink_attachment(self) -> None:
+        attachment = self._choose_attachment("Relink", prefer_problems=True)
+        new_path = self.dialogs.choose_relink_file(self.window, attachment) if attachment else None
+        if attachment and new_path:
+            self.relink(attachment, new_path)
+
+    def relink(self, attachment: Attachment, new_path: str, *, force: bool = False) -> Any:
+        return self.window.tasks.run(
+            _relink_worker, self.window.library, attachment, new_path, force, on_done=self._relinked,
+            on_error=lambda error: self._relink_failed(attachment, new_path, force, error),
+            label="Relink", cancellable=True, with_progress_dialog=True,
+        )
+
+    def _relink_failed(self, attachment: Attachment, new_path: str, force: bool, error: BaseException) -> None:
+        """Different content: a linked file may be relinked anyway (its facts are re-read); else show why."""
+        different = isinstance(error, AttachError) and "not the same content" in str(error)
+        if different and not force and attachment.mode == "link" and \
+                self.dialogs.relink_anyway(self.window, str(error)):
+            self.relink(attachment, new_path, force=True)
+            return
+        self.window.show_error("Relink failed", *describe_exception(error))
+        self.relink_finished.emit([])
+
+    def _relinked(self, result: dict[str, Any]) -> None:
+        attachment: Attachment = result["attachment"]
+        self.window.refresh_items([attachment.item_id])
+        self.window.status_message(f"Relinked {attachment.original_name}")
+        others = result["others"]
+        if others and self.dialogs.relink_others(self.window, len(others), display_path(result["old_folder"]),
+                                                 display_path(result["new_folder"])):
+            self.window.tasks.run(
+                _relink_folder_worker, self.window.library, result["old_folder"], result["new_folder"],
+                on_done=lambda outcome: self._relinked_others(attachment, outcome),
+                label="Relink other files", cancellable=True, with_progress_dialog=True,
+            )
+            return
+        self.relink_finished.emit([attachment])
+
+    def _relinked_others(self, first: Attachment, outcome: tuple[list[Attachment], list[tuple[str, str]]]) -> None:
+        relinked, failures = outcome
+        self.window.refresh_items(None)
+        summary = f"Relinked {len(relinked) + 1} files"
+        if failures:
+            self.dialogs.show_report(self.window, "Relink", f"{summary}; {len(failures)} failed", failures)
+        self.window.status_message(summary)
+        self.relink_finished.emit([first, *relinked])
+
+    def detach_attachment(self) -> None:
+        attachment = self._choose_attachment("Detach", prefer_problems=False)
+        if attachment is None:
+            return
+        other_users = self.window.library.store.execute(
+            "SELECT count(*) FROM attachments WHERE mode = 'copy' AND path = ? AND id != ?",
+            (attachment.path, attachment.id),
+        ).fetchone()[0] if attachment.mode == "copy" else 0
+        decision = self.dialogs.confirm_detach(self.window, attachment, other_users)
+        if decision is None:
+            return
+        result = detach(self.window.library, attachment.id, delete_managed_copy=decision)
+        self.window.refresh_items([attachment.item_id])
+        message = f"Detached {attachment.original_name}"
+        if result.deleted_file:
+            message += " and deleted its managed copy"
+        self.window.status_message(message)
+        self.detach_finished.emit(result)
+
+
+def install(window: Any) -> None:
+    AttachmentsFeature(window)

@@ -1,0 +1,109 @@
+"""The catalog, facet and sources models: Qt's model contract, lazy fetching, SQL sorting, refresh."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from mediacat.core.search import ItemQuery
+from mediacat.gui.models.catalog_model import FETCH_BATCH, CatalogModel, Column, Roles
+from mediacat.gui.models.facet_model import FACET_ROLE, VALUE_ROLE, FacetModel
+from mediacat.gui.models.sources_model import ARTICLE_ID_ROLE, QUOTE_ROLE, SourcesModel
+
+
+def test_catalog_model_passes_the_model_tester(qtmodeltester, library):
+    model = CatalogModel(library)
+    model.set_query(ItemQuery())
+    qtmodeltester.check(model)
+    model.set_query(ItemQuery(media_types=("audio",)))
+    qtmodeltester.check(model)
+    model.sort(Column.TITLE, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model)
+
+
+def test_catalog_model_columns_and_roles(library):
+    model = CatalogModel(library)
+    model.set_query(ItemQuery(item_ids=("skycrane-still",)))
+    item = library.item("skycrane-still")
+    phases = {phase.id: phase.label for phase in library.mission_phases()}
+    row = [model.index(0, column).data() for column in Column]
+    assert row == [item.title, "image", item.kind, item.camera, item.date_taken, phases[item.mission_phase],
+                   item.credit, "", "0", str(len(item.sources))]
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in Column][:3] == ["Title", "Type", "Kind"]
+    index = model.index(0, 0)
+    assert index.data(Roles.ItemIdRole) == "skycrane-still"
+    assert index.data(Roles.RowRole).id == "skycrane-still"
+    assert index.data(Roles.MediaTypeRole) == "image"
+    assert index.data(Roles.AttachmentCountRole) == 0
+    assert index.data(Roles.ProblemCountRole) == 0
+    assert index.data(Roles.ThumbnailRole) is None  # no provider, no attachment
+    assert "no file attached" in index.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_catalog_model_fetches_rows_lazily_in_batches(library):
+    model = CatalogModel(library)
+    model.set_query(ItemQuery())
+    assert model.rowCount() == len(library.item_ids())
+    assert model.rows_fetched == 0
+    model.index(0, 0).data()
+    assert model.rows_fetched == min(FETCH_BATCH, model.rowCount())
+    model.index(1, 3).data()
+    assert model.rows_fetched == min(FETCH_BATCH, model.rowCount())  # cached
+
+
+def test_sorting_runs_the_query_in_sql_and_keeps_the_selection(library):
+    model = CatalogModel(library)
+    model.set_query(ItemQuery())
+    kept = model.index(5, 0)
+    from PySide6.QtCore import QPersistentModelIndex
+
+    persistent = QPersistentModelIndex(kept)
+    kept_id = kept.data(Roles.ItemIdRole)
+    model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    assert model.item_ids() == library.item_ids(ItemQuery(sort="title"))
+    titles = [model.index(row, 0).data() for row in range(model.rowCount())]
+    assert titles == sorted(titles, key=str.casefold)
+    assert persistent.data(Roles.ItemIdRole) == kept_id
+    model.sort(Column.DATE, Qt.SortOrder.DescendingOrder)
+    assert model.query.sort == "date_taken" and model.query.descending
+    assert model.item_ids() == library.item_ids(ItemQuery(sort="date_taken", descending=True))
+    model.sort(-1)
+    assert model.item_ids() == library.item_ids()
+
+
+def test_refresh_rereads_changed_items(qtbot, library):
+    model = CatalogModel(library)
+    model.set_query(ItemQuery())
+    row = model.row_of("navcam-panorama")
+    assert model.index(row, Column.TITLE).data() == library.item("navcam-panorama").title
+    with library.store.transaction():
+        library.store.execute("UPDATE items SET title = 'Renamed panorama' WHERE id = 'navcam-panorama'")
+    assert model.index(row, Column.TITLE).data() != "Renamed panorama"  # cached until refreshed
+    with qtbot.waitSignal(model.dataChanged):
+        model.refresh(["navcam-panorama"])
+    assert model.index(row, Column.TITLE).data() == "Renamed panorama"
+
+
+def test_facet_model_passes_the_model_tester_and_counts(qtmodeltester, library):
+    model = FacetModel(library)
+    qtmodeltester.check(model)
+    counts = library.facet_counts()
+    media = model.item(0)
+    assert media.data(FACET_ROLE) == "media_type"
+    listed = {media.child(n).data(VALUE_ROLE): media.child(n).text() for n in range(media.rowCount())}
+    assert listed["image"] == f"Images ({counts['media_type']['image']})"
+    articles = model.item(3)
+    assert articles.rowCount() == len(library.articles())
+    assert model.query_fields() == {"media_types": (), "kinds": (), "phases": (), "article_ids": (), "tags": ()}
+    model.set_checked("kind", "clip")
+    model.reload()  # keeps what was checked
+    assert model.checked_values() == {"kind": ("clip",)}
+
+
+def test_sources_model_passes_the_model_tester(qtmodeltester, library):
+    model = SourcesModel()
+    item = library.item("skycrane-still")
+    model.set_sources(item.sources)
+    qtmodeltester.check(model)
+    assert model.rowCount() == len(item.sources)
+    assert model.index(0).data(ARTICLE_ID_ROLE) == item.sources[0].article_id
+    assert model.index(0).data(QUOTE_ROLE) == item.sources[0].quote

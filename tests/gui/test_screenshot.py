@@ -1,0 +1,61 @@
+"""`mediacat gui --screenshot`: a PNG of the window, the reader or the viewer, from the real command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from mediacat.gui.app import READER_SCREENSHOT_SIZE, SCREENSHOT_SIZE, VIEWER_SCREENSHOT_SIZE
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_mediacat(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.pop("QT_QPA_PLATFORM", None)  # the command chooses offscreen itself when there is no display
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run([sys.executable, "-m", "mediacat", *args], capture_output=True, text=True, env=env,
+                          timeout=120, check=False)
+
+
+@pytest.mark.parametrize(
+    ("view", "size"),
+    [("grid", SCREENSHOT_SIZE), ("table", SCREENSHOT_SIZE), ("reader", READER_SCREENSHOT_SIZE),
+     ("viewer", VIEWER_SCREENSHOT_SIZE)],
+)
+def test_screenshot_writes_a_png_of_the_right_size(tmp_path, view, size):
+    path = tmp_path / "shots" / f"{view}.png"
+    result = run_mediacat("gui", "--screenshot", str(path), "--select", "skycrane-still", "--view", view)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(path))
+    assert not image.isNull()
+    assert (image.width(), image.height()) == size
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # Not blank: a real rendering has many different colours.
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 23)}
+    assert len(colours) > 5
+
+
+def test_screenshot_of_an_unknown_item_is_an_error(tmp_path):
+    path = tmp_path / "x.png"
+    result = run_mediacat("gui", "--screenshot", str(path), "--select", "no-such-item")
+    assert result.returncode == 2
+    assert "no-such-item" in result.stderr and result.stderr.startswith("mediacat: error:")
+    assert not path.exists()
+
+
+def test_screenshot_of_an_unusable_library_is_an_error(tmp_path):
+    library = tmp_path / "not-a-library"
+    library.mkdir()
+    (library / "mediacat.sqlite3").write_text("hello")
+    result = run_mediacat("--library", str(library), "gui", "--screenshot", str(tmp_path / "x.png"))
+    assert result.returncode == 2
+    assert "not a MediaCat library" in result.stderr
+    assert (library / "mediacat.sqlite3").read_text() == "hello"

@@ -1,0 +1,40 @@
+"""Helpers shared by the main-window tests: opening a window on a library and waiting for it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from mediacat.core.library import Library
+from mediacat.gui.main_window import MainWindow
+
+
+def open_window(qtbot, library: Library, *, thumbnails: bool = False) -> MainWindow:
+    """A shown, active main window on `library` (closed by pytest-qt at the end of the test)."""
+    window = MainWindow(library, thumbnails=thumbnails)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def press(qtbot, widget, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(widget, key, modifier)
+
+
+def link_attachment(library: Library, item_id: str, path: Path, mime: str, media_type: str, *,
+                    status: str = "ok") -> None:
+    """Record `path` as a linked attachment of `item_id`, as the attach feature would (written in SQL here so
+    these tests do not depend on the attach module)."""
+    data = path.read_bytes() if path.exists() else b""
+    with library.store.transaction():
+        library.store.execute(
+            "INSERT INTO attachments(item_id, mode, path, original_name, sha256, size, mtime, mime, media_type, "
+            "check_status) VALUES (?, 'link', ?, ?, ?, ?, ?, ?, ?, ?)",
+            (item_id, str(path), path.name, hashlib.sha256(data).hexdigest(), len(data),
+             path.stat().st_mtime if path.exists() else 0.0, mime, media_type, status),
+        )
