@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from mediacat.core.jobs import Cancelled, Job, Progress
@@ -124,6 +124,11 @@ class TaskRunner(QObject):
         self._dialog_parent = dialog_parent
         self._active: set[TaskHandle] = set()
         self.error_dialogs: list[ErrorDialog] = []
+        # A worker blocked after a throttled report (a stalled download) would keep its last progress to itself:
+        # the GUI thread collects such reports while tasks run.
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setInterval(int(2000 * PROGRESS_INTERVAL_S))
+        self._flush_timer.timeout.connect(self._flush_progress)
 
     @property
     def active(self) -> list[TaskHandle]:
@@ -189,6 +194,7 @@ class TaskRunner(QObject):
         signals.succeeded.connect(succeeded)
         signals.failed.connect(failed)
         self._active.add(handle)
+        self._flush_timer.start()
         self.task_started.emit(handle)
         self.pool.start(_Runnable(fn, args, job, signals))
         return handle
@@ -201,6 +207,12 @@ class TaskRunner(QObject):
         while self._active and not deadline.hasExpired():
             QCoreApplication.processEvents()
         return not self._active
+
+    def _flush_progress(self) -> None:
+        if not self._active:
+            self._flush_timer.stop()
+        for handle in list(self._active):
+            handle.job.flush_progress()
 
     def cancel_all(self) -> None:
         for handle in list(self._active):

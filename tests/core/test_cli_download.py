@@ -101,3 +101,40 @@ def test_download_settings_are_kept_in_the_library(capsys, monkeypatch) -> None:
     assert code == 0 and "2147483648 bytes" in out and "https://images-api.nasa.gov" in out
     code, _, err = run(capsys, "download-settings", "--nasa-api", "ftp://example.org")
     assert code == 2 and "ftp: URLs are refused" in err
+
+
+def test_attach_downloads_a_url_with_a_progress_line(server: MediaServer, capsys) -> None:
+    url = server.add("/files/PIA24428-1200.jpg", Resource(body=jpeg_bytes(), content_type="image/jpeg", etag='"pia-1"'))
+    code, out, err = run(capsys, "attach", "skycrane-still", url)
+    assert code == 0, err
+    assert out.startswith("attached #1 to skycrane-still: PIA24428-1200.jpg (image/jpeg, ")
+    assert f"downloading {url}" in err
+    code, out, _ = run(capsys, "show", "skycrane-still", "--json")
+    attachment = json.loads(out)["attachments"][0]
+    assert attachment["mode"] == "copy" and attachment["mime"] == "image/jpeg" and attachment["width"] > 0
+    assert attachment["provenance"]["source_url"] == url and attachment["provenance"]["etag"] == '"pia-1"'
+    # The same bytes again: skipped with a message, like a local file; --allow-duplicate attaches it.
+    code, out, err = run(capsys, "attach", "hazcam-wheel-color", url)
+    assert code == 0 and out == "" and "skipped:" in err and "--allow-duplicate" in err
+    code, out, _ = run(capsys, "attach", "hazcam-wheel-color", url, "--allow-duplicate")
+    assert code == 0 and out.startswith("attached #2 to hazcam-wheel-color")
+
+
+def test_attach_url_failures_are_named_and_the_rest_goes_on(server: MediaServer, capsys, tmp_path) -> None:
+    from tests.http_server import HTML_PAGE
+    from tests.media_fixtures import make_png
+
+    missing = server.url("/files/missing.jpg")
+    page = server.add("/files/page.jpg", Resource(body=HTML_PAGE, content_type="text/html"))
+    cut = server.add("/files/cut.jpg", Resource(body=jpeg_bytes(), fault="drop", fault_after=300))
+    local = make_png(tmp_path / "local.png")
+    code, out, err = run(capsys, "attach", "skycrane-still", missing, page, cut, "file:///etc/passwd", str(local),
+                         "--max-size", "10M")
+    assert code == 1
+    assert f"{missing}: " in err and "404" in err
+    assert f"{page}: the server sent an HTML page" in err
+    assert f"{cut}: " in err
+    assert "file:///etc/passwd: file: URLs are refused" in err
+    assert "local.png" in out  # the local file was still attached
+    code, out, _ = run(capsys, "show", "skycrane-still", "--json")
+    assert [a["original_name"] for a in json.loads(out)["attachments"]] == ["local.png"]

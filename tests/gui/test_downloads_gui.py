@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from mediacat.core.download import format_bytes
 from mediacat.core.library import Library
 from mediacat.gui.dialogs.nasa_search import NasaSearchDialog
 from mediacat.gui.features.downloads import DownloadsFeature
@@ -33,6 +34,7 @@ def window(qtbot, library: Library, server: MediaServer):
     win = MainWindow(library, thumbnails=False)
     qtbot.addWidget(win)
     win.show()
+    win.downloads_feature.confirm_quit = lambda _count: True  # no modal question when pytest-qt closes it
     yield win
     feature: DownloadsFeature = win.downloads_feature
     for entry in feature.active():
@@ -82,7 +84,7 @@ def test_the_panel_shows_progress_and_cancel_leaves_nothing(qtbot, window, libra
     entry = feature.attach_url("mars-wind-audio-original", url)
     model = feature.model
     qtbot.waitUntil(lambda: entry.done == 4000, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: f"of {len(body)}" in model.data(model.index(0)), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: f"of {format_bytes(len(body))}" in model.data(model.index(0)), timeout=WAIT_MS)
     text = model.data(model.index(0))
     assert text.startswith(f"{url} → mars-wind-audio-original: running, 4.0 KB of ") and "/s" in text
     assert entry.total == len(body)
@@ -209,6 +211,7 @@ def answer_next_question(button: QMessageBox.StandardButton, seen: list[str]) ->
 def test_quitting_with_a_running_download_asks_first(qtbot, window, library, server) -> None:
     url = server.add("/stuck.jpg", Resource(body=jpeg_bytes(), fault="stall", fault_after=500))
     feature = feature_of(window)
+    feature.confirm_quit = feature.ask_before_quit  # the real question, answered by answer_next_question
     entry = feature.attach_url("skycrane-still", url)
     qtbot.waitUntil(lambda: entry.done == 500, timeout=WAIT_MS)
     seen: list[str] = []

@@ -45,6 +45,25 @@ def test_result_and_progress_come_back_on_the_gui_thread(qtbot):
     assert progress[-1].done == progress[-1].total == len(data)
 
 
+def test_the_last_report_of_a_blocked_worker_still_arrives(qtbot):
+    """Reports within the throttle interval are held back; a worker that then blocks (a stalled download)
+    must not keep its latest progress to itself."""
+    runner = TaskRunner()
+    release = threading.Event()
+
+    def report_then_block(job: Job) -> None:
+        for done in range(1, 51):
+            job.report(done, 100, f"{done} of 100")
+        release.wait(20)
+
+    progress = []
+    runner.run(report_then_block, on_progress=progress.append, label="Blocked")
+    qtbot.waitUntil(lambda: bool(progress) and progress[-1].done == 50, timeout=10_000)
+    release.set()
+    assert runner.wait_for_all(10_000)
+    assert progress[-1].message == "50 of 100"
+
+
 def test_cancel_stops_the_job_at_its_next_check(qtbot):
     runner = TaskRunner()
     started, release = threading.Event(), threading.Event()

@@ -1,4 +1,5 @@
-"""`mediacat attach ID PATH... [--link] [--allow-duplicate] [--recursive] [--base-dir DIR]`: attach local files."""
+"""`mediacat attach ID PATH|URL... [--link] [--allow-duplicate] [--recursive] [--base-dir DIR] [--max-size BYTES]
+[--timeout SECONDS]`: attach local files, and download http(s) URLs and attach them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from mediacat.cli.common import EXIT_OK, EXIT_PROBLEMS, ProgressLine, open_library, report_error, report_warning
-from mediacat.core.attachments import AttachResult, ImportReport, require_item
+from mediacat.cli.downloading import add_download_arguments, attach_url_with_progress, describe_attached
+from mediacat.core.attachments import AttachResult, DuplicateContent, ImportReport, require_item
 from mediacat.core.attachments import attach_paths as core_attach_paths
 from mediacat.core.errors import MediaCatError
 from mediacat.core.jobs import Job
@@ -22,18 +24,20 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser(
         "attach",
         parents=[common],
-        help="attach media files (or every media file in a folder) to an item",
-        description="Copy files into the library's managed media folder (default) or link them where they are. "
-        "Exit status 1 when any file could not be attached (each is named on standard error).",
+        help="attach media files (or every media file in a folder, or downloads from URLs) to an item",
+        description="Copy files into the library's managed media folder (default) or link them where they are; "
+        "download http(s) URLs into the library. Exit status 1 when any file or URL could not be attached (each "
+        "is named on standard error).",
     )
     parser.add_argument("item_id", metavar="ID", nargs="?", help="the item to attach to")
-    parser.add_argument("paths", metavar="PATH", nargs="*", help="files or folders")
+    parser.add_argument("paths", metavar="PATH", nargs="*", help="files, folders or http(s) URLs")
     parser.add_argument("--link", action="store_true", help="leave the files where they are and store their path")
     parser.add_argument("--allow-duplicate", action="store_true",
                         help="attach even when the same content is already attached somewhere")
     parser.add_argument("--recursive", action="store_true", help="also walk into the subfolders of a folder")
     parser.add_argument("--base-dir", metavar="DIR",
                         help="set the link base folder first: linked files inside it are stored relative to it")
+    add_download_arguments(parser)
     parser.set_defaults(handler=run)
     parser.__class__ = _IntermixedParser  # `attach ID --link A B` and `attach ID A --link B` both work
 
@@ -97,10 +101,25 @@ def set_base_dir(library: Library, folder: Path) -> None:
 
 
 def attach_urls(library: Library, args: argparse.Namespace, urls: list[str]) -> int:
-    """URL arguments (downloads come later): each is refused with a message. Returns the number of failures."""
+    """Download and attach each URL (a progress line each; other schemes are refused by the download core).
+
+    Returns the number of failures; content that is already attached is skipped with a message, like a file.
+    """
+    failures = 0
     for url in urls:
-        report_error(f"{url}: URLs are not supported yet")
-    return len(urls)
+        try:
+            result = attach_url_with_progress(library, args.item_id, url, args, allow_duplicate=args.allow_duplicate)
+        except DuplicateContent as duplicate:
+            report_warning(f"skipped: {duplicate}; use --allow-duplicate to attach it anyway")
+            continue
+        except MediaCatError as error:
+            report_error(str(error))
+            failures += 1
+            continue
+        print(describe_attached(result))
+        for warning in result.warnings:
+            report_warning(warning)
+    return failures
 
 
 def attach_paths(library: Library, args: argparse.Namespace, paths: list[str], job: Job) -> int:

@@ -61,7 +61,7 @@ class DownloadsFeature(QObject):
         self.media_url_dialog: QInputDialog | None = None
         self.search_dialog: Any = None
         # Asked when the window closes with downloads running; returns True to quit anyway.
-        self.confirm_quit: Callable[[int], bool] = self._ask_before_quit
+        self.confirm_quit: Callable[[int], bool] = self.ask_before_quit
 
         item_menu = window.menu("Item")
         self.attach_url_action = QAction("Attach from URL…", window)
@@ -239,7 +239,7 @@ class DownloadsFeature(QObject):
                     self.cancel(entry)
         return False
 
-    def _ask_before_quit(self, count: int) -> bool:
+    def ask_before_quit(self, count: int) -> bool:
         noun = "download is" if count == 1 else "downloads are"
         answer = QMessageBox.question(
             self.window,
