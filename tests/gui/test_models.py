@@ -1,10 +1,14 @@
-"""The catalog, facet and sources models: Qt's model contract, lazy fetching, SQL sorting, refresh."""
+"""The catalog, facet, sources, tag-count and downloads models: the model contract, lazy fetching, SQL sort."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from mediacat.core.jobs import Progress
 from mediacat.core.search import ItemQuery
+from mediacat.core.tags import add_tags, tag_counts
+from mediacat.gui.features.downloads_panel import DONE, DownloadEntry, DownloadsModel
+from mediacat.gui.features.tags import COUNT_ROLE, NAME_ROLE, TagCountsModel
 from mediacat.gui.models.catalog_model import FETCH_BATCH, CatalogModel, Column, Roles
 from mediacat.gui.models.facet_model import FACET_ROLE, VALUE_ROLE, FacetModel
 from mediacat.gui.models.sources_model import ARTICLE_ID_ROLE, QUOTE_ROLE, SourcesModel
@@ -107,3 +111,33 @@ def test_sources_model_passes_the_model_tester(qtmodeltester, library):
     assert model.rowCount() == len(item.sources)
     assert model.index(0).data(ARTICLE_ID_ROLE) == item.sources[0].article_id
     assert model.index(0).data(QUOTE_ROLE) == item.sources[0].quote
+
+
+def test_tag_counts_model_passes_the_model_tester(qtmodeltester, library):
+    model = TagCountsModel()
+    model.set_counts(tag_counts(library))
+    qtmodeltester.check(model)
+    add_tags(library, ["skycrane-still", "navcam-panorama"], ["descent"])
+    add_tags(library, ["navcam-panorama"], ["wallpaper"])
+    model.set_counts(tag_counts(library))
+    qtmodeltester.check(model)
+    assert [model.index(row).data() for row in range(model.rowCount())] == ["descent (2)", "wallpaper (1)"]
+    assert model.index(1).data(NAME_ROLE) == "wallpaper" and model.index(0).data(COUNT_ROLE) == 2
+
+
+def test_downloads_model_passes_the_model_tester(qtmodeltester):
+    model = DownloadsModel()
+    qtmodeltester.check(model)
+    first = DownloadEntry(1, "skycrane-still", "http://127.0.0.1/a.jpg", work=lambda *_: None)
+    second = DownloadEntry(2, "navcam-panorama", "http://127.0.0.1/b.jpg", work=lambda *_: None)
+    model.add(first)
+    model.add(second)
+    model.progress(second, Progress(2048, 4096, "2.0 KB of 4.0 KB"))
+    model.flush()
+    first.state = DONE
+    model.changed(first)
+    qtmodeltester.check(model)
+    assert model.index(1).data() == "http://127.0.0.1/b.jpg → navcam-panorama: running, 2.0 KB of 4.0 KB"
+    model.remove_finished()
+    qtmodeltester.check(model)
+    assert model.entries == [second]
