@@ -8,14 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from mediacat.gui.background import run_in_background
-from mediacat.gui.views.playback import PlayerCore, TransportBar, unavailable_message
+from mediacat.gui.views.playback import PlayerControls, PlayerCore, TransportBar, unavailable_message
 from mediacat.gui.views.waveform_widget import WaveformWidget
 
 WAVEFORM_BUCKETS = 800
 WAVEFORM_TIMEOUT_S = 30.0
 
 
-class AudioPlayer(QWidget):
+class AudioPlayer(PlayerControls, QWidget):
     """Plays one audio file; without Qt Multimedia it shows why instead (a WAV waveform is still drawn)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -73,20 +73,6 @@ class AudioPlayer(QWidget):
         if self.core is not None:
             self.core.unload()
         self.waveform.set_note("")
-
-    def toggle_playback(self) -> None:
-        if self.core is not None:
-            self.core.toggle_playback()
-
-    def stop(self) -> None:
-        if self.core is not None:
-            self.core.stop()
-
-    def is_playing(self) -> bool:
-        return self.core is not None and self.core.is_playing()
-
-    def duration_ms(self) -> int:
-        return self.core.duration_ms() if self.core is not None else 0
 
     def message_text(self) -> str:
         return self.message.text() if not self.message.isHidden() else ""

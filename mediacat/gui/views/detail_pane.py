@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPixmap
+from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from mediacat.core.model import Attachment, Item
 from mediacat.gui.models.sources_model import ARTICLE_ID_ROLE, QUOTE_ROLE, SourcesModel
-from mediacat.gui.views.drops import dropped_paths
+from mediacat.gui.views.drops import ItemDropTarget
 from mediacat.gui.views.placeholders import placeholder_pixmap
 
 PREVIEW_SIZE = 220
@@ -75,7 +75,7 @@ class WrappedTextDelegate(QStyledItemDelegate):
         return QSize(width, bounds.height() + 8)
 
 
-class DetailPane(QWidget):
+class DetailPane(ItemDropTarget, QWidget):
     """Shows one item; emits when a source is activated or files are dropped on it."""
 
     source_activated = Signal(str, str, str)  # article id, quote, item id
@@ -225,22 +225,6 @@ class DetailPane(QWidget):
         if self.item is not None and index.isValid():
             self.source_activated.emit(index.data(ARTICLE_ID_ROLE), index.data(QUOTE_ROLE), self.item.id)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.item is not None and dropped_paths(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = dropped_paths(event.mimeData())
-        if self.item is None or not paths:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.files_dropped.emit(self.item.id, paths)
 
 
 LINK_TEXT_LIMIT = 44

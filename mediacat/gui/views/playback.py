@@ -178,3 +178,23 @@ class PlayerCore(QObject):
     def _on_error(self, _error, message: str) -> None:
         if self._path is not None:
             self.error_message.emit(f"Cannot play {self._path}: {message or 'not a playable file'}")
+
+
+class PlayerControls:
+    """What the audio and video players answer the same way, through their PlayerCore (None without QtMultimedia)."""
+
+    core: PlayerCore | None
+
+    def toggle_playback(self) -> None:
+        if self.core is not None:
+            self.core.toggle_playback()
+
+    def stop(self) -> None:
+        if self.core is not None:
+            self.core.stop()
+
+    def is_playing(self) -> bool:
+        return self.core is not None and self.core.is_playing()
+
+    def duration_ms(self) -> int:
+        return self.core.duration_ms() if self.core is not None else 0

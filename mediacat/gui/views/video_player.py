@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from mediacat.gui.views.playback import PlayerCore, TransportBar, unavailable_message
+from mediacat.gui.views.playback import PlayerControls, PlayerCore, TransportBar, unavailable_message
 
 
-class VideoPlayer(QWidget):
+class VideoPlayer(PlayerControls, QWidget):
     """Plays one video file; without Qt Multimedia it shows why instead."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -56,20 +56,6 @@ class VideoPlayer(QWidget):
     def clear(self) -> None:
         if self.core is not None:
             self.core.unload()
-
-    def toggle_playback(self) -> None:
-        if self.core is not None:
-            self.core.toggle_playback()
-
-    def stop(self) -> None:
-        if self.core is not None:
-            self.core.stop()
-
-    def is_playing(self) -> bool:
-        return self.core is not None and self.core.is_playing()
-
-    def duration_ms(self) -> int:
-        return self.core.duration_ms() if self.core is not None else 0
 
     def message_text(self) -> str:
         return self.message.text() if self._screen.currentWidget() is self.message else ""

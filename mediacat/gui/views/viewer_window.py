@@ -6,12 +6,12 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from mediacat.core.model import Item
 from mediacat.gui.views.detail_pane import how_to_attach_text
-from mediacat.gui.views.drops import dropped_paths
+from mediacat.gui.views.drops import ItemDropTarget
 from mediacat.gui.views.placeholders import placeholder_pixmap
 
 PLACEHOLDER_SIZE = 192
@@ -26,7 +26,7 @@ def _media_view_class() -> type[QWidget] | None:
     return MediaView
 
 
-class ViewerWindow(QWidget):
+class ViewerWindow(ItemDropTarget, QWidget):
     files_dropped = Signal(str, list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -92,22 +92,6 @@ class ViewerWindow(QWidget):
         if self.media_view is not None and self.pages.currentWidget() is self.media_view:
             self.media_view.toggle_playback()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.item is not None and dropped_paths(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = dropped_paths(event.mimeData())
-        if self.item is None or not paths:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.files_dropped.emit(self.item.id, paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.media_view is not None:
