@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -36,6 +37,8 @@ KINDS_BY_TYPE = {
     "audio": ("recording",),
 }
 
+T = TypeVar("T")
+
 
 def best_of(action: Callable[[], object], repeat: int = 7) -> float:
     """The fastest of `repeat` runs, in seconds (the least disturbed by the other work on the machine)."""
@@ -45,6 +48,16 @@ def best_of(action: Callable[[], object], repeat: int = 7) -> float:
         start = time.perf_counter()
         action()
         times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def best_of_fresh(make: Callable[[], T], action: Callable[[T], object], repeat: int = 5) -> float:
+    """`best_of` for an action that needs fresh state each run (an empty cache, a new library): `make()` runs
+    before each timed run, outside the time, and its result is passed to `action`."""
+    times = []
+    for _ in range(repeat):
+        state = make()
+        times.append(best_of(lambda state=state: action(state), repeat=1))
     return min(times)
 
 
