@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import sys
@@ -127,7 +128,7 @@ def test_a_corrupt_database_is_refused_and_left_untouched(tmp_path: Path) -> Non
     assert database.read_bytes() == before
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere; see the /proc test below")
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere; see the /sys test below")
 def test_an_unwritable_library_folder_is_named(tmp_path: Path) -> None:
     folder = tmp_path / "lib"
     folder.mkdir()
@@ -137,6 +138,30 @@ def test_an_unwritable_library_folder_is_named(tmp_path: Path) -> None:
             open_test_library(tmp_path)
     finally:
         folder.chmod(0o700)
+
+
+@pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="uses /sys, where nobody may create files")
+def test_an_existing_unwritable_library_folder_is_named_even_for_root(tmp_path: Path) -> None:
+    with pytest.raises(LibraryError, match="/sys/kernel: the library folder is not writable"):
+        Library.open("/sys/kernel", seeds=write_seeds(tmp_path / "seeds"))
+
+
+@pytest.mark.parametrize("user_version", [0, 7])
+def test_another_programs_sqlite_file_is_refused_and_left_untouched(tmp_path: Path, user_version: int) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    database = folder / "mediacat.sqlite3"
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        conn.execute("CREATE TABLE recipes(name TEXT, minutes INTEGER)")
+        conn.execute("INSERT INTO recipes VALUES ('pancakes', 20)")
+        conn.execute(f"PRAGMA user_version = {user_version}")
+        conn.commit()
+    before = database.read_bytes()
+    with pytest.raises(LibraryError, match=r"not a MediaCat library .*other tables: recipes.*left untouched") as error:
+        open_test_library(tmp_path)
+    assert str(database) in str(error.value)
+    assert database.read_bytes() == before  # not even switched to WAL
+    assert sorted(path.name for path in folder.iterdir()) == ["mediacat.sqlite3"]
 
 
 def test_a_library_path_that_is_a_file_is_refused(tmp_path: Path) -> None:

@@ -89,6 +89,8 @@ def open_store(path: Path, *, create: bool = True, verify: bool = True) -> Store
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if existed and verify:
             _check_integrity(path, conn)
+        if existed:
+            _check_identity(path, conn)  # before anything writes to the file (the WAL switch is a write)
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":
             raise LibraryError(f"{path}: the library's folder does not support SQLite's WAL mode ({mode})")
@@ -137,6 +139,20 @@ def _check_integrity(path: Path, conn: sqlite3.Connection) -> None:
         raise LibraryError(f"{path}: the library database is corrupt ({error}); left untouched") from error
     if result != "ok":
         raise LibraryError(f"{path}: the library database is corrupt ({result}); left untouched")
+
+
+def _check_identity(path: Path, conn: sqlite3.Connection) -> None:
+    """Refuse, without writing, an SQLite file that is not a MediaCat library or is from a newer MediaCat."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    if "meta" not in tables and tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise LibraryError(f"{path}: not a MediaCat library (an SQLite database with other tables: {shown}); "
+                           "left untouched")
+    if version > SCHEMA_VERSION:
+        raise LibraryError(f"{path}: made by a newer MediaCat (schema {version}, this one knows {SCHEMA_VERSION}); "
+                           "left untouched")
 
 
 def _migrate(store: Store, *, existed: bool) -> None:
