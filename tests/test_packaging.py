@@ -290,3 +290,15 @@ def test_build_wheel_script_builds_an_sdist_and_a_wheel_from_it_offline(tmp_path
     assert len(sdists) == 1 and len(wheels) == 1
     names = set(zipfile.ZipFile(wheels[0]).namelist())
     assert {"mediacat/_seeds/catalog.json", "mediacat/_resources/mediacat.desktop"} <= names
+
+
+def test_readme_starts_with_two_commands_and_ci_runs_the_test_one() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1]
+    block = quick_start.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = block.strip().splitlines()
+    assert len(commands) == 2 and commands[0].endswith(".venv/bin/mediacat")
+    assert "'.[test]'" in commands[1] and commands[1].endswith("-m pytest")
+    assert readme.index("## Quick start") < readme.index("## The command line")
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert f"\n{commands[1]} || exit $?\n" in ci and "ruff check ." in ci
