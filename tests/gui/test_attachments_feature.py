@@ -32,6 +32,7 @@ class ScriptedDialogs:
     def __init__(self) -> None:
         self.files: tuple[list[str], str] | None = None
         self.folder: tuple[str, bool, str] | None = None
+        self.base_dir: str | None = None
         self.attach_anyway = False
         self.relink_file: str | None = None
         self.relink_rest = True
@@ -48,6 +49,10 @@ class ScriptedDialogs:
     def choose_folder(self, parent):
         self.asked.append(("folder",))
         return self.folder
+
+    def choose_link_base_dir(self, parent, current):
+        self.asked.append(("base dir", current))
+        return self.base_dir
 
     def attach_duplicates(self, parent, duplicates):
         self.asked.append(("duplicates", [Path(p).name for p, _ in duplicates]))
@@ -101,7 +106,34 @@ def test_menus_hold_the_attachment_actions(window: MainWindow) -> None:
     item_actions = [action.text() for action in window.menu("Item").actions()]
     for text in ("&Attach Files…", "&Import Folder…", "&Relink…", "&Detach…"):
         assert text in item_actions
-    assert "&Check Attachments" in [action.text() for action in window.menu("Tools").actions()]
+    tools_actions = [action.text() for action in window.menu("Tools").actions()]
+    assert "&Check Attachments" in tools_actions and "&Link Base Folder…" in tools_actions
+
+
+def test_link_base_folder_moves_with_the_files(qtbot, window, feature, library: Library, tmp_path: Path) -> None:
+    """Set the base folder, link a file inside it, move the whole tree, point the base folder at the new place."""
+    old_root, new_root = tmp_path / "old disk", tmp_path / "new disk"
+    photo = make_jpeg(old_root / "landing" / "skycrane.jpg")
+    feature.dialogs.base_dir = str(old_root)
+    feature.base_dir_action.trigger()
+    assert library.link_base_dir == old_root.resolve() and feature.dialogs.asked == [("base dir", None)]
+    select(window, IMAGE_ITEM)
+    feature.dialogs.files = ([str(photo)], "link")
+    with qtbot.waitSignal(feature.attach_finished, timeout=TASK_TIMEOUT_MS):
+        feature.attach_action.trigger()
+    [attachment] = library.item(IMAGE_ITEM).attachments
+    assert attachment.path == "landing/skycrane.jpg"  # stored relative to the base folder
+    shutil.move(old_root, new_root)
+    feature.dialogs.base_dir = str(tmp_path / "no such folder")
+    feature.base_dir_action.trigger()
+    assert library.link_base_dir == old_root.resolve() and window.last_error_dialog is not None
+    window.last_error_dialog.close()
+    feature.dialogs.base_dir = str(new_root)
+    feature.base_dir_action.trigger()
+    assert feature.dialogs.asked[-1] == ("base dir", old_root.resolve())
+    [moved] = library.item(IMAGE_ITEM).attachments
+    assert moved.resolved_path == str(new_root.resolve() / "landing" / "skycrane.jpg")
+    assert str(new_root.resolve()) in window.statusBar().currentMessage()
 
 
 def test_attach_files_reports_the_bad_one_and_attaches_the_rest(qtbot, window, feature, tmp_path: Path) -> None:

@@ -86,6 +86,11 @@ class AttachmentDialogs:
             return None
         return folder, options.recursive_box.isChecked(), options.mode
 
+    def choose_link_base_dir(self, parent: QWidget, current: Path | None) -> str | None:
+        """The folder linked files are stored relative to (None: cancelled)."""
+        folder = QFileDialog.getExistingDirectory(parent, "Link Base Folder", str(current or Path.home()))
+        return folder or None
+
     def attach_duplicates(self, parent: QWidget, duplicates: list[tuple[str, list[Attachment]]]) -> bool:
         """Skip (False) or attach anyway (True) files whose content is already in the library."""
         lines = [

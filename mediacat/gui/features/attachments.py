@@ -97,15 +97,18 @@ class AttachmentsFeature(QObject):
         self.relink_action = QAction("&Relink…", window, triggered=self.relink_attachment)
         self.detach_action = QAction("&Detach…", window, triggered=self.detach_attachment)
         self.check_action = QAction("&Check Attachments", window, triggered=self.check)
+        self.base_dir_action = QAction("&Link Base Folder…", window, triggered=self.choose_link_base_dir)
         self.attach_action.setToolTip("Attach media files to the selected item (copy or link)")
         self.import_action.setToolTip("Attach every media file in a folder to the selected item")
         self.relink_action.setToolTip("Locate a missing attached file")
         self.detach_action.setToolTip("Remove an attached file from the selected item")
         self.check_action.setToolTip("Re-hash every attached file: ok, missing or modified")
+        self.base_dir_action.setToolTip("Linked files inside this folder are stored relative to it, so the whole "
+                                        "tree can move to another disk and be found again")
         item_menu = window.menu("Item")
         item_menu.addSeparator()
         item_menu.addActions([self.attach_action, self.import_action, self.relink_action, self.detach_action])
-        window.menu("Tools").addAction(self.check_action)
+        window.menu("Tools").addActions([self.check_action, self.base_dir_action])
         window.files_dropped.connect(self.attach_dropped)
         window.selection_changed.connect(self.update_actions)
         self.update_actions()
@@ -136,6 +139,18 @@ class AttachmentsFeature(QObject):
         if choice:
             folder, recursive, mode = choice
             self.attach(item_id, [folder], mode, recursive=recursive, title="Import folder")
+
+    def choose_link_base_dir(self) -> None:
+        library = self.window.library
+        folder = self.dialogs.choose_link_base_dir(self.window, library.link_base_dir)
+        if not folder:
+            return
+        if not Path(folder).is_dir():
+            self.window.show_error("Link Base Folder", f"{folder}: not a folder; the link base folder is unchanged")
+            return
+        library.set_link_base_dir(Path(folder))
+        self.window.refresh_items()  # linked files inside it now resolve against the new place
+        self.window.status_message(f"Link base folder: {library.link_base_dir}")
 
     def attach_dropped(self, item_id: str, paths: list[str]) -> None:
         """Files or folders dropped on an item: copied in (folders with their subfolders)."""
