@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, Qt, QThread
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from mediacat.core.errors import MediaCatError, UnknownItem
 from mediacat.core.library import Library
+from mediacat.gui.settings import SETTINGS_FILE_NAME, Settings
 from mediacat.paths import resources_dir
 
 APP_NAME = "MediaCat"
@@ -67,7 +69,10 @@ def run_app(args: argparse.Namespace) -> int:
             raise
         _show_startup_error(str(error))
         return 2
-    window = MainWindow(library)
+    # A screenshot shows the app as a new user sees it, and leaves the user's remembered layout alone.
+    scratch = tempfile.TemporaryDirectory(prefix="mediacat-screenshot-") if screenshot else None
+    settings = Settings(Path(scratch.name) / SETTINGS_FILE_NAME) if scratch is not None else None
+    window = MainWindow(library, settings=settings)
     view = getattr(args, "view", None)
     select = getattr(args, "select", None)
     try:
@@ -82,6 +87,8 @@ def run_app(args: argparse.Namespace) -> int:
         window.close()
         window.deleteLater()
         library.close()
+        if scratch is not None:
+            scratch.cleanup()
 
 
 def show_view(window: QWidget, view: str | None) -> QWidget:

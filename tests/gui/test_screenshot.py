@@ -59,3 +59,14 @@ def test_screenshot_of_an_unusable_library_is_an_error(tmp_path):
     assert result.returncode == 2
     assert "not a MediaCat library" in result.stderr
     assert (library / "mediacat.sqlite3").read_text() == "hello"
+
+
+def test_screenshot_leaves_the_remembered_layout_alone(tmp_path):
+    config = Path(os.environ["MEDIACAT_CONFIG_DIR"])
+    config.mkdir(parents=True, exist_ok=True)
+    remembered = config / "mediacat.ini"
+    remembered.write_text("[view]\nmode=table\n")
+    result = run_mediacat("gui", "--screenshot", str(tmp_path / "x.png"), "--view", "grid")
+    assert result.returncode == 0, result.stderr
+    assert remembered.read_text() == "[view]\nmode=table\n"
+    assert sorted(path.name for path in config.iterdir()) == ["mediacat.ini"]
