@@ -180,6 +180,17 @@ def check_url(url: str, policy: DownloadPolicy | None = None) -> str:
     return normalize_url(url)
 
 
+def redirect_target(url: str, current: str, location: str, policy: DownloadPolicy) -> str:
+    """Where a redirect from `current` leads: http(s) only, and never from https down to plain http."""
+    target = urljoin(current, location.strip())
+    scheme = urlsplit(target).scheme.lower()
+    if scheme not in policy.allowed_schemes:
+        raise RedirectRefused(url, f"redirected to {target}, which is not an http or https URL; refused")
+    if urlsplit(current).scheme.lower() == "https" and scheme == "http":
+        raise RedirectRefused(url, f"redirected from https to plain http ({target}); refused")
+    return normalize_url(target)
+
+
 def is_url(text: str) -> bool:
     """Whether a command-line argument looks like a URL (any scheme), rather than a file path."""
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text)) and not re.match(r"^[A-Za-z]:[\\/]", text)
@@ -248,11 +259,7 @@ def open_url(
         conn.close()
         if not location:
             raise RedirectRefused(url, f"the server answered {response.status} (redirect) without a Location")
-        target = urljoin(current, location.strip())
-        scheme = urlsplit(target).scheme.lower()
-        if scheme not in policy.allowed_schemes:
-            raise RedirectRefused(url, f"redirected to {target}, which is not an http or https URL; refused")
-        target = normalize_url(target)
+        target = redirect_target(url, current, location, policy)
         if target in seen:
             raise RedirectRefused(url, f"redirect loop: {current} redirects back to {target}")
         if hop == policy.max_redirects:

@@ -72,12 +72,14 @@ def test_partial_failures_exit_1_and_name_each_file(capsys, tmp_path: Path) -> N
     text = tmp_path / "fake.jpg"
     text.write_text("hello")
     broken = corrupt_mp3(tmp_path / "broken.mp3")
-    code, out, err = run_cli(capsys, "attach", IMAGE_ITEM, str(good), str(text), str(broken), "ftp://example.org/x.jpg")
+    code, out, err = run_cli(capsys, "attach", IMAGE_ITEM, str(good), str(text), str(broken), "ftp://example.org/x.jpg",
+                              "data:image/png;base64,AA==")
     assert code == 1
     assert "attached" in out and "good.png" in out
     assert f"mediacat: error: {text}: not a media file" in err
     assert f"mediacat: error: {broken}: corrupt MP3" in err
     assert "mediacat: error: ftp://example.org/x.jpg: " in err and "refused" in err
+    assert "mediacat: error: data:image/png;base64,AA==: data: URLs are refused" in err
     assert len(show_json(capsys, IMAGE_ITEM)["attachments"]) == 1
 
 

@@ -25,6 +25,7 @@ from mediacat.core.download import (
     filename_from,
     is_url,
     normalize_url,
+    redirect_target,
     sanitize_filename,
 )
 from mediacat.core.jobs import Cancelled, Job, Progress
@@ -362,3 +363,15 @@ def test_cancelling_from_another_thread_while_blocked(server: MediaServer, dest:
         download(url, dest, policy=DownloadPolicy(idle_timeout=60), job=job)
     canceller.join()
     assert_nothing_left(dest)
+
+
+def test_redirects_stay_on_http_or_https_and_never_drop_from_https_to_http() -> None:
+    policy = DownloadPolicy()
+    start = "https://images.example.org/a.jpg"
+    assert redirect_target(start, start, "/b.jpg", policy) == "https://images.example.org/b.jpg"
+    assert redirect_target(start, "http://x.org/a", "https://y.org/b.jpg", policy) == "https://y.org/b.jpg"
+    with pytest.raises(RedirectRefused, match=r"from https to plain http \(http://cdn.example.org/a.jpg\)"):
+        redirect_target(start, start, "http://cdn.example.org/a.jpg", policy)
+    with pytest.raises(RedirectRefused, match="not an http or https URL"):
+        redirect_target(start, start, "file:///etc/passwd", policy)
+

@@ -161,8 +161,9 @@ def test_nasa_search_dialog_end_to_end(qtbot, window, library, server) -> None:
     dialog.query_edit.setText("perseverance")
     dialog.type_combo.setCurrentIndex(dialog.type_combo.findData("image"))
     dialog.search_button.click()
+    dialog.search()  # Enter again while the first search runs: ignored
     qtbot.waitUntil(lambda: dialog.results.count() == 2, timeout=WAIT_MS)
-    assert server.requests_for("/search?q=perseverance&media_type=image")
+    assert len(server.requests_for("/search?q=perseverance&media_type=image")) == 1
     assert dialog.results.item(0).text().startswith("Perseverance Rover's Descent and Touchdown on Mars\nPIA24428")
     assert dialog.status_label.text() == "Page 1: 2 results of 3"
     qtbot.waitUntil(lambda: dialog.thumbnails_pending == 0, timeout=WAIT_MS)

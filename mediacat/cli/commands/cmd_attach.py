@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +11,11 @@ from mediacat.cli.common import EXIT_OK, EXIT_PROBLEMS, ProgressLine, open_libra
 from mediacat.cli.downloading import add_download_arguments, attach_url_with_progress, describe_attached
 from mediacat.core.attachments import AttachResult, DuplicateContent, ImportReport, require_item
 from mediacat.core.attachments import attach_paths as core_attach_paths
+from mediacat.core.download import is_url as looks_like_url
 from mediacat.core.errors import MediaCatError
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.probe import display_path
-
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -58,8 +56,11 @@ class _IntermixedParser(argparse.ArgumentParser):
 
 
 def is_url(argument: str) -> bool:
-    """Whether a PATH argument is a URL (`scheme://...`) rather than a local file."""
-    return bool(_URL.match(argument))
+    """Whether a PATH argument is a URL (`scheme:...`, e.g. https://, data:) rather than a local file.
+
+    An existing file whose name has a colon stays a file.
+    """
+    return looks_like_url(argument) and not Path(argument).exists()
 
 
 def video_prober(path: Path) -> dict[str, Any]:

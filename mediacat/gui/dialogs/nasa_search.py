@@ -124,6 +124,8 @@ class NasaSearchDialog(QDialog):
     # -- searching ------------------------------------------------------------------------------
 
     def search(self) -> None:
+        if self.searching:  # Enter pressed again while a search runs: one search at a time
+            return
         query = self.query_edit.text().strip()
         if not query:
             self.status_label.setText("Type some words to search for.")
@@ -132,7 +134,7 @@ class NasaSearchDialog(QDialog):
         self._ask(query, None)
 
     def next_page(self) -> None:
-        if self.page is not None and self.page.next_url:
+        if not self.searching and self.page is not None and self.page.next_url:
             self._ask(self.query_edit.text().strip(), self.page.next_url)
 
     def _ask(self, query: str, page_url: str | None) -> None:
