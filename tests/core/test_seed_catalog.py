@@ -198,3 +198,19 @@ def test_verified_ids_are_on_the_right_items_and_pattern_derived_urls_are_absent
     for item in _items(catalog):
         for url in item["official_urls"]:
             assert "photojournal.jpl.nasa.gov/catalog/" not in url, (item["id"], url)
+    # The official video is known by its VERIFIED YouTube id; the single-source mars.nasa.gov page stays out.
+    landing_video = by_id["edl-landing-video"]["official_urls"]
+    assert "https://www.youtube.com/watch?v=4czjS9h4Fpg" in landing_video
+    assert not any("/resources/25628/" in url for url in landing_video)
+
+
+REFERENCE = SEEDS.parent.parent / "shared" / "reference" / "landing-media-facts.md"
+
+
+@pytest.mark.skipif(not REFERENCE.is_file(), reason="the research notes live beside the repository, not in it")
+def test_every_official_reference_comes_from_the_research_notes(catalog: dict) -> None:
+    notes = REFERENCE.read_text(encoding="utf-8")
+    for item in _items(catalog):
+        for value in item["nasa_ids"] + item["official_urls"] + item["media_urls"]:
+            youtube_id = value.removeprefix("https://www.youtube.com/watch?v=")
+            assert value in notes or youtube_id in notes, (item["id"], value)
