@@ -48,11 +48,12 @@ def test_activating_a_source_opens_the_reader_with_the_quote_highlighted(qtbot, 
     assert reader.text.verticalScrollBar().value() > 0
 
 
-def test_reader_lists_the_other_items_and_selects_them_back(qtbot, library):
+def test_reader_lists_the_other_items_and_selects_them_back(qtbot, qtmodeltester, library):
     window = open_window(qtbot, library)
     item = library.item("skycrane-still")
     window.select_item(item.id)
     reader = _open_source(qtbot, window, 0)
+    qtmodeltester.check(reader.mentions_model)
     mentions = library.article_mentions(item.sources[0].article_id)
     others = [(mentioned_id, title) for mentioned_id, title, _quote in mentions if mentioned_id != item.id]
     listed = [(reader.mentions_model.item(n).data(Qt.ItemDataRole.UserRole + 1), reader.mentions_model.item(n).text())
