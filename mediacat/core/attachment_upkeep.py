@@ -23,6 +23,7 @@ from mediacat.core.filestore import (
     make_folders,
     os_reason,
     remove_empty_folders,
+    remove_stale_partial_files,
 )
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
@@ -97,8 +98,11 @@ def check_attachments(
 ) -> list[CheckResult]:
     """Re-hash every attachment (or the given ones) and store each verdict in `check_status`/`checked_at`.
 
-    When cancelled, the verdicts reached so far are stored and `Cancelled` propagates.
+    When cancelled, the verdicts reached so far are stored and `Cancelled` propagates. A whole check also
+    removes day-old temporary files a killed copy or download left in the library.
     """
+    if attachment_ids is None:
+        remove_stale_partial_files(library.paths.media, library.paths.incoming)
     attachments = library.all_attachments() if attachment_ids is None else library.attachments_by_id(attachment_ids)
     results: list[CheckResult] = []
     total = len(attachments)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
+import time
 import unicodedata
 import uuid
 from pathlib import Path
@@ -133,3 +135,32 @@ def leftover_temp_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return [path for path in folder.rglob(f"{TEMP_PREFIX}*") if path.is_file()]
+
+
+STALE_AFTER_S = 24 * 3600  # a partial file this old belongs to no running copy or download
+
+
+def remove_stale_partial_files(media: Path | None, incoming: Path, *, older_than_s: float = STALE_AFTER_S
+                               ) -> list[Path]:
+    """Delete what a crash or a kill left behind: download folders in `incoming`, and copy temp files in `media`
+    (a walk of the whole managed folder: pass None to skip it).
+
+    Only names MediaCat gives its own temporary files are touched, and only when older than `older_than_s`
+    (a copy or download running in another process right now is younger). Returns what was removed.
+    """
+    cutoff = time.time() - older_than_s
+    removed: list[Path] = []
+    candidates = leftover_temp_files(media) if media is not None else []
+    if incoming.is_dir():
+        candidates += [path for path in incoming.glob("download-*") if path.is_dir()]
+    for path in candidates:
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime >= cutoff:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+    return removed
+

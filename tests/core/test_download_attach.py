@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from mediacat.core.attachment_upkeep import check_attachments
 from mediacat.core.attachments import DuplicateContent
 from mediacat.core.download import DownloadError, DownloadPolicy, UnsupportedURL
 from mediacat.core.download_attach import (
@@ -220,3 +221,32 @@ def test_a_complete_download_of_a_broken_file_is_not_attached(library: Library, 
     assert message.startswith(f"{url}: downloaded but not attached: cut.jpg: ") and "truncated" in message
     assert ".incoming" not in message
     assert snapshot(library) == before and incoming_leftovers(library) == []
+
+
+def test_opening_the_library_clears_what_a_killed_download_or_copy_left_behind(tmp_path: Path) -> None:
+    import os
+    import time
+
+    seeds = write_seeds(tmp_path / "seeds")
+    Library.open(tmp_path / "lib", seeds=seeds).close()
+    incoming = tmp_path / "lib" / "media" / ".incoming"
+    stale_download = incoming / "download-abc123"
+    fresh_download = incoming / "download-def456"  # perhaps another process downloading right now
+    stale_copy = tmp_path / "lib" / "media" / "ab" / ".mediacat-tmp-1234"
+    kept = incoming / "not-ours.txt"
+    for folder in (stale_download, fresh_download, stale_copy.parent):
+        folder.mkdir(parents=True)
+    (stale_download / "PIA24428.jpg.part").write_bytes(b"half a file")
+    (fresh_download / "clip.mp4.part").write_bytes(b"still coming")
+    stale_copy.write_bytes(b"half a copy")
+    kept.write_text("a user's file")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    for path in (stale_download, stale_copy, kept):
+        os.utime(path, (two_days_ago, two_days_ago))
+    Library.open(tmp_path / "lib", seeds=seeds).close()
+    assert not stale_download.exists() and stale_copy.exists()  # opening looks in the incoming folder only
+    with Library.open(tmp_path / "lib", seeds=seeds) as library:
+        check_attachments(library)  # a whole check also sweeps the managed folder
+    assert not stale_copy.exists()
+    assert (fresh_download / "clip.mp4.part").read_bytes() == b"still coming"
+    assert kept.read_text() == "a user's file"
