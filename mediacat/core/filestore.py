@@ -155,7 +155,9 @@ def remove_stale_partial_files(media: Path | None, incoming: Path, *, older_than
         candidates += [path for path in incoming.glob("download-*") if path.is_dir()]
     for path in candidates:
         with contextlib.suppress(OSError):
-            if path.stat().st_mtime >= cutoff:
+            # A download folder is as recent as the newest file in it (a .part file's time moves as it grows).
+            touched = [path, *path.iterdir()] if path.is_dir() else [path]
+            if max(entry.stat().st_mtime for entry in touched) >= cutoff:
                 continue
             if path.is_dir():
                 shutil.rmtree(path)

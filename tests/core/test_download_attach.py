@@ -232,16 +232,18 @@ def test_opening_the_library_clears_what_a_killed_download_or_copy_left_behind(t
     incoming = tmp_path / "lib" / "media" / ".incoming"
     stale_download = incoming / "download-abc123"
     fresh_download = incoming / "download-def456"  # perhaps another process downloading right now
+    long_download = incoming / "download-ghi789"  # started two days ago, its .part file still growing
     stale_copy = tmp_path / "lib" / "media" / "ab" / ".mediacat-tmp-1234"
     kept = incoming / "not-ours.txt"
-    for folder in (stale_download, fresh_download, stale_copy.parent):
+    for folder in (stale_download, fresh_download, long_download, stale_copy.parent):
         folder.mkdir(parents=True)
     (stale_download / "PIA24428.jpg.part").write_bytes(b"half a file")
     (fresh_download / "clip.mp4.part").write_bytes(b"still coming")
+    (long_download / "panorama.jpg.part").write_bytes(b"slowly")
     stale_copy.write_bytes(b"half a copy")
     kept.write_text("a user's file")
     two_days_ago = time.time() - 2 * 24 * 3600
-    for path in (stale_download, stale_copy, kept):
+    for path in (stale_download, stale_download / "PIA24428.jpg.part", long_download, stale_copy, kept):
         os.utime(path, (two_days_ago, two_days_ago))
     Library.open(tmp_path / "lib", seeds=seeds).close()
     assert not stale_download.exists() and stale_copy.exists()  # opening looks in the incoming folder only
@@ -249,4 +251,5 @@ def test_opening_the_library_clears_what_a_killed_download_or_copy_left_behind(t
         check_attachments(library)  # a whole check also sweeps the managed folder
     assert not stale_copy.exists()
     assert (fresh_download / "clip.mp4.part").read_bytes() == b"still coming"
+    assert (long_download / "panorama.jpg.part").read_bytes() == b"slowly"
     assert kept.read_text() == "a user's file"
