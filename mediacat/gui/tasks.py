@@ -1,12 +1,13 @@
 """The one place background work starts: TaskRunner runs `fn(job, *args)` on a thread pool.
 
 Results, errors and (throttled) progress come back to the GUI thread as queued signals. A worker that
-needs the database opens its own connection with `window.library.reopen()` (sqlite connections belong to
-one thread). An error nobody handles is shown in the error dialog, never swallowed.
+needs the database is decorated with `own_connection`: it gets its own connection (sqlite connections belong
+to one thread). An error nobody handles is shown in the error dialog, never swallowed.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -16,10 +17,22 @@ from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable,
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from mediacat.core.jobs import Cancelled, Job, Progress
+from mediacat.core.library import Library
 from mediacat.gui.dialogs.error_dialog import ErrorDialog, describe_exception
 
 PROGRESS_INTERVAL_S = 0.1
 PROGRESS_DIALOG_DELAY_MS = 600
+
+
+def own_connection(work: Callable[..., Any]) -> Callable[..., Any]:
+    """`work(job, library, *args)` run on its own connection to `library`, closed when it returns."""
+
+    @functools.wraps(work)
+    def run(job: Job, library: Library, *args: Any) -> Any:
+        with library.reopen() as own:
+            return work(job, own, *args)
+
+    return run
 
 
 class _TaskSignals(QObject):

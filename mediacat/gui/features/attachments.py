@@ -29,6 +29,7 @@ from mediacat.core.model import Attachment
 from mediacat.core.probe import display_path
 from mediacat.gui.dialogs.attachment_dialogs import AttachmentDialogs
 from mediacat.gui.dialogs.error_dialog import describe_exception
+from mediacat.gui.tasks import own_connection
 
 PROBLEM_STATUSES = ("missing", "modified", "unreadable")
 
@@ -39,43 +40,31 @@ def _video_prober(path: Path) -> dict[str, Any]:
     return probe_video(path)
 
 
+@own_connection
 def _attach_worker(job: Job, library: Library, item_id: str, paths: list[str], mode: str, recursive: bool,
                    allow_duplicate: bool) -> ImportReport:
-    worker_library = library.reopen()
-    try:
-        return attach_paths(worker_library, item_id, paths, recursive=recursive, mode=mode,
-                            allow_duplicate=allow_duplicate, video_prober=_video_prober, job=job)
-    finally:
-        worker_library.close()
+    return attach_paths(library, item_id, paths, recursive=recursive, mode=mode,
+                        allow_duplicate=allow_duplicate, video_prober=_video_prober, job=job)
 
 
+@own_connection
 def _check_worker(job: Job, library: Library) -> list[CheckResult]:
-    worker_library = library.reopen()
-    try:
-        return check_attachments(worker_library, job)
-    finally:
-        worker_library.close()
+    return check_attachments(library, job)
 
 
+@own_connection
 def _relink_worker(job: Job, library: Library, attachment: Attachment, new_path: str, force: bool) -> dict[str, Any]:
     """Relink one attachment, then look for the other missing files of its old folder in the new folder."""
-    worker_library = library.reopen()
-    try:
-        relinked = relink(worker_library, attachment.id, new_path, force=force, video_prober=_video_prober, job=job)
-        old_folder = Path(attachment.resolved_path).parent
-        new_folder = Path(new_path).absolute().parent
-        others = [] if old_folder == new_folder else relink_candidates(worker_library, old_folder, new_folder, job=job)
-        return {"attachment": relinked, "old_folder": old_folder, "new_folder": new_folder, "others": others}
-    finally:
-        worker_library.close()
+    relinked = relink(library, attachment.id, new_path, force=force, video_prober=_video_prober, job=job)
+    old_folder = Path(attachment.resolved_path).parent
+    new_folder = Path(new_path).absolute().parent
+    others = [] if old_folder == new_folder else relink_candidates(library, old_folder, new_folder, job=job)
+    return {"attachment": relinked, "old_folder": old_folder, "new_folder": new_folder, "others": others}
 
 
+@own_connection
 def _relink_folder_worker(job: Job, library: Library, old_folder: Path, new_folder: Path) -> tuple[list, list]:
-    worker_library = library.reopen()
-    try:
-        return relink_from_folder(worker_library, old_folder, new_folder, job=job)
-    finally:
-        worker_library.close()
+    return relink_from_folder(library, old_folder, new_folder, job=job)
 
 
 class AttachmentsFeature(QObject):

@@ -27,18 +27,15 @@ from mediacat.core.csvio import PROFILES, ImportPlan, ImportResult, apply_import
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.gui.features.tag_commands import ImportCommand
+from mediacat.gui.tasks import own_connection
 
 SCOPES = ("all", "view", "selection")
 MAX_LISTED = 40
 
 
+@own_connection
 def export_worker(job: Job, library: Library, item_ids: list[str], path: str, profile: str, raw: bool) -> int:
-    """Runs on a worker thread with its own database connection."""
-    own = library.reopen()
-    try:
-        return export_csv(own, item_ids, path, profile=profile, raw=raw, job=job)
-    finally:
-        own.close()
+    return export_csv(library, item_ids, path, profile=profile, raw=raw, job=job)
 
 
 def scope_ids(window, scope: str) -> list[str]:
@@ -81,20 +78,14 @@ def describe_plan(plan: ImportPlan) -> str:
     return "\n".join(lines)
 
 
+@own_connection
 def read_worker(job: Job, library: Library, path: str) -> ImportPlan:
-    own = library.reopen()
-    try:
-        return read_import(own, path)
-    finally:
-        own.close()
+    return read_import(library, path)
 
 
+@own_connection
 def apply_worker(job: Job, library: Library, plan: ImportPlan) -> ImportResult:
-    own = library.reopen()
-    try:
-        return apply_import(own, plan)
-    finally:
-        own.close()
+    return apply_import(library, plan)
 
 
 def import_file(window, path: str, confirm, on_finished=None) -> None:

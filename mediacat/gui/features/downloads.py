@@ -28,6 +28,7 @@ from mediacat.gui.features.downloads_panel import (
     DownloadsModel,
     DownloadsPanel,
 )
+from mediacat.gui.tasks import own_connection
 
 SPARE_THREADS = 2  # pool threads kept free for thumbnails and searches while downloads wait on the network
 
@@ -38,13 +39,9 @@ def gui_video_prober(path: Any) -> dict[str, Any]:
     return probe_video(path)
 
 
+@own_connection
 def download_worker(job: Job, library: Library, work: Callable[[Library, Job], AttachResult]) -> AttachResult:
-    """Runs on a worker thread with its own database connection."""
-    own = library.reopen()
-    try:
-        return work(own, job)
-    finally:
-        own.close()
+    return work(library, job)
 
 
 class DownloadsFeature(QObject):
