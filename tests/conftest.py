@@ -35,3 +35,13 @@ def library(library_dir: Path):
     lib = Library.open(library_dir)
     yield lib
     lib.close()
+
+
+@pytest.fixture
+def server():
+    """A real HTTP server on 127.0.0.1 (tests/http_server.py); tests add the resources and faults they need."""
+    from tests.http_server import MediaServer
+
+    with MediaServer() as running:
+        yield running
+

@@ -12,10 +12,10 @@ from tests.nasa_api import install_nasa_api
 
 
 @pytest.fixture
-def server():
-    with MediaServer() as running:
-        install_nasa_api(running)
-        yield running
+def server(server: MediaServer) -> MediaServer:
+    """The shared test server, answering like the NASA Image Library API."""
+    install_nasa_api(server)
+    return server
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

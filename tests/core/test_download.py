@@ -35,12 +35,6 @@ FAST = DownloadPolicy(connect_timeout=5, idle_timeout=5)
 
 
 @pytest.fixture
-def server():
-    with MediaServer() as running:
-        yield running
-
-
-@pytest.fixture
 def dest(tmp_path: Path) -> Path:
     folder = tmp_path / "incoming"
     folder.mkdir()

@@ -30,12 +30,6 @@ FAST = DownloadPolicy(connect_timeout=5, idle_timeout=5)
 
 
 @pytest.fixture
-def server():
-    with MediaServer() as running:
-        yield running
-
-
-@pytest.fixture
 def library(tmp_path: Path):
     items = default_items()
     items[0]["media_urls"] = ["http://127.0.0.1:1/placeholder.jpg"]  # replaced per test

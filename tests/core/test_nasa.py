@@ -26,10 +26,10 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def server():
-    with MediaServer() as running:
-        install_nasa_api(running)
-        yield running
+def server(server: MediaServer) -> MediaServer:
+    """The shared test server, answering like the NASA Image Library API."""
+    install_nasa_api(server)
+    return server
 
 
 def test_search_returns_results_and_pages_through_the_next_link(server: MediaServer) -> None:

@@ -22,11 +22,11 @@ WAIT_MS = 20_000
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch):
-    with MediaServer() as running:
-        install_nasa_api(running)
-        monkeypatch.setenv("MEDIACAT_NASA_API", running.base_url)
-        yield running
+def server(server: MediaServer, monkeypatch: pytest.MonkeyPatch) -> MediaServer:
+    """The shared test server, answering like the NASA Image Library API, which the app is pointed at."""
+    install_nasa_api(server)
+    monkeypatch.setenv("MEDIACAT_NASA_API", server.base_url)
+    return server
 
 
 @pytest.fixture
