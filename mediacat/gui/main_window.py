@@ -261,11 +261,13 @@ class MainWindow(QMainWindow):
         dock.setObjectName(f"dock-{title}")
         dock.setWidget(widget)
         dock.setAccessibleName(title)
-        neighbours = [other for other in self.findChildren(QDockWidget) if other is not dock
-                      and self.dockWidgetArea(other) == area]
-        self.addDockWidget(area, dock)
-        if self._docks_placed and neighbours:  # added after the layout was made: joins its area's tabs
-            self.tabifyDockWidget(neighbours[-1], dock)
+        if self._docks_placed:  # added after the layout was made: joins its area's tabs (else _place_docks does)
+            neighbours = [other for other in self.findChildren(QDockWidget) if self.dockWidgetArea(other) == area]
+            self.addDockWidget(area, dock)
+            if neighbours:
+                self.tabifyDockWidget(neighbours[-1], dock)
+        else:
+            self.addDockWidget(area, dock)
         self.menu("View").addAction(dock.toggleViewAction())
         return dock
 
