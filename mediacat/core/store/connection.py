@@ -14,7 +14,6 @@ from pathlib import Path
 from mediacat.core.errors import LibraryError
 from mediacat.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -76,15 +75,15 @@ def open_store(path: Path, *, create: bool = True, verify: bool = True) -> Store
     path = Path(path)
     _check_folder(path.parent, create=create)
     existed = path.exists() and path.stat().st_size > 0
-    if existed:
-        _check_header(path)
-    elif not create:
+    if not existed and not create:
         raise LibraryError(f"{path}: no MediaCat library here")
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
         raise LibraryError(f"{path}: cannot open the library database: {error}") from error
     try:
+        if existed:
+            _check_header(path, conn)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if existed and verify:
@@ -122,14 +121,22 @@ def _check_folder(folder: Path, *, create: bool) -> None:
         raise LibraryError(f"{folder}: the library folder is not writable ({error.strerror or error})") from error
 
 
-def _check_header(path: Path) -> None:
+def _check_header(path: Path, conn: sqlite3.Connection) -> None:
+    """Refuse a file that is not an SQLite database, asking SQLite itself (reading the schema writes nothing).
+
+    Never `open()` the database file from Python: on POSIX, closing any descriptor of a file drops every lock
+    this process holds on it, SQLite's included, and another process may then delete the WAL under a live
+    connection ("How To Corrupt An SQLite Database File", section 2.2). Worker threads reopen the library
+    while the GUI thread's connection is open, so this check runs on every reopen.
+    """
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as error:
-        raise LibraryError(f"{path}: cannot read the library database ({error.strerror or error})") from error
-    if header != SQLITE_HEADER:
-        raise LibraryError(f"{path}: not a MediaCat library (the file is not an SQLite database); left untouched")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:  # the header is not SQLite's
+            raise LibraryError(
+                f"{path}: not a MediaCat library (the file is not an SQLite database); left untouched"
+            ) from error
+        raise
 
 
 def _check_integrity(path: Path, conn: sqlite3.Connection) -> None:
