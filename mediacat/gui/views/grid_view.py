@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QListView, QStyleOptionViewItem, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QListView,
+    QStyle,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from mediacat.gui.models.catalog_model import THUMBNAIL_SIZE, Column, Roles
 from mediacat.gui.views.drops import dropped_paths
@@ -15,6 +23,17 @@ from mediacat.gui.views.item_delegate import ItemDelegate
 
 GRID_BATCH_SIZE = 200
 GRID_SPACING = 4
+
+
+def fitted_grid_width(layout_width: int, cell_width: int) -> int:
+    """The widest grid cell for which whole columns of `cell_width` items fill `layout_width` without the
+    laid-out contents overflowing it: `columns * grid + (grid - cell) // 2 + 1 <= layout_width` (see
+    CatalogGridView._fit_columns for where the extra half margin comes from)."""
+    columns = max(1, (layout_width - 1) // (cell_width + 2 * GRID_SPACING))
+    grid = max(cell_width, (layout_width - 1) // columns)
+    while grid > cell_width and columns * grid + (grid - cell_width) // 2 + 1 > layout_width:
+        grid -= 1
+    return grid
 
 
 class _FileDropMixin:
@@ -68,6 +87,7 @@ class CatalogGridView(_FileDropMixin, QListView):
         self.setSpacing(GRID_SPACING)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.delegate = ItemDelegate(thumbnail_size, self)
         self.setItemDelegate(self.delegate)
@@ -80,12 +100,28 @@ class CatalogGridView(_FileDropMixin, QListView):
         super().resizeEvent(event)
 
     def _fit_columns(self) -> None:
-        """Spread the columns over the whole width instead of leaving a gap on the right."""
+        """Spread the columns over the whole width instead of leaving a gap on the right.
+
+        Two rules keep the batched layout of a big catalog from restarting forever (issue 12):
+        - The grid is set only when it changes: `setGridSize` always restarts the layout from row 0, and this
+          runs on every resize of the viewport, including the height changes a scroll bar makes.
+        - The laid-out contents never exceed the viewport's width. Qt's icon mode continues each batch from
+          the previous item's *centred* position, so at a batch boundary the contents are
+          `columns * grid + (grid - cell) / 2 + 1` wide, not `columns * grid`; the grid is chosen so that
+          width fits. (The horizontal scroll bar is also off: a wrapping grid never scrolls sideways.)
+        """
         cell = self.delegate.sizeHint(self.viewOptions_(), QModelIndex())
-        scrollbar = self.verticalScrollBar().sizeHint().width()
-        available = max(cell.width(), self.width() - 2 * self.frameWidth() - scrollbar - 2)
-        columns = max(1, available // (cell.width() + 2 * GRID_SPACING))
-        self.setGridSize(QSize(available // columns, cell.height() + 2 * GRID_SPACING))
+        grid = QSize(fitted_grid_width(self._layout_width(), cell.width()), cell.height() + 2 * GRID_SPACING)
+        if grid != self.gridSize():
+            self.setGridSize(grid)
+
+    def _layout_width(self) -> int:
+        """The width Qt lays the items out in: the viewport's width with a vertical scroll bar shown
+        (QListViewPrivate::prepareItemsLayout reserves it, so the layout does not change when it appears)."""
+        width = self.maximumViewportSize().width()
+        if self.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOn:
+            width -= self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self.verticalScrollBar())
+        return width
 
     def viewOptions_(self) -> QStyleOptionViewItem:
         option = QStyleOptionViewItem()
