@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from mediacat.core.errors import UnknownArticle, UnknownItem
+from mediacat.core.errors import LibraryError, UnknownArticle, UnknownItem
 from mediacat.core.filestore import remove_stale_partial_files
 from mediacat.core.model import Article, Attachment, Item, ItemRow, MissionPhase, SourceLink
 from mediacat.core.search import ItemQuery, to_fts_query
 from mediacat.core.seeds import SeedReport, apply_seed_catalog, load_seed_catalog
 from mediacat.core.store import Store, open_store
+from mediacat.core.store.health import begin_session, clear_sessions, end_session, stale_sessions
 from mediacat.paths import LibraryPaths, resolve_library_dir, seeds_dir
 
 _SQLITE_MAX_VARS = 900
@@ -39,10 +41,15 @@ _SORT_SQL = {
 class Library:
     """An open library. Use from one thread; other threads call `reopen()` for their own connection."""
 
-    def __init__(self, paths: LibraryPaths, store: Store, seed_report: SeedReport | None = None) -> None:
+    def __init__(
+        self, paths: LibraryPaths, store: Store, seed_report: SeedReport | None = None, *,
+        session: Path | None = None, checked_on_open: bool = False,
+    ) -> None:
         self.paths = paths
         self.store = store
         self.seed_report = seed_report
+        self._session = session  # this open's marker (mediacat.core.store.health); removed by close()
+        self.checked_on_open = checked_on_open  # quick_check ran because a previous run ended uncleanly
 
     @classmethod
     def open(
@@ -52,18 +59,27 @@ class Library:
         seeds: Path | None = None,
         apply_seeds: bool = True,
     ) -> Library:
-        """Open (creating and seeding on first use) the library at `root`, or the default one."""
+        """Open (creating and seeding on first use) the library at `root`, or the default one.
+
+        SQLite's quick_check runs only when a previous run of this host left the library open (it crashed or was
+        killed): a clean `close()` removes this open's session marker (mediacat.core.store.health).
+        """
         paths = LibraryPaths(resolve_library_dir(root))
-        store = open_store(paths.database)
+        stale = stale_sessions(paths.root)
+        store = open_store(paths.database, verify=bool(stale))
         report = None
         if apply_seeds:
             try:
                 report = apply_seed_catalog(store, load_seed_catalog(seeds or seeds_dir()))
+            except sqlite3.DatabaseError as error:
+                store.close()
+                raise _unreadable(paths.database, error) from error
             except BaseException:
                 store.close()
                 raise
+        clear_sessions(stale)
         remove_stale_partial_files(None, paths.incoming)  # cheap: one folder; `check` also sweeps media/
-        return cls(paths, store, report)
+        return cls(paths, store, report, session=begin_session(paths.root), checked_on_open=bool(stale))
 
     def reopen(self) -> Library:
         """A second connection to the same library, for another thread (seeds already applied)."""
@@ -71,6 +87,8 @@ class Library:
 
     def close(self) -> None:
         self.store.close()
+        end_session(self._session)
+        self._session = None
 
     def __enter__(self) -> Library:
         return self
@@ -369,6 +387,15 @@ class Library:
             checked_at=row[17],
             resolved_path=str(self.resolve_attachment_path(row[2], row[3])),
         )
+
+
+def _unreadable(path: Path, error: sqlite3.DatabaseError) -> LibraryError:
+    """The error for a database SQLite could not read while opening it (now that quick_check does not run on
+    every open, damage may first show here): "corrupt" only when SQLite says so."""
+    if (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF == sqlite3.SQLITE_CORRUPT:
+        return LibraryError(f"{path}: the library database is corrupt ({error}); left untouched "
+                            "(run `mediacat check --database`)")
+    return LibraryError(f"{path}: the library database cannot be read ({error})")
 
 
 def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:

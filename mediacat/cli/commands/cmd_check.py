@@ -1,4 +1,8 @@
-"""`mediacat check [--json]`: re-hash every attachment; exit status 1 when any is missing, modified or unreadable."""
+"""`mediacat check [--json]`: re-hash every attachment; exit status 1 when any is missing, modified or unreadable.
+
+`mediacat check --database [--json]`: SQLite's quick_check of the library file and FTS5's check of the search
+index, which is rebuilt when it fails; exit status 1 when anything was found (even if the rebuild repaired it).
+"""
 
 from __future__ import annotations
 
@@ -19,10 +23,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--json", action="store_true",
                         help="a list of {attachment_id, item_id, path, status, expected_sha256, actual_sha256, "
                         "message}")
+    parser.add_argument("--database", action="store_true",
+                        help="check the library database instead: SQLite's quick_check and the search index "
+                        "(rebuilt when damaged)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.database:
+        return run_database_check(args)
     progress = ProgressLine("check")
     with open_library(args) as library:
         try:
@@ -42,3 +51,31 @@ def run(args: argparse.Namespace) -> int:
         summary = ", ".join(f"{counts[s]} {s}" for s in ("ok", "missing", "modified", "unreadable") if counts[s])
         print(f"{len(results)} attachments checked" + (f": {summary}" if summary else ""))
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def run_database_check(args: argparse.Namespace) -> int:
+    from mediacat.core.store.health import check_database
+
+    progress = ProgressLine("check --database")
+    with open_library(args) as library:
+        try:
+            result = check_database(progress.job(), library)
+        finally:
+            progress.finish()
+    if args.json:
+        print_json(result.to_json())
+    else:
+        print(f"{result.path}: " + ("quick_check ok" if not result.quick_check
+                                    else "damaged: " + "; ".join(result.quick_check)))
+        index = result.search_index
+        if index is None:
+            print("search index: not checked (the file itself is damaged: restore a backup)")
+        elif index.problem is None:
+            print("search index: ok")
+        elif index.ok:
+            print(f"search index: damaged ({index.problem}); rebuilt from the items, now ok")
+        else:
+            print(f"search index: damaged ({index.problem}); the rebuild did not repair it "
+                  f"({index.problem_after_rebuild})")
+    found = bool(result.quick_check) or (result.search_index is not None and result.search_index.problem is not None)
+    return EXIT_PROBLEMS if found else EXIT_OK
