@@ -154,23 +154,40 @@ class Library:
         return self.store.execute(sql, params).fetchone()[0]
 
     def _query_sql(self, query: ItemQuery, *, count: bool = False) -> tuple[str, list[Any]]:
-        joins = ["LEFT JOIN mission_phases p ON p.id = i.mission_phase"]
+        joins, where, params = self._filter_sql(query)
+        joins.append("LEFT JOIN mission_phases p ON p.id = i.mission_phase")
+        fts = to_fts_query(query.search)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        if count:
+            return f"SELECT count(*) FROM items i {' '.join(joins)} {clause}", params
+        if query.sort == "relevance" and fts:
+            order = "f.rank, i.id"
+        else:
+            order = _SORT_SQL.get(query.sort, _SORT_SQL["catalog"])
+        if query.descending:
+            order = ", ".join(f"{part} DESC" for part in order.split(", "))
+        return f"SELECT i.id FROM items i {' '.join(joins)} {clause} ORDER BY {order}", params
+
+    @staticmethod
+    def _filter_sql(query: ItemQuery, skip: str | None = None) -> tuple[list[str], list[str], list[Any]]:
+        """The joins, WHERE terms and parameters of `query`'s filters on `items i`, leaving out facet `skip`."""
+        joins: list[str] = []
         where: list[str] = []
         params: list[Any] = []
         fts = to_fts_query(query.search)
         if fts:
-            joins.insert(0, "JOIN items_fts f ON f.rowid = i.pk")
+            joins.append("JOIN items_fts f ON f.rowid = i.pk")
             where.append("items_fts MATCH ?")
             params.append(fts)
-        for column, values in (
-            ("i.media_type", query.media_types),
-            ("i.kind", query.kinds),
-            ("i.mission_phase", query.phases),
+        for facet, column, values in (
+            ("media_type", "i.media_type", query.media_types),
+            ("kind", "i.kind", query.kinds),
+            ("mission_phase", "i.mission_phase", query.phases),
         ):
-            if values:
+            if values and facet != skip:
                 where.append(f"{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
-        if query.article_ids:
+        if query.article_ids and skip != "article":
             where.append(
                 "EXISTS (SELECT 1 FROM source_links s WHERE s.item_id = i.id "
                 f"AND s.article_id IN ({', '.join('?' * len(query.article_ids))}))"
@@ -188,16 +205,12 @@ class Library:
         if query.item_ids is not None:
             where.append("i.id IN (SELECT value FROM json_each(?))")
             params.append(json.dumps(list(query.item_ids)))
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        if count:
-            return f"SELECT count(*) FROM items i {' '.join(joins)} {clause}", params
-        if query.sort == "relevance" and fts:
-            order = "f.rank, i.id"
-        else:
-            order = _SORT_SQL.get(query.sort, _SORT_SQL["catalog"])
-        if query.descending:
-            order = ", ".join(f"{part} DESC" for part in order.split(", "))
-        return f"SELECT i.id FROM items i {' '.join(joins)} {clause} ORDER BY {order}", params
+        return joins, where, params
+
+    def _matching_ids_sql(self, query: ItemQuery, skip: str | None = None) -> tuple[str, list[Any]]:
+        """`SELECT i.id ...` of the items `query`'s filters (but `skip`'s) match; "" when nothing filters."""
+        joins, where, params = self._filter_sql(query, skip)
+        return (f"SELECT i.id FROM items i {' '.join(joins)} {_where(where)}" if where else ""), params
 
     def item(self, item_id: str) -> Item:
         items = self.items([item_id])
@@ -307,20 +320,39 @@ class Library:
                 )
         return result
 
-    def facet_counts(self) -> dict[str, dict[str, int]]:
-        """Counts per value for the filter side bar: media_type, kind, mission_phase, article, tag."""
+    def facet_counts(self, query: ItemQuery | None = None) -> dict[str, dict[str, int]]:
+        """Counts per value for the filter side bar: media_type, kind, mission_phase ('' = none), article, tag.
+
+        Narrowed by `query` as digiKam and calibre do: each facet counts the items that match the search and
+        every *other* facet's filter, so with Images checked the Kind facet counts only images while the Media
+        type facet still counts every type (its values are alternatives: checking one more adds items).
+        Tags must all be present, so the tag facet is narrowed by the checked tags too. The unfiltered counts
+        read covering indexes only (schema step "facet counts").
+        """
+        query = query or ItemQuery()
         facets: dict[str, dict[str, int]] = {}
-        for facet, sql in (
-            ("media_type", "SELECT media_type, count(*) FROM items GROUP BY media_type"),
-            ("kind", "SELECT kind, count(*) FROM items GROUP BY kind"),
-            ("mission_phase", "SELECT coalesce(mission_phase, ''), count(*) FROM items GROUP BY 1"),
-            ("article", "SELECT article_id, count(DISTINCT item_id) FROM source_links GROUP BY article_id"),
-            (
-                "tag",
-                "SELECT t.name, count(*) FROM item_tags it JOIN tags t ON t.id = it.tag_id GROUP BY t.id",
-            ),
-        ):
-            facets[facet] = dict(self.store.execute(sql).fetchall())
+        for facet, column in (("media_type", "media_type"), ("kind", "kind"), ("mission_phase", "mission_phase")):
+            joins, where, params = self._filter_sql(query, skip=facet)
+            rows = self.store.execute(
+                f"SELECT i.{column}, count(*) FROM items i {' '.join(joins)} {_where(where)} GROUP BY i.{column}",
+                params,
+            )
+            facets[facet] = {value or "": count for value, count in rows}
+        # With filters, the links are scanned in their covering index and each probed in the set of matching
+        # ids (`+` keeps SQLite from looking every matching id up in the links instead: ~2x slower).
+        matching, params = self._matching_ids_sql(query, skip="article")
+        facets["article"] = dict(self.store.execute(
+            "SELECT article_id, count(DISTINCT item_id) FROM source_links "
+            f"{f'WHERE +item_id IN ({matching})' if matching else ''} GROUP BY article_id",
+            params,
+        ).fetchall())
+        matching, params = self._matching_ids_sql(query)
+        facets["tag"] = dict(self.store.execute(
+            "SELECT t.name, c.n FROM (SELECT tag_id, count(*) AS n FROM item_tags "
+            f"{f'WHERE +item_id IN ({matching})' if matching else ''} GROUP BY tag_id) c "
+            "JOIN tags t ON t.id = c.tag_id",
+            params,
+        ).fetchall())
         return facets
 
     # -- attachments (read side; writing lives in mediacat.core.attachments) ----------------------
@@ -387,6 +419,10 @@ class Library:
             checked_at=row[17],
             resolved_path=str(self.resolve_attachment_path(row[2], row[3])),
         )
+
+
+def _where(terms: list[str]) -> str:
+    return f"WHERE {' AND '.join(terms)}" if terms else ""
 
 
 def _unreadable(path: Path, error: sqlite3.DatabaseError) -> LibraryError:

@@ -49,10 +49,12 @@ class FacetModel(QStandardItemModel):
         self.itemChanged.connect(self._item_changed)
         self.reload()
 
-    def reload(self) -> None:
-        """Re-read the values and counts, keeping what was checked."""
+    def reload(self, counts: dict[str, dict[str, int]] | None = None) -> None:
+        """Show `counts` (`Library.facet_counts(query)`, computed off the GUI thread), or re-read the unnarrowed
+        counts; keeps what was checked."""
         checked = self.checked_values()
-        counts = self.library.facet_counts()
+        if counts is None:
+            counts = self.library.facet_counts()
         self._rebuilding = True
         try:
             self.removeRows(0, self.rowCount())
