@@ -10,6 +10,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,15 @@ _SORT_SQL = {
 }
 
 
+@dataclass(frozen=True)
+class StatusCounts:
+    """What the status bar says about a query's result: `shown` items, `with_media` of them, of `total`."""
+
+    shown: int
+    with_media: int
+    total: int
+
+
 class Library:
     """An open library. Use from one thread; other threads call `reopen()` for their own connection."""
 
@@ -50,6 +60,7 @@ class Library:
         self.seed_report = seed_report
         self._session = session  # this open's marker (mediacat.core.store.health); removed by close()
         self.checked_on_open = checked_on_open  # quick_check ran because a previous run ended uncleanly
+        self._media_cache: tuple[tuple[int, int], frozenset[str], int] | None = None
 
     @classmethod
     def open(
@@ -319,6 +330,25 @@ class Library:
                     problem_attachments=row[12],
                 )
         return result
+
+    def status_counts(self, item_ids: Sequence[str]) -> StatusCounts:
+        """The status bar's counts for a query's result `item_ids`: how many, how many with media, of how many.
+
+        One pass over the ids against a cached set of the items with attachments (and the catalog's size), read
+        again only when the database changed (this connection's `total_changes` or, for other connections'
+        commits, `PRAGMA data_version`): no query is repeated per search. Runs on any reader connection.
+        """
+        media, total = self._media_items()
+        with_media = len(media.intersection(item_ids)) if media else 0
+        return StatusCounts(len(item_ids), with_media, total)
+
+    def _media_items(self) -> tuple[frozenset[str], int]:
+        key = (self.store.execute("PRAGMA data_version").fetchone()[0], self.store.conn.total_changes)
+        if self._media_cache is None or self._media_cache[0] != key:
+            media = frozenset(row[0] for row in self.store.execute("SELECT DISTINCT item_id FROM attachments"))
+            total = self.store.execute("SELECT count(*) FROM items").fetchone()[0]
+            self._media_cache = (key, media, total)
+        return self._media_cache[1], self._media_cache[2]
 
     def facet_counts(self, query: ItemQuery | None = None) -> dict[str, dict[str, int]]:
         """Counts per value for the filter side bar: media_type, kind, mission_phase ('' = none), article, tag.

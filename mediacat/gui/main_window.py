@@ -102,8 +102,7 @@ class MainWindow(QMainWindow):
         self._search_timer.timeout.connect(self.apply_filters)
         self.search_box.textChanged.connect(lambda _text: self._search_timer.start())
         self.facets.filters_changed.connect(self.apply_filters)
-        self.model.query_changed.connect(self._update_counts)
-        self.model.modelReset.connect(self._update_counts)
+        self.model.query_changed.connect(self._update_counts)  # once per query (set_query and sort emit it)
         self._restore_settings()
         self.model.set_query(ItemQuery())
         if self.model.rowCount():
@@ -247,9 +246,9 @@ class MainWindow(QMainWindow):
                 self._set_current(current)
         else:
             self.model.refresh(list(item_ids))
+            self._update_counts()  # files attached or detached change "with media" (a new query counts itself)
         if current is not None and (item_ids is None or current in item_ids):
             self._show_details(current)
-        self._update_counts()
 
     def refresh_facets(self) -> None:
         self.model.reload_phase_labels()
@@ -366,11 +365,10 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         query = self.model.query
-        shown = self.model.rowCount()
-        with_media = self.library.count_items(replace(query, has_attachments=True))
-        text = f"{shown} item{'' if shown == 1 else 's'}, {with_media} with media"
+        counts = self.library.status_counts(self.model.item_ids())
+        text = f"{counts.shown} item{'' if counts.shown == 1 else 's'}, {counts.with_media} with media"
         if replace(query, sort="catalog", descending=False) != ItemQuery():
-            text += f" (of {self.library.count_items()})"
+            text += f" (of {counts.total})"
         self.count_label.setText(text)
 
     # -- the current item, its details, viewer and reader -----------------------------------------

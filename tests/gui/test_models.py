@@ -141,3 +141,23 @@ def test_downloads_model_passes_the_model_tester(qtmodeltester):
     model.remove_finished()
     qtmodeltester.check(model)
     assert model.entries == [second]
+
+
+def test_facets_show_narrowed_counts_and_keep_a_checked_value_at_zero(qtbot, tmp_path):
+    from mediacat.core.library import Library
+    from mediacat.core.search import ItemQuery
+    from mediacat.gui.models.facet_model import FacetModel
+
+    with Library.open(tmp_path / "lib") as library:
+        model = FacetModel(library)
+        changes = []
+        model.filters_changed.connect(lambda: changes.append(1))
+        assert model.set_checked("kind", "recording")
+        changes.clear()
+        model.reload(library.facet_counts(ItemQuery(kinds=("recording",), media_types=("image",))))
+        assert model.checked_values() == {"kind": ("recording",)}
+        assert changes == []  # nothing was unchecked
+        labels = {model.item(row).child(c).text() for row in range(model.rowCount())
+                  for c in range(model.item(row).rowCount())}
+        assert "Recording (0)" in labels
+        assert "Images (0)" not in labels and "Audio (2)" in labels  # the type facet: recordings by type

@@ -74,6 +74,13 @@ SORT_KEY_OF_COLUMN = {
 }
 
 
+# The roles data() answers from a row (built once: data() runs for every painted cell and role).
+_ROW_ROLES = frozenset({
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole,
+    Qt.ItemDataRole.TextAlignmentRole, *Roles,
+})
+
+
 class CatalogModel(QAbstractTableModel):
     """Items of the current query, one row each; the columns are the table's, column 0 is the grid's."""
 
@@ -189,13 +196,7 @@ class CatalogModel(QAbstractTableModel):
             return None
         if role == Roles.ItemIdRole:
             return self._ids[index.row()]
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-            Qt.ItemDataRole.TextAlignmentRole,
-            *list(Roles),
-        ):
+        if role not in _ROW_ROLES:
             return None
         row = self.item_row(index.row())
         if row is None:

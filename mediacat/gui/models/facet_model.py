@@ -63,8 +63,11 @@ class FacetModel(QStandardItemModel):
                 branch.setEditable(False)
                 branch.setSelectable(False)
                 branch.setData(facet.key, FACET_ROLE)
-                for value, label, tooltip in self._values(facet, counts.get(facet.key, {})):
-                    count = counts.get(facet.key, {}).get(value, 0)
+                # A checked value stays listed when the other filters narrow its count to 0 (narrowed
+                # counts list only values that occur), so no filter is dropped behind the user's back.
+                shown = {value: 0 for value in checked.get(facet.key, ())} | counts.get(facet.key, {})
+                for value, label, tooltip in self._values(facet, shown):
+                    count = shown.get(value, 0)
                     child = QStandardItem(f"{label} ({count})")
                     child.setEditable(False)
                     child.setCheckable(True)
