@@ -65,9 +65,13 @@ class Library:
         remove_stale_partial_files(None, paths.incoming)  # cheap: one folder; `check` also sweeps media/
         return cls(paths, store, report)
 
-    def reopen(self) -> Library:
-        """A second connection to the same library, for another thread (seeds already applied)."""
-        return Library(self.paths, open_store(self.paths.database, create=False, verify=False), None)
+    def reopen(self, *, any_thread: bool = False) -> Library:
+        """A second connection to the same library, for another thread (seeds already applied).
+
+        `any_thread`: usable by any one thread at a time (a pooled connection), not only the opening one.
+        """
+        store = open_store(self.paths.database, create=False, verify=False, any_thread=any_thread)
+        return Library(self.paths, store, None)
 
     def close(self) -> None:
         self.store.close()
