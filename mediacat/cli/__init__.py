@@ -17,7 +17,23 @@ from mediacat.cli.common import EXIT_ERROR, report_error
 from mediacat.core.errors import MediaCatError
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_of(arguments: Sequence[str]) -> str | None:
+    """The command `arguments` run ("gui" when none is named), or None when help is asked for."""
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument == "--library":
+            skip = True
+        elif argument in ("-h", "--help"):
+            return None
+        elif not argument.startswith("-"):
+            return argument
+    return "gui"
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser for every command, or with `command` for that one only (see commands.register_all)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--library",
@@ -32,13 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"mediacat {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.register_all(subparsers, common)
+    commands.register_all(subparsers, common, only=command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(command_of(arguments))
     args = parser.parse_args(arguments)
     if getattr(args, "handler", None) is None:
         args = parser.parse_args(["gui", *arguments])  # `mediacat [--library DIR]` starts the desktop app

@@ -27,6 +27,7 @@ from typing import BinaryIO
 
 from mediacat.core.changes import Changes
 from mediacat.core.errors import MediaCatError
+from mediacat.core.export_rows import export_records
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.model import Item
@@ -237,14 +238,21 @@ def _write_rows(
     total = len(item_ids)
     written = 0
     job.report(0, total, "rows")
-    for start in range(0, total, EXPORT_CHUNK):
-        job.check()
-        for item in library.items(item_ids[start : start + EXPORT_CHUNK]):
-            writer.writerow(
-                [format_cell(column.getter(item), numeric=column.numeric, raw=raw) for _h, column in selected]
-            )
-            written += 1
-        job.report(min(start + EXPORT_CHUNK, total), total, "rows")
+    getters = [column.getter for _header, column in selected]
+    numeric = [column.numeric for _header, column in selected]
+    for record in export_records(library, item_ids):
+        cells = [getter(record) for getter in getters]
+        # Only text is guarded; a plain string (most cells) is guarded here without format_cell's dispatch.
+        writer.writerow([
+            (cell if raw or numeric[n] else guard(cell)) if type(cell) is str
+            else format_cell(cell, numeric=numeric[n], raw=raw)
+            for n, cell in enumerate(cells)
+        ])
+        written += 1
+        if written % EXPORT_CHUNK == 0:
+            job.check()
+            job.report(written, total, "rows")
+    job.report(total, total, "rows")
     job.check()
     return written
 

@@ -416,6 +416,12 @@ class Library:
         )
         return [self._attachment(row) for row in rows]
 
+    def attachments_where(self, where: str, params: dict[str, Any] | Sequence[Any] = ()) -> list[Attachment]:
+        """The attachments a WHERE clause on `attachments` selects (for set-based readers such as export)."""
+        rows = self.store.execute(f"SELECT {self._ATTACHMENT_COLUMNS} FROM attachments {where} ORDER BY item_id, id",
+                                  params)
+        return [self._attachment(row) for row in rows]
+
     def all_attachments(self) -> list[Attachment]:
         rows = self.store.execute(f"SELECT {self._ATTACHMENT_COLUMNS} FROM attachments ORDER BY item_id, id")
         return [self._attachment(row) for row in rows]

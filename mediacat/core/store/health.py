@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +39,9 @@ _counter = itertools.count(1)
 
 
 def _host() -> str:
-    return socket.gethostname().replace(".", "_") or "localhost"
+    uname = getattr(os, "uname", None)  # not `socket.gethostname()`: importing socket costs every command ~3 ms
+    name = uname().nodename if uname is not None else os.environ.get("COMPUTERNAME", "")
+    return name.replace(".", "_") or "localhost"
 
 
 def begin_session(root: Path) -> Path | None:
