@@ -48,6 +48,7 @@ VALUE_SEPARATOR = "; "
 GUARDED_FIRST_CHARACTERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _NEEDS_GUARD = re.compile(r"'*[=+\-@\t\r\n]")
 _GUARDED = re.compile(r"'+[=+\-@\t\r\n]")
+EMPTY: list[str] = []  # an empty several-values cell
 EXPORT_CHUNK = 250  # items loaded and written per step (one progress report each)
 
 Cell = str | int | float | list[str] | None
@@ -241,12 +242,13 @@ def _write_rows(
     getters = [column.getter for _header, column in selected]
     numeric = [column.numeric for _header, column in selected]
     for record in export_records(library, item_ids):
-        cells = [getter(record) for getter in getters]
-        # Only text is guarded; a plain string (most cells) is guarded here without format_cell's dispatch.
+        # Only text is guarded: a plain string goes straight to guard(), an empty cell is "", and only the
+        # rest (numbers, lists of values) takes format_cell's general path.
         writer.writerow([
             (cell if raw or numeric[n] else guard(cell)) if type(cell) is str
+            else "" if cell is None or cell == EMPTY
             else format_cell(cell, numeric=numeric[n], raw=raw)
-            for n, cell in enumerate(cells)
+            for n, cell in enumerate([getter(record) for getter in getters])
         ])
         written += 1
         if written % EXPORT_CHUNK == 0:

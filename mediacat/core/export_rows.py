@@ -26,14 +26,15 @@ def _json_tuple(text: str) -> tuple[str, ...]:
 
 
 class ExportRecord:
-    """One item as an export reads it (the attributes of `Item`)."""
+    """One item as an export reads it (the attributes of `Item`; its tags, sources and attachments are
+    sequences, not always tuples)."""
 
     __slots__ = ("_media_urls", "_nasa_ids", "_official_urls", "attachments", "camera", "credit", "date_taken",
                  "description", "id", "kind", "media_type", "mission_phase", "notes", "origin", "sources", "tags",
                  "title")
 
-    def __init__(self, row: Sequence[Any], tags: tuple[str, ...], sources: tuple[SourceLink, ...],
-                 attachments: tuple[Attachment, ...]) -> None:
+    def __init__(self, row: Sequence[Any], tags: Sequence[str], sources: Sequence[SourceLink],
+                 attachments: Sequence[Attachment]) -> None:
         (self.id, self.title, self.media_type, self.kind, self.camera, self.date_taken, self.mission_phase,
          self.credit, self.description, self._nasa_ids, self._official_urls, self._media_urls, self.notes,
          self.origin) = row
@@ -91,8 +92,7 @@ def export_records(library: Library, item_ids: Sequence[str]) -> Iterator[Export
     )
     for row in rows:
         item_id = row[0]
-        yield ExportRecord(row, tuple(tags.get(item_id, ())), tuple(sources.get(item_id, ())),
-                           tuple(attachments.get(item_id, ())))
+        yield ExportRecord(row, tags.get(item_id, ()), sources.get(item_id, ()), attachments.get(item_id, ()))
 
 
 __all__ = ["ExportRecord", "export_records"]

@@ -1,0 +1,329 @@
+"""Benchmark: issue 12's table, every row against its floor measured in the same run, interleaved, medians.
+
+    QT_QPA_PLATFORM=offscreen python3 bench/bench_issue12.py [--items 100000] [--rounds 7] [--library DIR]
+        [--only paint,search,export,list,attach]
+
+- paint: a process that opens the library, makes `MainWindow` and shows it, to the window's first paint;
+  floor: the same process with a bare `QMainWindow` (at 20 items and at the scaled library).
+- memory: that window after scrolling the grid end to end, peak RSS; floor: the bare window's (goal +150 MiB).
+- search: "descent stage" typed into the window, `apply_filters()` to the grid's next paint; floor: the raw
+  FTS5 `MATCH` on a second connection.
+- export: `mediacat export -o FILE` of every item (a process); floor: `sqlite3 -csv` of the same cells.
+- list: `mediacat list --type audio --json` (a process); floor: a Python process doing the same query and
+  `json.dump` (the script checks both print the same JSON).
+- attach: copy-mode `attach_file` of 500 small PNGs, per file; floor: `shutil.copyfile` + fsync + sha256.
+
+Each round runs every pair back to back (ours, then the floor), so the machine's load hits both alike; the
+ratio is of the medians. The scaled library (`_common.build_scaled_library`) is built once into `--library`
+(default: a folder under the system's temporary folder, kept for the next run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import REPO, build_scaled_library, machine_line
+
+PYTHON = sys.executable
+ENV = {**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+
+# The child that measures the first paint: `paint_child.py MODE LIBRARY [--scroll]` (MODE: bare or app).
+PAINT_CHILD = r'''
+import os, resource, sys, time
+start = time.perf_counter()
+mode, folder, scroll = sys.argv[1], sys.argv[2], "--scroll" in sys.argv
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+if mode == "app":
+    from mediacat.core.library import Library
+    from mediacat.gui.main_window import MainWindow
+    library = Library.open(folder)
+    window = MainWindow(library, thumbnails=False)
+else:
+    window = QMainWindow()
+window.resize(1360, 800)
+painted = []
+class Watch(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not painted:
+            painted.append(time.perf_counter())
+        return False
+watch = Watch()
+window.installEventFilter(watch)
+window.show()
+while not painted:
+    app.processEvents()
+if scroll and mode == "app":
+    grid = window.grid
+    last = window.model.index(window.model.rowCount() - 1, 0)
+    while not grid.visualRect(last).isValid():
+        app.processEvents()
+    bar = grid.verticalScrollBar()
+    step = max(1, bar.pageStep())
+    for value in range(0, bar.maximum() + step, step * 25):
+        bar.setValue(value)
+        grid.viewport().repaint()
+        app.processEvents()
+print(f"{(painted[0] - start) * 1000:.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
+sys.stdout.flush()
+os._exit(0)
+'''
+
+# The list floor: the same query and the same JSON, with sqlite3 and json only.
+LIST_FLOOR = r'''
+import json, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1] + "/mediacat.sqlite3")
+order = "p.position IS NULL, p.position, i.seed_position IS NULL, i.seed_position, i.id"
+rows = conn.execute("SELECT i.id, i.title, i.media_type, i.kind, i.camera, i.date_taken, i.mission_phase, i.credit, "
+    "i.description, i.nasa_ids, i.official_urls, i.media_urls, i.notes FROM items i LEFT JOIN mission_phases p "
+    f"ON p.id = i.mission_phase WHERE i.media_type = 'audio' ORDER BY {order}").fetchall()
+tags, sources = {}, {}
+for item_id, name in conn.execute("SELECT it.item_id, t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+        "JOIN items i ON i.id = it.item_id WHERE i.media_type = 'audio' ORDER BY it.item_id, t.name COLLATE NOCASE"):
+    tags.setdefault(item_id, []).append(name)
+for item_id, *link in conn.execute("SELECT s.item_id, s.article_id, a.outlet, a.title, a.date, s.quote FROM "
+        "source_links s JOIN articles a ON a.id = s.article_id JOIN items i ON i.id = s.item_id "
+        "WHERE i.media_type = 'audio' ORDER BY s.item_id, s.position"):
+    sources.setdefault(item_id, []).append(dict(zip(("article_id", "outlet", "title", "date", "quote"), link)))
+out = [{"id": r[0], "title": r[1], "media_type": r[2], "kind": r[3], "camera": r[4], "date_taken": r[5],
+        "mission_phase": r[6], "credit": r[7], "description": r[8], "nasa_ids": json.loads(r[9]),
+        "official_urls": json.loads(r[10]), "media_urls": json.loads(r[11]), "tags": tags.get(r[0], []),
+        "notes": r[12], "sources": sources.get(r[0], []), "attachments": []} for r in rows]
+json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+sys.stdout.write("\n")
+'''
+
+# `sqlite3 -csv` of the cells `mediacat export` writes (its default columns), in the catalog order.
+EXPORT_FLOOR_SQL = """
+SELECT i.id, i.title, i.media_type, i.kind, i.camera, i.date_taken, i.mission_phase, i.credit, i.description,
+  (SELECT group_concat(value, '; ') FROM json_each(i.nasa_ids)),
+  (SELECT group_concat(value, '; ') FROM json_each(i.official_urls)),
+  (SELECT group_concat(c, '; ') FROM (SELECT a.outlet || ' (' || a.date || '): ' || a.title AS c
+     FROM source_links s JOIN articles a ON a.id = s.article_id WHERE s.item_id = i.id ORDER BY s.position)),
+  (SELECT group_concat(quote, '; ') FROM (SELECT quote FROM source_links s WHERE s.item_id = i.id
+     ORDER BY s.position)),
+  (SELECT group_concat(name, '; ') FROM (SELECT t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id
+     WHERE it.item_id = i.id ORDER BY t.name COLLATE NOCASE)),
+  i.notes,
+  (SELECT group_concat(path, '; ') FROM attachments a WHERE a.item_id = i.id),
+  (SELECT group_concat(sha256, '; ') FROM attachments a WHERE a.item_id = i.id),
+  (SELECT group_concat(size, '; ') FROM attachments a WHERE a.item_id = i.id),
+  (SELECT group_concat(width || 'x' || height, '; ') FROM attachments a WHERE a.item_id = i.id),
+  (SELECT group_concat(duration, '; ') FROM attachments a WHERE a.item_id = i.id)
+FROM items i LEFT JOIN mission_phases p ON p.id = i.mission_phase
+ORDER BY p.position IS NULL, p.position, i.seed_position IS NULL, i.seed_position, i.id;
+"""
+
+
+def timed(command: list[str], **kwargs) -> tuple[float, str]:
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, env=ENV, check=True, **kwargs)
+    return time.perf_counter() - start, result.stdout
+
+
+def report(name: str, ours: list[float], floor_name: str, floor: list[float], unit: str = "ms") -> None:
+    a, b = statistics.median(ours), statistics.median(floor)
+    scale = 1000 if unit == "ms" else 1
+    print(f"{name:58} {a * scale:9.1f} {unit}  {floor_name:40} {b * scale:9.1f} {unit}  ratio {a / b:5.2f}",
+          flush=True)
+
+
+def bench_paint(folder: Path, seed_folder: Path, rounds: int) -> None:
+    child = Path(tempfile.gettempdir()) / "mediacat-bench-paint-child.py"
+    child.write_text(PAINT_CHILD, encoding="utf-8")
+    for label, library in (("20 items", seed_folder), (f"{count_items(folder):,} items", folder)):
+        ours, floor = [], []
+        for _ in range(rounds):
+            ours.append(float(timed([PYTHON, str(child), "app", str(library)])[1].split()[0]) / 1000)
+            floor.append(float(timed([PYTHON, str(child), "bare", str(library)])[1].split()[0]) / 1000)
+        report(f"first paint, MainWindow [{label}]", ours, "first paint, bare QMainWindow", floor)
+    memory_app = [float(timed([PYTHON, str(child), "app", str(folder), "--scroll"])[1].split()[1])
+                  for _ in range(max(1, rounds // 3))]
+    memory_bare = [float(timed([PYTHON, str(child), "bare", str(folder)])[1].split()[1])
+                   for _ in range(max(1, rounds // 3))]
+    a, b = statistics.median(memory_app), statistics.median(memory_bare)
+    print(f"{'peak RSS, MainWindow, grid scrolled end to end':58} {a:9.1f} MiB  {'peak RSS, bare QMainWindow':40} "
+          f"{b:9.1f} MiB  +{a - b:.1f} MiB", flush=True)
+
+
+def bench_search(folder: Path, rounds: int) -> None:
+    import sqlite3
+
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from mediacat.core.library import Library
+    from mediacat.core.search import to_fts_query
+    from mediacat.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    library = Library.open(folder)
+    window = MainWindow(library, thumbnails=False)
+    window.resize(1360, 800)
+    window.show()
+    for _ in range(20):
+        app.processEvents()
+    painted: list[float] = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                painted.append(time.perf_counter())
+            return False
+
+    watch = Watch()
+    window.grid.viewport().installEventFilter(watch)
+    raw = sqlite3.connect(folder / "mediacat.sqlite3")
+    match = to_fts_query("descent stage")
+    ours, floor = [], []
+    for _ in range(rounds):
+        for text in ("", "descent stage"):
+            window.search_box.blockSignals(True)
+            window.search_box.setText(text)
+            window.search_box.blockSignals(False)
+            painted.clear()
+            start = time.perf_counter()
+            window.apply_filters()
+            while not painted:
+                app.processEvents()
+            if text:
+                ours.append(painted[0] - start)
+        start = time.perf_counter()
+        hits = raw.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (match,)).fetchall()
+        floor.append(time.perf_counter() - start)
+    assert len(hits) == window.model.rowCount(), (len(hits), window.model.rowCount())
+    report(f'search "descent stage" to the grid painted [{len(hits):,} hits]', ours, "raw FTS5 MATCH", floor)
+    window.close()
+    library.close()
+
+
+def bench_export(folder: Path, rounds: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="mediacat-bench-export-"))
+    ours, floor = [], []
+    try:
+        for _ in range(rounds):
+            ours.append(timed([PYTHON, "-m", "mediacat", "--library", str(folder), "export", "-o",
+                               str(work / "ours.csv")])[0])
+            with open(work / "floor.csv", "w", encoding="utf-8") as out:
+                start = time.perf_counter()
+                subprocess.run(["sqlite3", "-csv", str(folder / "mediacat.sqlite3"), EXPORT_FLOOR_SQL], stdout=out,
+                               check=True)
+                floor.append(time.perf_counter() - start)
+        mine = list(csv.reader(io.StringIO((work / "ours.csv").read_text(encoding="utf-8-sig"), newline="")))[1:]
+        theirs = list(csv.reader(io.StringIO((work / "floor.csv").read_text(encoding="utf-8"), newline="")))
+        assert len(mine) == len(theirs) and mine[:200] == theirs[:200] and mine[-200:] == theirs[-200:], \
+            "the floor's cells differ from the export's"
+        report(f"mediacat export -o [{len(mine):,} rows]", ours, "sqlite3 -csv of the same cells", floor)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_list(folder: Path, rounds: int) -> None:
+    script = Path(tempfile.gettempdir()) / "mediacat-bench-list-floor.py"
+    script.write_text(LIST_FLOOR, encoding="utf-8")
+    ours, floor = [], []
+    for _ in range(rounds):
+        elapsed, mine = timed([PYTHON, "-m", "mediacat", "--library", str(folder), "list", "--type", "audio",
+                               "--json"])
+        ours.append(elapsed)
+        elapsed, theirs = timed([PYTHON, str(script), str(folder)])
+        floor.append(elapsed)
+    assert json.loads(mine) == json.loads(theirs), "the floor's JSON differs from list --json"
+    report(f"mediacat list --type audio --json [{len(json.loads(mine)):,} items]", ours,
+           "Python: the same query and json.dump", floor)
+
+
+def bench_attach(rounds: int, count: int = 500) -> None:
+    from PIL import Image
+
+    from mediacat.core.attachments import attach_file
+    from mediacat.core.library import Library
+
+    work = Path(tempfile.mkdtemp(prefix="mediacat-bench-attach-"))
+    try:
+        sources = []
+        for n in range(count):
+            path = work / "in" / f"small-{n:03d}.png"
+            path.parent.mkdir(exist_ok=True)
+            Image.new("RGB", (64, 48), (n % 256, (n * 7) % 256, (n * 13) % 256)).save(path)
+            sources.append(path)
+        ours, floor = [], []
+        for round_number in range(rounds):
+            library = Library.open(work / f"lib-{round_number}")
+            item = library.item_ids()[0]
+            start = time.perf_counter()
+            for path in sources:
+                attach_file(library, item, path, mode="copy")
+            ours.append((time.perf_counter() - start) / count)
+            library.close()
+            target = work / f"copies-{round_number}"
+            target.mkdir()
+            start = time.perf_counter()
+            for path in sources:
+                copy = target / path.name
+                shutil.copyfile(path, copy)
+                with open(copy, "rb") as file:
+                    os.fsync(file.fileno())
+                    hashlib.sha256(file.read()).hexdigest()
+            floor.append((time.perf_counter() - start) / count)
+        a, b = statistics.median(ours), statistics.median(floor)
+        print(f"{'copy-mode attach_file, 500 small PNGs, per file':58} {a * 1000:9.2f} ms  "
+              f"{'copyfile + fsync + sha256, per file':40} {b * 1000:9.2f} ms  overhead {(a - b) * 1000:.2f} ms/file",
+              flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def count_items(folder: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(folder / "mediacat.sqlite3") as conn:
+        return conn.execute("SELECT count(*) FROM items").fetchone()[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--library", type=Path, default=Path(tempfile.gettempdir()) / "mediacat-bench-issue12")
+    parser.add_argument("--only", default="paint,search,export,list,attach")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    folder = args.library / f"scaled-{args.items}"
+    seed_folder = args.library / "seeds-only"
+    if not (folder / "mediacat.sqlite3").exists():
+        print(f"building the {args.items:,}-item library in {folder} ...", flush=True)
+        build_scaled_library(folder, args.items).close()
+    from mediacat.core.library import Library
+
+    Library.open(seed_folder).close()
+    Library.open(folder).close()  # migrated to this version's schema before anything is timed
+    print(machine_line(), f"{args.rounds} interleaved rounds, medians", flush=True)
+    if "paint" in only:
+        bench_paint(folder, seed_folder, args.rounds)
+    if "search" in only:
+        bench_search(folder, args.rounds)
+    if "export" in only:
+        bench_export(folder, args.rounds)
+    if "list" in only:
+        bench_list(folder, args.rounds)
+    if "attach" in only:
+        bench_attach(max(3, args.rounds // 2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
