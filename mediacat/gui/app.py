@@ -72,7 +72,7 @@ def run_app(args: argparse.Namespace) -> int:
     # A screenshot shows the app as a new user sees it, and leaves the user's remembered layout alone.
     scratch = tempfile.TemporaryDirectory(prefix="mediacat-screenshot-") if screenshot else None
     settings = Settings(Path(scratch.name) / SETTINGS_FILE_NAME) if scratch is not None else None
-    window = MainWindow(library, settings=settings)
+    window = MainWindow(library, settings=settings, paint_first=not screenshot)  # a screenshot waits anyway
     view = getattr(args, "view", None)
     select = getattr(args, "select", None)
     try:

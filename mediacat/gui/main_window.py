@@ -71,12 +71,21 @@ def create_thumbnail_provider(parent: Any, tasks: TaskRunner) -> Any:
     return ThumbnailProvider(cache_dir() / "thumbnails", parent, tasks=tasks)
 
 
+def first_fill(_job: Any, library: Library, query: ItemQuery) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """The query a `paint_first` window runs after it shows: the item ids and the facet counts."""
+    return library.item_ids(query), library.facet_counts(query)
+
+
 class MainWindow(QMainWindow):
     selection_changed = Signal()
     files_dropped = Signal(str, list)
     library_changed = Signal(object)  # Changes: what an operation (or another process) changed
 
-    def __init__(self, library: Library, *, settings: Settings | None = None, thumbnails: bool = True) -> None:
+    def __init__(self, library: Library, *, settings: Settings | None = None, thumbnails: bool = True,
+                 paint_first: bool = False) -> None:
+        """`paint_first` (the app): the window shows at once, empty, and the item ids, counts and facets arrive
+        from a reader (`run_query`) after its first show, so the first paint does not grow with the library.
+        Without it (tests, screenshots) they are read here, before the constructor returns."""
         super().__init__()
         self.library = library
         self.settings = settings or Settings()
@@ -99,7 +108,8 @@ class MainWindow(QMainWindow):
         self.model.thumbnail_provider = self.thumbnails
         if self.thumbnails is not None:
             self.thumbnails.thumbnail_ready.connect(self._thumbnail_ready)
-        self.facets = FacetModel(library, self)
+        self.facets = FacetModel(library, self, load=not paint_first)
+        self._fill_pending = paint_first
         self._build_views()
         self._build_actions()
         self._build_status_bar()
@@ -112,9 +122,10 @@ class MainWindow(QMainWindow):
         self.model.query_changed.connect(self._update_counts)  # once per query (set_query and sort emit it)
         self.library_changed.connect(self._library_changed)
         self._restore_settings()
-        self.model.set_query(ItemQuery())
-        if self.model.rowCount():
-            self.grid.setCurrentIndex(self.model.index(0, 0))
+        if not paint_first:
+            self.model.set_query(ItemQuery())
+            if self.model.rowCount():
+                self.grid.setCurrentIndex(self.model.index(0, 0))
         for install in INSTALLERS:
             install(self)
         if self.settings.window_state is not None:  # after the features added their docks
@@ -552,6 +563,24 @@ class MainWindow(QMainWindow):
         if not self._docks_placed:
             self._docks_placed = True
             self._place_docks()
+        if self._fill_pending:
+            self._fill_pending = False
+            QTimer.singleShot(0, self, self._fill)
+
+    def _fill(self) -> None:
+        """Paint first, fill later: the first query, its counts and the facets, read on a reader."""
+        query, generation = self.model.query, self.model.generation
+
+        def filled(answer: tuple[list[str], dict[str, dict[str, int]]]) -> None:
+            ids, facet_counts = answer
+            self.facets.reload(facet_counts)
+            if self.model.generation != generation:
+                return  # the user searched or filtered before the answer came: theirs is newer
+            self.model.show_ids(query, ids)
+            if self.model.rowCount() and not self.selection_model.currentIndex().isValid():
+                self.grid.setCurrentIndex(self.model.index(0, 0))
+
+        self.run_query(first_fill, query, on_done=filled, key="first-fill", label="Reading the catalog")
 
     def _place_docks(self) -> None:
         """The default dock layout: docks that share an area share it as tabs (the catalog keeps its width)."""

@@ -97,6 +97,7 @@ class CatalogModel(QAbstractTableModel):
         self._cache: OrderedDict[str, ItemRow] = OrderedDict()
         self._phase_labels: dict[str, str] = {}
         self.rows_fetched = 0  # how many rows were read from the database (the lazy-loading contract)
+        self.generation = 0  # counts the id lists shown, so an answer that a newer query overtook is dropped
         self.reload_phase_labels()
 
     # -- the query --------------------------------------------------------------------------------
@@ -110,10 +111,14 @@ class CatalogModel(QAbstractTableModel):
 
     def set_query(self, query: ItemQuery) -> None:
         """Run `query` (filters, search and sort) and show its items."""
-        ids = self.library.item_ids(query)
+        self.show_ids(query, self.library.item_ids(query))
+
+    def show_ids(self, query: ItemQuery, ids: list[str]) -> None:
+        """Show `ids`, the answer to `query` computed elsewhere (a reader, off the GUI thread)."""
+        self.generation += 1
         self.beginResetModel()
         self._query = query
-        self._ids = ids
+        self._ids = list(ids)
         self._row_of = None
         self._cache.clear()
         self.endResetModel()

@@ -41,13 +41,14 @@ class FacetModel(QStandardItemModel):
 
     filters_changed = Signal()
 
-    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+    def __init__(self, library: Library, parent: QObject | None = None, *, load: bool = True) -> None:
         super().__init__(parent)
         self.library = library
         self.setHorizontalHeaderLabels(["Filter"])
         self._rebuilding = False
         self.itemChanged.connect(self._item_changed)
-        self.reload()
+        if load:  # else the window fills it with counts computed on a reader (`reload(counts)`)
+            self.reload()
 
     def reload(self, counts: dict[str, dict[str, int]] | None = None) -> None:
         """Show `counts` (`Library.facet_counts(query)`, computed off the GUI thread), or re-read the unnarrowed

@@ -1,0 +1,42 @@
+"""Paint first, fill later (issue 12): the app's window shows before the catalog is read; the ids, counts and
+facets arrive from a reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mediacat.core.library import Library
+from mediacat.core.search import ItemQuery
+from mediacat.gui.main_window import MainWindow
+
+
+def test_the_window_shows_empty_then_fills_from_a_reader(qtbot, tmp_path: Path) -> None:
+    with Library.open(tmp_path / "lib") as library:
+        window = MainWindow(library, thumbnails=False, paint_first=True)
+        qtbot.addWidget(window)
+        assert window.model.rowCount() == 0 and window.facets.rowCount() == 0  # nothing read yet
+        window.show()
+        qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
+        assert window.visible_item_ids() == library.item_ids(ItemQuery())
+        assert window.current_item_id() == library.item_ids(ItemQuery())[0]
+        assert window.count_label.text() == f"{window.model.rowCount()} items, 0 with media"
+        qtbot.waitUntil(lambda: window.facets.rowCount() > 0, timeout=10_000)
+        assert window.facets.set_checked("media_type", "audio")
+        qtbot.waitUntil(lambda: window.current_query().media_types == ("audio",), timeout=10_000)
+        assert window.visible_item_ids() == library.item_ids(ItemQuery(media_types=("audio",)))
+        window.close()  # before the library closes: the views must not read a closed connection
+
+
+def test_a_search_typed_before_the_fill_arrives_is_kept(qtbot, tmp_path: Path) -> None:
+    with Library.open(tmp_path / "lib") as library:
+        window = MainWindow(library, thumbnails=False, paint_first=True)
+        qtbot.addWidget(window)
+        window.search_box.setText("parachute")
+        window.apply_filters()  # before the window even shows
+        window.show()
+        expected = library.item_ids(ItemQuery(search="parachute"))
+        qtbot.waitUntil(lambda: window.facets.rowCount() > 0, timeout=10_000)  # the fill has answered
+        qtbot.wait(100)
+        assert window.visible_item_ids() == expected
+        assert window.current_query().search == "parachute"
+        window.close()
