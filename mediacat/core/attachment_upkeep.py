@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mediacat.core import events
 from mediacat.core.attachments import check_source_file, get_attachment, link_path
 from mediacat.core.filestore import (
     TEMP_PREFIX,
@@ -118,6 +119,9 @@ def check_attachments(
                 f"UPDATE attachments SET check_status = ?, checked_at = {_NOW} WHERE id = ?",
                 [(r.status, r.attachment_id) for r in results],
             )
+            for r in results:
+                events.record(conn, "check", item_id=r.item_id, attachment_id=r.attachment_id, outcome=r.status,
+                              path=r.path, expected_sha256=r.expected_sha256, actual_sha256=r.actual_sha256)
     if job is not None:
         job.report(total, total, "checked")
     return results
@@ -159,6 +163,8 @@ def relink(
     stored = link_path(library, source)
     mtime = source.stat().st_mtime
     with library.store.transaction() as conn:
+        events.record(conn, "relink", item_id=attachment.item_id, attachment_id=attachment_id, path=stored,
+                      old_path=attachment.path, sha256=sha256, same_content=same)
         if same:
             conn.execute(
                 f"UPDATE attachments SET path = ?, mtime = ?, check_status = 'ok', checked_at = {_NOW} WHERE id = ?",
@@ -193,6 +199,8 @@ def _restore_managed_copy(library: Library, attachment: Attachment, source: Path
                     f"UPDATE attachments SET check_status = 'ok', checked_at = {_NOW} WHERE path = ? AND mode = 'copy'",
                     (attachment.path,),
                 )
+                events.record(conn, "relink", item_id=attachment.item_id, attachment_id=attachment.id,
+                              path=attachment.path, restored_from=display_path(source), same_content=True)
                 os.replace(temp, destination)
                 temp = None
                 fsync_folder(destination.parent)
@@ -266,6 +274,9 @@ def detach(library: Library, attachment_id: int, *, delete_managed_copy: bool) -
     try:
         with library.store.transaction() as conn:
             conn.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
+            events.record(conn, "detach", item_id=attachment.item_id, attachment_id=attachment_id,
+                          name=attachment.original_name, sha256=attachment.sha256, mode=attachment.mode,
+                          delete_managed_copy=delete_managed_copy)
             if delete_managed_copy and attachment.mode == "copy":
                 users = conn.execute(
                     "SELECT count(*) FROM attachments WHERE mode = 'copy' AND path = ?", (attachment.path,)

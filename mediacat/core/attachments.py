@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mediacat.core import events
 from mediacat.core.errors import MediaCatError, UnknownItem
 from mediacat.core.filestore import (
     AttachError,
@@ -243,6 +244,7 @@ def _insert_row(library: Library, row: dict[str, Any], facts: MediaFacts) -> int
             json.dumps(row["provenance"], ensure_ascii=False),
         ),
     )
+    events.log_attach(library.store.conn, int(cursor.lastrowid), row, facts.mime)
     return int(cursor.lastrowid)
 
 
