@@ -224,9 +224,12 @@ def _insert_row(library: Library, row: dict[str, Any], facts: MediaFacts) -> int
     if facts.warnings:
         stored_facts["warnings"] = list(facts.warnings)
     cursor = library.store.execute(
-        """INSERT INTO attachments(item_id, mode, path, original_name, sha256, size, mtime, mime, media_type,
+        # an id is never reused, not even one a detach freed: the event log names attachments by id
+        """INSERT INTO attachments(id, item_id, mode, path, original_name, sha256, size, mtime, mime, media_type,
                width, height, duration, facts, provenance, check_status, checked_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))""",
+           VALUES (1 + max(coalesce((SELECT max(id) FROM attachments), 0),
+                           coalesce((SELECT max(attachment_id) FROM events), 0)),
+                   ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))""",
         (
             row["item_id"],
             row["mode"],
