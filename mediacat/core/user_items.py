@@ -430,7 +430,8 @@ def restore_item(library: Library, deleted: ItemDeleted) -> ItemAdded:
     with library.store.transaction() as conn:
         for table, rows in (("items", [snap["item"]]), ("source_links", snap["source_links"]),
                             ("external_sources", snap["external_sources"]), ("attachments", snap["attachments"])):
-            for row in rows:
+            for full in rows:
+                row = {key: value for key, value in full.items() if key != "pk"}  # a new rowid; the id is kept
                 conn.execute(f"INSERT INTO {table}({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                              tuple(row.values()))
         for tag in snap["tags"]:
