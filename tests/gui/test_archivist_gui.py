@@ -95,6 +95,8 @@ def test_the_edit_dock_edits_a_user_item_and_corrects_a_seed_fact(qtbot, window:
     qtbot.waitUntil(lambda: library.item("skycrane-still").credit == "corrected")
     qtbot.waitUntil(lambda: panel.form.notes["credit"].isVisibleTo(panel))
     assert panel.form.notes["credit"].text() == "Your correction. The catalog says: NASA/JPL-Caltech"
+    qtbot.waitUntil(lambda: "your correction" in window.detail.fields.text())
+    assert "the catalog says: NASA/JPL-Caltech" in window.detail.fields.text()
     assert not feature(window).delete_action.isEnabled()  # shipped items cannot be deleted
 
 

@@ -186,9 +186,9 @@ class ArchivistFeature:
         self.saved.list.clicked.connect(self._saved_clicked)
         self.saved.list.customContextMenuRequested.connect(self._saved_menu)
         self.saved.save_button.clicked.connect(self.save_current_search)
-        window.add_dock(self.edit_panel, "Edit", Qt.DockWidgetArea.RightDockWidgetArea)
+        window.add_dock(self.edit_panel, "Item Fields", Qt.DockWidgetArea.BottomDockWidgetArea)
         window.add_dock(self.history, "History", Qt.DockWidgetArea.BottomDockWidgetArea)
-        window.add_dock(self.saved, "Saved Searches", Qt.DockWidgetArea.LeftDockWidgetArea)
+        window.sidebar.add_section("Saved Searches", self.saved)
 
         # injectable for tests: what the user answers
         self.ask_delete: Callable[[Item], str | None] = self._ask_delete
