@@ -58,8 +58,8 @@ def plan_new_items(library: Library, path: str | os.PathLike[str]) -> tuple[list
             for name in FIELDS:
                 if name not in row or not row[name].strip():
                     continue
-                raw = split_values(row[name]) if name in LIST_FIELDS else unguard(row[name])
-                if name == "media_type":
+                raw: str | list[str] = split_values(row[name]) if name in LIST_FIELDS else unguard(row[name])
+                if name == "media_type" and isinstance(raw, str):
                     raw = _FROM_DCMI.get(raw.strip(), raw.strip())
                 values[name] = normalize_field(library, f"new item {item_id!r}", name, raw)
             for required in ("title", "media_type"):

@@ -302,7 +302,9 @@ def _edit_in(library: Library, conn: sqlite3.Connection, item_id: str, values: M
         conn.execute(f"UPDATE items SET {name} = ?, updated_at = {_NOW} WHERE id = ?", (stored, item_id))
         if origin == "user":
             continue
-        seed_json = overrides[name][1] if name in overrides else json.dumps(current[name], ensure_ascii=False)
+        seed_json = overrides[name][1] if name in overrides else None
+        if seed_json is None:
+            seed_json = json.dumps(current[name], ensure_ascii=False)
         if value == json.loads(seed_json):
             conn.execute("DELETE FROM item_overrides WHERE item_id = ? AND field = ?", (item_id, name))
         else:
