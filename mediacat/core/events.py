@@ -27,7 +27,7 @@ PROGRAM = "mediacat"
 # The actions MediaCat writes (others may appear in a log imported from a bag made by a newer MediaCat).
 ACTIONS = (
     "attach", "detach", "relink", "check", "download", "import", "tag", "note",
-    "item-add", "item-edit", "item-delete", "item-restore", "saved-search", "import-bag",
+    "item-add", "item-edit", "item-delete", "item-restore", "saved-search", "import-bag", "seed-update",
 )  # fmt: skip
 
 _program = PROGRAM

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mediacat.core import events
 from mediacat.core.errors import SeedError
 from mediacat.core.model import KINDS, MEDIA_TYPES
 from mediacat.core.store import Store
@@ -200,6 +201,9 @@ def apply_seed_catalog(store: Store, catalog: SeedCatalog) -> SeedReport:
         reapply_overrides(conn)  # the user's corrections of seed facts survive the update
         article_ids = [article["id"] for article in catalog.articles]
         conn.execute(f"DELETE FROM articles WHERE id NOT IN ({_marks(article_ids)})", article_ids)
+        events.record(conn, "seed-update", version=catalog.version, added=added, updated=updated, removed=removed,
+                      retired=retired, summary=f"catalog {catalog.version}: {added} added, {updated} updated, "
+                      f"{removed} removed, {retired} retired")
         store.set_meta("seed_digest", catalog.digest)
         store.set_meta("seed_version", catalog.version)
     return SeedReport(True, catalog.version, added, updated, removed, retired)

@@ -147,7 +147,7 @@ def test_a_damaged_bag_is_refused_and_nothing_imported(stocked: Library, tmp_pat
         before = other.count_items()
         with pytest.raises(BagError, match="the bag is not valid"):
             import_bag(other, tmp_path / "bag")
-        assert other.count_items() == before and events(other) == []
+        assert other.count_items() == before and [e for e in events(other) if e.action != "seed-update"] == []
 
 
 def test_a_failure_halfway_leaves_the_library_as_it_was(stocked: Library, tmp_path: Path) -> None:
@@ -163,7 +163,7 @@ def test_a_failure_halfway_leaves_the_library_as_it_was(stocked: Library, tmp_pa
         with pytest.raises(BagError, match="'no-such-seed-item' is not in this library's catalog"):
             import_bag(other, tmp_path / "bag2")
         assert [i for i in other.item_ids() if i.startswith("user-")] == []
-        assert other.all_attachments() == [] and events(other) == []
+        assert other.all_attachments() == [] and [e for e in events(other) if e.action != "seed-update"] == []
         assert [p for p in other.paths.media.rglob("*") if p.is_file()] == []
 
 

@@ -37,7 +37,12 @@ def command_line_program() -> None:
 
 
 def all_rows(library: Library) -> list[tuple]:
-    return library.store.execute("SELECT * FROM events ORDER BY id").fetchall()
+    """The log after the catalog's own `seed-update` event (written when the library was made)."""
+    return library.store.execute("SELECT * FROM events WHERE action != 'seed-update' ORDER BY id").fetchall()
+
+
+def changes(library: Library, **where: object) -> list:
+    return [e for e in events(library, **where) if e.action != "seed-update"]
 
 
 def every_kind_of_change(library: Library, tmp_path: Path, server: MediaServer) -> None:
@@ -83,7 +88,7 @@ def test_every_change_appends_an_event_with_who_when_and_outcome(
     library: Library, tmp_path: Path, server: MediaServer
 ) -> None:
     every_kind_of_change(library, tmp_path, server)
-    log = events(library)
+    log = changes(library)
     actions = [event.action for event in log]
     assert actions[:4] == ["tag", "tag", "tag", "tag"]  # add on two items, remove on one, the rename on one
     for action in ("note", "attach", "check", "relink", "download", "import", "detach"):
@@ -131,6 +136,7 @@ def test_the_database_itself_refuses_to_change_or_delete_an_event(library: Libra
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             library.store.execute(sql)
     assert len(all_rows(library)) == 1
+    assert library.store.execute("SELECT count(*) FROM events").fetchone()[0] == 2  # the seed-update, too
 
 
 def test_a_failed_change_logs_nothing(library: Library) -> None:
@@ -158,7 +164,8 @@ def test_log_command(library: Library, capsys: pytest.CaptureFixture[str]) -> No
     set_note(library, AUDIO, "wind")
     assert main(["log", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [(e["action"], e["item_id"]) for e in data] == [("tag", ITEM), ("note", AUDIO)]
+    assert [(e["action"], e["item_id"]) for e in data] == [("seed-update", None), ("tag", ITEM), ("note", AUDIO)]
+    data = data[1:]
     assert set(data[0]) == {"id", "at", "action", "item_id", "attachment_id", "program", "version", "outcome",
                             "details"}
     assert main(["log", ITEM]) == 0
@@ -170,3 +177,18 @@ def test_log_command(library: Library, capsys: pytest.CaptureFixture[str]) -> No
     assert "no item with id 'no-such-item'" in capsys.readouterr().err
     assert main(["log", "--since", "soon"]) == 2
     assert "--since 'soon': not a date" in capsys.readouterr().err
+
+
+def test_a_seed_update_is_logged_once_per_catalog_change(tmp_path: Path) -> None:
+    from tests.core.seed_fixtures import default_items, write_seeds
+
+    with Library.open(tmp_path / "lib", seeds=write_seeds(tmp_path / "s1")) as lib:
+        first = events(lib)
+        assert [(e.action, e.details["added"], e.details["version"]) for e in first] == [("seed-update", 2, "1")]
+    with Library.open(tmp_path / "lib", seeds=write_seeds(tmp_path / "s1")) as lib:
+        assert events(lib) == first  # the same catalog again: nothing changed, nothing logged
+    items = default_items()
+    items[0]["title"] = "Sky crane still, retitled"
+    with Library.open(tmp_path / "lib", seeds=write_seeds(tmp_path / "s2", items=items, version="2")) as lib:
+        last = events(lib)[-1]
+        assert (last.action, last.details["updated"], last.details["version"]) == ("seed-update", 2, "2")
