@@ -8,13 +8,18 @@ reader connection (`window.run_query`); the bag export only reads the library, s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mediacat.core.attachments import AttachResult
 from mediacat.core.bag_export import BagReport, export_bag
+from mediacat.core.changes import Changes
 from mediacat.core.events import Event, events
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
+from mediacat.core.new_items import add_item_from_file
+from mediacat.core.probe import VideoProber
 from mediacat.core.saved_searches import (
     SavedSearch,
     SavedSearchChange,
@@ -40,11 +45,37 @@ from mediacat.core.user_items import (
     undo_edit,
 )
 
+
+@dataclass(frozen=True)
+class NewItemWithFile:
+    added: ItemAdded
+    attached: AttachResult
+
+    @property
+    def item_id(self) -> str:
+        return self.added.item_id
+
+    @property
+    def changes(self) -> Changes:
+        return self.added.changes | self.attached.changes
+
+
 # -- items ----------------------------------------------------------------------------------------------------
 
 
-def add_item_op(job: Job, library: Library, values: Mapping[str, Any], **arguments: Any) -> ItemAdded:
-    return add_item(library, values, **arguments)
+def add_item_op(job: Job, library: Library, values: Mapping[str, Any],
+                sources: Sequence[tuple[str, str]] = ()) -> ItemAdded:
+    """A user item; `sources` are (article id, verbatim quote) pairs."""
+    return add_item(library, values, sources=sources)
+
+
+def add_item_from_file_op(job: Job, library: Library, path: Path, values: Mapping[str, Any],
+                          video_prober: VideoProber | None = None, sources: Sequence[tuple[str, str]] = ()
+                          ) -> NewItemWithFile:
+    """A user item filled from a file's facts (the given values win), with the file attached."""
+    added, attached = add_item_from_file(library, path, values, video_prober=video_prober, job=job,
+                                         sources=sources)
+    return NewItemWithFile(added, attached)
 
 
 def delete_item_op(job: Job, library: Library, item_id: str, remove_files: bool) -> ItemDeleted:

@@ -246,3 +246,35 @@ def test_export_package_failure_is_shown(qtbot, window: MainWindow, library: Lib
     assert "is missing" in window.last_error_dialog.message_label.text()
     assert not (tmp_path / "bag").exists()
     window.last_error_dialog.close()
+
+
+def test_new_item_from_a_file_with_a_verbatim_source(qtbot, window: MainWindow, library: Library,
+                                                     tmp_path: Path) -> None:
+    from tests.media_fixtures import make_wav
+
+    feature(window).new_item()
+    dialog = feature(window).last_dialog
+    dialog.ask_file = lambda: str(make_wav(tmp_path / "dust devil.wav"))
+    dialog.choose.click()
+    dialog.article.setCurrentIndex(dialog.article.findData("bbc-news-2021-02-19"))
+    dialog.buttons.accepted.emit()  # a source article needs its quote
+    assert dialog.isVisible() and "word for word" in dialog.error.text()
+    dialog.quote.setText("It was taken by the rocket cradle that placed the vehicle on the ground.")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: window.current_item_id() == "user-dust-devil")
+    item = library.item("user-dust-devil")
+    assert (item.media_type, item.kind, item.title) == ("audio", "recording", "dust devil")  # from the file
+    assert len(item.attachments) == 1 and item.sources[0].article_id == "bbc-news-2021-02-19"
+
+
+def test_new_item_with_a_quote_not_in_the_article_is_refused(qtbot, window: MainWindow, library: Library) -> None:
+    feature(window).new_item()
+    dialog = feature(window).last_dialog
+    dialog.form.editors["title"].setText("Misquoted")
+    dialog.article.setCurrentIndex(dialog.article.findData("bbc-news-2021-02-19"))
+    dialog.quote.setText("words the article never printed")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: window.last_error_dialog is not None)
+    assert "word for word" in window.last_error_dialog.message_label.text()
+    assert not [i for i in library.item_ids() if i.startswith("user-")]
+    window.last_error_dialog.close()

@@ -36,6 +36,7 @@ from mediacat.core.user_items import SEED_CORRECTABLE, ItemDeleted
 from mediacat.gui.dialogs.item_form import BatchEditDialog, ItemForm, NewItemDialog, phase_choices
 from mediacat.gui.models.facet_model import FACETS
 from mediacat.gui.views.archive_views import NAME_ROLE, HistoryPanel, SavedSearchesPanel
+from mediacat.qtmedia.probe import video_prober
 
 KEEP, REMOVE = "keep", "remove"
 
@@ -246,22 +247,29 @@ class ArchivistFeature:
     # -- new, edit, delete, batch ---------------------------------------------------------------------------
 
     def new_item(self) -> None:
-        dialog = NewItemDialog(phase_choices(self.window), self.window)
+        articles = [(a.id, f"{a.outlet}, {a.date}: {a.title}") for a in self.window.library.articles()]
+        dialog = NewItemDialog(phase_choices(self.window), articles, self.window)
         self.last_dialog = dialog
-        dialog.accepted.connect(lambda: self._add(dialog.values()))
+        dialog.accepted.connect(lambda: self._add(dialog.values(), dialog.file_path(), dialog.sources()))
         dialog.open()
 
-    def _add(self, values: dict[str, Any]) -> None:
+    def _add(self, values: dict[str, Any], file: str | None = None, sources: list[tuple[str, str]] | None = None
+             ) -> None:
         def done(added: Any) -> None:
             self.window.undo_stack.push(OpCommand(
-                self.window, f"New item {values.get('title', '')!r}", added,
+                self.window, f"New item {values.get('title') or (Path(file).name if file else '')!r}", added,
                 lambda result: (ops.delete_item_op, (result.item_id, False)),
                 lambda result: (ops.restore_item_op, (result,))))
             self.window.refresh_items(None)
             self.window.select_item(added.item_id)
 
-        self.window.run_op(ops.add_item_op, values, label="New item", on_done=done,
-                           on_error=lambda error: self.window.show_error("New item", str(error)))
+        failed = lambda error: self.window.show_error("New item", str(error))  # noqa: E731
+        if file:
+            self.window.run_op(ops.add_item_from_file_op, Path(file), values, video_prober, sources or [],
+                               label="New item from a file", on_done=done, on_error=failed)
+        else:
+            self.window.run_op(ops.add_item_op, values, sources or [], label="New item", on_done=done,
+                               on_error=failed)
 
     def save_edit(self) -> None:
         item = self.edit_panel.item
