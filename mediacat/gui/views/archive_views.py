@@ -24,9 +24,9 @@ _ROOT = QModelIndex()
 
 
 class EventsModel(QAbstractTableModel):
-    """Events, newest first: when (UTC), what, file, outcome, details, program."""
+    """Events, newest first: when (UTC), what, file, outcome, program, details."""
 
-    HEADERS = ("When (UTC)", "What", "File", "Outcome", "Details", "Program")
+    HEADERS = ("When (UTC)", "What", "File", "Outcome", "Program", "Details")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,8 +62,8 @@ class EventsModel(QAbstractTableModel):
         if column == 3:
             return event.outcome
         if column == 4:
-            return event.summary()
-        return f"{event.program} {event.version}"
+            return f"{event.program} {event.version}"
+        return event.summary()
 
 
 class HistoryPanel(QWidget):
