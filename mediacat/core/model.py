@@ -139,6 +139,12 @@ class BuiltinMedia:
     source: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def short_relation(self) -> str:
+        """A few words for a small tile: what the file is to its item (empty for the item's own image)."""
+        return {"one-of-set": "One of the set", "frame-of-clip": "A frame, not the clip",
+                "related": "Related view"}.get(self.relation, "")
+
+    @property
     def caption(self) -> str:
         """The words shown with the picture: what it is to the item, then its credit."""
         return f"{self.label}. Credit: {self.credit}"

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from mediacat import __version__
+from mediacat.core.builtin_media import shown_media
 from mediacat.core.library import Library
 from mediacat.core.search import ItemQuery
 from mediacat.gui.dialogs.error_dialog import ErrorDialog
@@ -385,8 +386,13 @@ class MainWindow(QMainWindow):
         self.detail.show_item(item, self._preview_pixmap(item) if item else None)
 
     def _preview_pixmap(self, item: Any) -> QPixmap | None:
-        if self.thumbnails is None or not item.attachments:
+        if self.thumbnails is None:
             return None
+        if not item.attachments:
+            builtin = shown_media(item)
+            if builtin is None:
+                return None
+            return self.thumbnails.thumbnail(item.id, builtin.path, builtin.sha256, builtin.media_type, PREVIEW_SIZE)
         first = item.attachments[0]
         return self.thumbnails.thumbnail(item.id, first.resolved_path, first.sha256,
                                          first.media_type or item.media_type, PREVIEW_SIZE)

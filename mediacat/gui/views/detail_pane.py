@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediacat.core.model import Attachment, Item
+from mediacat.core.builtin_media import shown_media
+from mediacat.core.model import Attachment, BuiltinMedia, Item
 from mediacat.gui.models.sources_model import ARTICLE_ID_ROLE, QUOTE_ROLE, SourcesModel
 from mediacat.gui.views.drops import ItemDropTarget
 from mediacat.gui.views.placeholders import placeholder_pixmap
@@ -30,10 +31,16 @@ PREVIEW_SIZE = 220
 
 def how_to_attach_text(item: Item) -> str:
     """The sentence shown where an item's media would be, when it has no file attached."""
-    text = (
-        "No file is attached to this item. Attach one with Item ▸ Attach files…, drag files here, "
-        f"or run mediacat attach {item.id} FILE."
-    )
+    if item.builtin_media:
+        text = (
+            "The picture shown is built into the catalog; no file of your own is attached. Attach one with "
+            f"Item ▸ Attach files…, drag files here, or run mediacat attach {item.id} FILE."
+        )
+    else:
+        text = (
+            "No file is attached to this item. Attach one with Item ▸ Attach files…, drag files here, "
+            f"or run mediacat attach {item.id} FILE."
+        )
     if item.media_urls:
         count = len(item.media_urls)
         text += (
@@ -61,6 +68,13 @@ def attachment_summary(attachment: Attachment) -> str:
         minutes, seconds = divmod(attachment.duration, 60)
         parts.append(f"{int(minutes)}:{seconds:04.1f}")
     parts.append(attachment.status)
+    return ", ".join(parts)
+
+
+def builtin_summary(media: BuiltinMedia) -> str:
+    parts = [human_size(media.size)]
+    if media.width and media.height:
+        parts.append(f"{media.width}×{media.height}")
     return ", ".join(parts)
 
 
@@ -92,6 +106,11 @@ class DetailPane(ItemDropTarget, QWidget):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumHeight(PREVIEW_SIZE // 2)
         self.preview.setAccessibleName("Preview")
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setAccessibleName("Picture caption")
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.how_to = QLabel()
         self.how_to.setWordWrap(True)
         self.how_to.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -111,13 +130,14 @@ class DetailPane(ItemDropTarget, QWidget):
         content = QWidget()
         content_layout = QVBoxLayout(content)
         content_layout.addWidget(self.preview)
+        content_layout.addWidget(self.caption)
         content_layout.addWidget(self.how_to)
         content_layout.addWidget(self.fields)
         content_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for label in (self.preview, self.how_to, self.fields):
+        for label in (self.preview, self.caption, self.how_to, self.fields):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setMinimumWidth(0)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -160,6 +180,8 @@ class DetailPane(ItemDropTarget, QWidget):
         self.item = item
         if item is None:
             self.preview.clear()
+            self.caption.clear()
+            self.caption.setVisible(False)
             self.how_to.setText("Select an item to see its details.")
             self.how_to.setVisible(True)
             self.fields.clear()
@@ -170,10 +192,15 @@ class DetailPane(ItemDropTarget, QWidget):
         self.sources_model.set_sources(item.sources)
 
     def set_preview(self, pixmap: QPixmap | None) -> None:
-        """The first attachment's thumbnail, or the placeholder and how-to sentence when there is none."""
+        """The first attachment's thumbnail (else the built-in picture's, with its caption), or the placeholder
+        and how-to sentence when there is none."""
         item = self.item
         if item is None:
             return
+        builtin = shown_media(item)
+        has_picture = pixmap is not None and not pixmap.isNull()
+        self.caption.setText(builtin.caption if builtin is not None and has_picture else "")
+        self.caption.setVisible(builtin is not None and has_picture)
         if pixmap is not None and not pixmap.isNull():
             self.preview.setPixmap(pixmap)
         else:
@@ -213,6 +240,14 @@ class DetailPane(ItemDropTarget, QWidget):
                 for a in item.attachments
             )
             attachments = f"<p><b>Attachments</b></p><ul style='margin-left:12px'>{entries}</ul>"
+        if item.builtin_media:
+            entries = "".join(
+                f"<li>{escape(m.label)}<br><small>{escape(builtin_summary(m))} · Credit: {escape(m.credit)}"
+                f"{' · found in ' + _link(m.source['url']) if m.source.get('url') else ''}</small></li>"
+                for m in item.builtin_media
+            )
+            attachments += (f"<p><b>Built into the catalog</b> (read-only)</p>"
+                            f"<ul style='margin-left:12px'>{entries}</ul>")
         return (
             f"<h3>{escape(item.title)}</h3><p>{escape(item.description)}</p>"
             f"<table cellspacing='2'>{table}</table>{attachments}"
