@@ -1,6 +1,6 @@
 """Get Public Media / `mediacat fetch-media`: download each queued item's public NASA file and attach it.
 
-Two items at a time, one overall progress (items done of total, bytes, rate, time left), cancel, and a report
+Two downloads at a time, one overall progress (items done of total, bytes, rate, time left), cancel, and a report
 per item. One failure never stops the others. The queue is `mediacat.core.fetch_queue` (in the library):
 an item is marked done or failed as it ends, so a cancelled, killed or offline run leaves the rest queued,
 and each unfinished file is kept in `media/.incoming/fetch-<item id>/` to be continued with Range.
@@ -14,11 +14,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from mediacat.core.attachments import DuplicateContent
 from mediacat.core.changes import Changes
 from mediacat.core.download import (
     ConnectionFailed,
+    DownloadedFile,
     DownloadPolicy,
     DownloadTimeout,
     IncompleteDownload,
@@ -155,61 +157,75 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def fetch_one(
-    library: Library,
-    entry: QueueEntry,
-    *,
-    job: Job,
-    mirror: str | None,
-    policy: DownloadPolicy,
-    nasa: NasaImageLibrary,
-    video_prober: VideoProber | None,
-    received: list[int],
-) -> ItemOutcome:
-    """Fetch and attach one queued item; never raises for a problem with this item (Cancelled propagates)."""
-    item = library.item(entry.item_id)
-    source = PublicSource(entry.url, entry.nasa_id)
+@dataclass
+class _Fetched:
+    """What a download thread hands back: the file (to attach), or the item's outcome."""
+
+    entry: QueueEntry
+    url: str = ""
+    nasa_id: str | None = None
+    rendition: str | None = None
+    downloaded: DownloadedFile | None = None
+    outcome: ItemOutcome | None = None
+    received: int = 0
+
+
+def download_one(entry: QueueEntry, nasa_ids: tuple[str, ...], *, job: Job, mirror: str | None,
+                 policy: DownloadPolicy, incoming: Path, nasa: NasaImageLibrary) -> _Fetched:
+    """The network half of one item (no database): resolve the NASA id if needed, download into the item's
+    partial folder. A problem becomes the item's outcome; Cancelled propagates."""
+    fetched = _Fetched(entry)
     try:
-        reason = already_attached(item, source)
-        if reason:
-            return ItemOutcome(item.id, ALREADY_THERE, reason)
-        if source.url:
-            url, nasa_id, rendition = source.url, nasa_id_in_url(source.url, item.nasa_ids), None
+        if entry.url:
+            fetched.url, fetched.nasa_id = entry.url, nasa_id_in_url(entry.url, nasa_ids)
         else:
-            assert source.nasa_id is not None
-            rendition, official = nasa.best_rendition(source.nasa_id)
-            url, nasa_id = official, source.nasa_id
-            reason = already_attached(item, source, url)
-            if reason:
-                return ItemOutcome(item.id, ALREADY_THERE, reason)
-        fetch_from = mirror_url(url, mirror)
-        downloaded = download(fetch_from, library.paths.incoming, policy=policy, job=job,
-                              keep_partial=partial_folder(item.id))
-        received.append(downloaded.size)
-        try:
-            provenance = downloaded.provenance(source="fetch-media", nasa_id=nasa_id, rendition=rendition)
-            provenance["source_url"] = url  # the official URL, wherever the bytes came from
-            if mirror:
-                provenance["final_url"] = url
-                provenance["mirror_url"] = downloaded.final_url
-            result = attach_downloaded(library, item.id, downloaded, provenance, video_prober=video_prober, job=job)
-        finally:
-            downloaded.discard()
-        attachment = result.attachment
-        return ItemOutcome(item.id, ATTACHED, f"attached #{attachment.id}: {attachment.original_name} "
-                                              f"({format_bytes(attachment.size)}) from {url}", attachment.id)
+            assert entry.nasa_id is not None
+            fetched.rendition, fetched.url = nasa.best_rendition(entry.nasa_id)
+            fetched.nasa_id = entry.nasa_id
+        fetched.downloaded = download(mirror_url(fetched.url, mirror), incoming, policy=policy, job=job,
+                                      keep_partial=partial_folder(entry.item_id))
+        fetched.received = fetched.downloaded.size
     except Cancelled:
         raise
-    except DuplicateContent as error:
-        where = ", ".join(f"#{a.id} of {a.item_id!r}" for a in error.existing[:3])
-        return ItemOutcome(item.id, ALREADY_THERE, f"already there: the same SHA-256 as attachment {where}")
     except _OFFLINE as error:
-        return ItemOutcome(item.id, INTERRUPTED, f"{error} (the rest of the file is fetched next time)")
+        fetched.outcome = ItemOutcome(entry.item_id, INTERRUPTED, f"{error} (the rest is fetched next time)")
     except NasaApiError as error:
         offline = isinstance(error.__cause__, _OFFLINE)
-        return ItemOutcome(item.id, INTERRUPTED if offline else FAILED, str(error))
+        fetched.outcome = ItemOutcome(entry.item_id, INTERRUPTED if offline else FAILED, str(error))
     except MediaCatError as error:
-        return ItemOutcome(item.id, FAILED, str(error))
+        fetched.outcome = ItemOutcome(entry.item_id, FAILED, str(error))
+    return fetched
+
+
+def attach_fetched(library: Library, fetched: _Fetched, *, mirror: str | None, video_prober: VideoProber | None,
+                   job: Job | None = None) -> ItemOutcome:
+    """The library half: attach a downloaded file with its official URL as provenance (on the caller's thread)."""
+    item_id = fetched.entry.item_id
+    downloaded = fetched.downloaded
+    if downloaded is None:
+        assert fetched.outcome is not None
+        return fetched.outcome
+    try:
+        item = library.item(item_id)
+        reason = already_attached(item, PublicSource(fetched.entry.url, fetched.entry.nasa_id), fetched.url)
+        if reason:
+            return ItemOutcome(item_id, ALREADY_THERE, reason)
+        provenance = downloaded.provenance(source="fetch-media", nasa_id=fetched.nasa_id, rendition=fetched.rendition)
+        provenance["source_url"] = fetched.url  # the official URL, wherever the bytes came from
+        if mirror:
+            provenance["final_url"] = fetched.url
+            provenance["mirror_url"] = downloaded.final_url
+        result = attach_downloaded(library, item_id, downloaded, provenance, video_prober=video_prober, job=job)
+        attachment = result.attachment
+        return ItemOutcome(item_id, ATTACHED, f"attached #{attachment.id}: {attachment.original_name} "
+                                              f"({format_bytes(attachment.size)}) from {fetched.url}", attachment.id)
+    except DuplicateContent as error:
+        where = ", ".join(f"#{a.id} of {a.item_id!r}" for a in error.existing[:3])
+        return ItemOutcome(item_id, ALREADY_THERE, f"already there: the same SHA-256 as attachment {where}")
+    except MediaCatError as error:
+        return ItemOutcome(item_id, FAILED, str(error))
+    finally:
+        downloaded.discard()
 
 
 def run_fetch(
@@ -222,7 +238,8 @@ def run_fetch(
     workers: int = WORKERS,
     on_item: Callable[[ItemOutcome], None] | None = None,
 ) -> FetchReport:
-    """Run every queued item (two at a time), each worker on its own connection; the report covers the run.
+    """Run every queued item: `workers` threads download (two at a time), the calling thread attaches each file
+    and records its outcome as it arrives (one writer; the video prober runs on the caller's thread).
 
     `mirror` (else the library's `media_mirror_url` setting) fetches each official URL as `MIRROR/HOST/PATH`.
     Cancelling stops both transfers at once; their partial files and queue rows stay for the next run.
@@ -230,73 +247,76 @@ def run_fetch(
     job = job or Job()
     mirror = mirror if mirror is not None else media_mirror(library)
     policy = policy or download_policy(library)
-    entries = queue_entries(library)
-    pending = [entry for entry in entries if entry.state == "queued"]
+    pending = [entry for entry in queue_entries(library) if entry.state == "queued"]
     progress = _Progress(job, len(pending))
     job.report(0, len(pending), "starting")
-    work: queue.Queue[QueueEntry] = queue.Queue()
-    for entry in pending:
-        work.put(entry)
     outcomes: dict[str, ItemOutcome] = {}
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-    nasa_base = mirror_url(api_url(library), mirror)
+
+    def record(entry: QueueEntry, outcome: ItemOutcome, received: int) -> None:
+        state = {INTERRUPTED: "queued", FAILED: "failed"}.get(outcome.outcome, "done")
+        if state != "queued":
+            remove_partial_downloads(library, [entry.item_id])
+        finish_fetch_item(library, entry.item_id, state, outcome.outcome, outcome.message)
+        progress.item_finished(entry.item_id, received)
+        outcomes[entry.item_id] = outcome
+        if on_item is not None:
+            on_item(outcome)
+
+    work: queue.Queue[tuple[QueueEntry, tuple[str, ...]]] = queue.Queue()
+    for entry in pending:  # the cheap check first: nothing is downloaded for a file already attached
+        item = library.item(entry.item_id)
+        reason = already_attached(item, PublicSource(entry.url, entry.nasa_id))
+        if reason:
+            record(entry, ItemOutcome(entry.item_id, ALREADY_THERE, reason), 0)
+        else:
+            work.put((entry, item.nasa_ids))
+    results: queue.Queue[_Fetched | BaseException] = queue.Queue()
+    nasa = NasaImageLibrary(mirror_url(api_url(library), mirror))
+    incoming = library.paths.incoming
 
     def worker() -> None:
-        try:
-            own = library.reopen()
-        except BaseException as error:  # the library went away: nothing this worker can do
-            with lock:
-                errors.append(error)
-            return
-        nasa = NasaImageLibrary(nasa_base)
-        try:
-            while not job.cancelled:
-                try:
-                    entry = work.get_nowait()
-                except queue.Empty:
-                    return
-                item_job = Job(lambda p, item_id=entry.item_id: progress.file_progress(item_id, p))
-                remove = job.on_cancel(item_job.cancel)
-                received: list[int] = []
-                try:
-                    outcome = fetch_one(own, entry, job=item_job, mirror=mirror, policy=policy, nasa=nasa,
-                                        video_prober=video_prober, received=received)
-                except Cancelled:
-                    outcome = ItemOutcome(entry.item_id, INTERRUPTED, "cancelled; resumes next time")
-                finally:
-                    remove()
-                state = "queued" if outcome.outcome == INTERRUPTED else (
-                    "failed" if outcome.outcome == FAILED else "done")
-                if state != "queued":
-                    remove_partial_downloads(own, [entry.item_id])
-                finish_fetch_item(own, entry.item_id, state, outcome.outcome, outcome.message)
-                progress.item_finished(entry.item_id, sum(received))
-                with lock:
-                    outcomes[entry.item_id] = outcome
-                if on_item is not None:
-                    on_item(outcome)
-        except BaseException as error:  # a bug or the database failing: reported after the others end
-            with lock:
-                errors.append(error)
-        finally:
-            own.close()
+        while not job.cancelled:
+            try:
+                entry, nasa_ids = work.get_nowait()
+            except queue.Empty:
+                return
+            item_job = Job(lambda p, item_id=entry.item_id: progress.file_progress(item_id, p))
+            remove = job.on_cancel(item_job.cancel)
+            try:
+                results.put(download_one(entry, nasa_ids, job=item_job, mirror=mirror, policy=policy,
+                                         incoming=incoming, nasa=nasa))
+            except Cancelled:
+                results.put(_Fetched(entry, outcome=ItemOutcome(entry.item_id, INTERRUPTED,
+                                                                "cancelled; resumes next time")))
+            except BaseException as error:  # a bug: reported once the others have ended
+                results.put(error)
+            finally:
+                remove()
 
+    expected = work.qsize()
     threads = [threading.Thread(target=worker, name=f"fetch-media-{n}", daemon=True)
-               for n in range(max(1, min(workers, len(pending))))]
+               for n in range(max(1, min(workers, expected)))] if expected else []
     for thread in threads:
         thread.start()
+    failure: BaseException | None = None
     try:
-        for thread in threads:
-            while thread.is_alive():
-                thread.join(0.2)
-    except KeyboardInterrupt:
-        job.cancel()
+        while any(thread.is_alive() for thread in threads) or not results.empty():
+            try:
+                fetched = results.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if isinstance(fetched, BaseException):
+                failure = failure or fetched
+                continue
+            outcome = attach_fetched(library, fetched, mirror=mirror, video_prober=video_prober)
+            record(fetched.entry, outcome, fetched.received)
+    except BaseException:
+        job.cancel()  # Ctrl-C or a database failure: stop the transfers, keep their partial files
         for thread in threads:
             thread.join()
         raise
-    if errors:
-        raise errors[0]
+    if failure is not None:
+        raise failure
     report = FetchReport(cancelled=job.cancelled, bytes_received=progress.bytes)
     attached = [o for o in outcomes.values() if o.outcome == ATTACHED]
     report.changes = Changes(fetch_queue=True, items=frozenset(o.item_id for o in attached), facets=bool(attached),
@@ -311,4 +331,4 @@ def run_fetch(
     return report
 
 
-__all__ = ["FetchReport", "ItemOutcome", "fetch_one", "run_fetch"]
+__all__ = ["FetchReport", "ItemOutcome", "attach_fetched", "download_one", "run_fetch"]

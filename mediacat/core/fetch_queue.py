@@ -85,7 +85,9 @@ def already_attached(item: Item, source: PublicSource, url: str | None = None) -
 
 def items_missing_public_media(library: Library) -> list[str]:
     """Items with a public NASA file known that is not attached yet (for the first-start bar)."""
-    items = library.items(library.item_ids())
+    candidates = [row[0] for row in library.store.execute(
+        "SELECT id FROM items WHERE media_urls != '[]' OR nasa_ids LIKE '%\"PIA%' ORDER BY seed_position, id")]
+    items = library.items(candidates)  # only the few with a public source, even in a huge catalog
     return [item.id for item in items
             if (source := public_source(item)) is not None and already_attached(item, source) is None]
 

@@ -75,6 +75,7 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 
 def report(capsys, *argv: str) -> tuple[int, dict[str, dict]]:
     code, out, _err = run_cli(capsys, "fetch-media", *argv, "--json")
+    assert out, _err
     return code, {entry["item_id"]: entry for entry in json.loads(out)["items"]}
 
 

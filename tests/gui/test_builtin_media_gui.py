@@ -30,8 +30,10 @@ def test_the_grid_shows_the_builtin_pictures_of_a_new_library_with_their_credit(
     assert RELATED_LABEL in related.data(Qt.ItemDataRole.ToolTipRole)
     assert window.model.index(window.model.row_of("edl-landing-video"), 0).data(Roles.BuiltinRole) is None
     # The painted tile carries the credit band: its bottom rows are dark, unlike the picture's own pixels.
+    window.grid.scrollTo(related)
     window.grid.viewport().repaint()
     rect = window.grid.visualRect(related)
+    assert rect.height() > 100
     image = window.grid.viewport().grab(rect).toImage()
     assert _darkest_row_is_near_the_bottom(image)
 

@@ -7,7 +7,9 @@ opens its own `Store` on the same file; WAL mode lets readers and one writer sha
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,7 +115,8 @@ def _check_folder(folder: Path, *, create: bool) -> None:
         raise LibraryError(f"{folder}: cannot create the library folder ({error.strerror or error})") from error
     if not folder.is_dir():
         raise LibraryError(f"{folder}: the library folder is not a folder")
-    probe = folder / ".mediacat-write-test"
+    # one probe per process and thread: two connections opened at once must not remove each other's probe
+    probe = folder / f".mediacat-write-test-{os.getpid()}-{threading.get_ident()}"
     try:
         probe.write_bytes(b"")
         probe.unlink()

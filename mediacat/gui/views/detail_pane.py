@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QListView,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QSplitter,
@@ -21,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from mediacat.core.builtin_media import shown_media
+from mediacat.core.fetch_queue import already_attached, public_source
 from mediacat.core.model import Attachment, BuiltinMedia, Item
 from mediacat.gui.models.sources_model import ARTICLE_ID_ROLE, QUOTE_ROLE, SourcesModel
 from mediacat.gui.views.drops import ItemDropTarget
@@ -41,14 +46,20 @@ def how_to_attach_text(item: Item) -> str:
             "No file is attached to this item. Attach one with Item ▸ Attach files…, drag files here, "
             f"or run mediacat attach {item.id} FILE."
         )
-    if item.media_urls:
-        count = len(item.media_urls)
-        text += (
-            " Or download the public NASA file listed under Media files in the details."
-            if count == 1
-            else f" Or download one of the {count} public NASA files listed under Media files in the details."
-        )
+    source = public_source(item)
+    if source is not None:
+        text += f" Or get the public NASA file with “{download_button_text(item)}” below."
     return text
+
+
+def download_button_text(item: Item) -> str:
+    """The detail pane's button that fetches the item's public NASA file, naming what it downloads."""
+    source = public_source(item)
+    if source is None:
+        return ""
+    if source.url:
+        return f"Download {PurePosixPath(urlsplit(source.url).path).name} from NASA"
+    return f"Download {source.nasa_id} from the NASA Image Library"
 
 
 def human_size(size: int) -> str:
@@ -94,6 +105,8 @@ class DetailPane(ItemDropTarget, QWidget):
 
     source_activated = Signal(str, str, str)  # article id, quote, item id
     files_dropped = Signal(str, list)
+    download_requested = Signal(str)  # item id: fetch its public NASA file (Get Public Media for one item)
+    get_public_media_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,6 +129,17 @@ class DetailPane(ItemDropTarget, QWidget):
         self.how_to.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.how_to.setAccessibleName("How to attach a file")
         self.how_to.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.download_button = QPushButton()
+        self.download_button.setAccessibleName("Download the public NASA file")
+        self.download_button.clicked.connect(self._download_clicked)
+        self.get_public_button = QPushButton("Get Public Media…")
+        self.get_public_button.setToolTip("Download the public NASA files of every item that has one")
+        self.get_public_button.clicked.connect(self.get_public_media_requested)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.download_button)
+        buttons.addWidget(self.get_public_button)
+        buttons.addStretch(1)
         self.fields = QLabel()
         self.fields.setWordWrap(True)
         self.fields.setTextFormat(Qt.TextFormat.RichText)
@@ -132,6 +156,7 @@ class DetailPane(ItemDropTarget, QWidget):
         content_layout.addWidget(self.preview)
         content_layout.addWidget(self.caption)
         content_layout.addWidget(self.how_to)
+        content_layout.addLayout(buttons)
         content_layout.addWidget(self.fields)
         content_layout.addStretch(1)
         scroll = QScrollArea()
@@ -184,6 +209,8 @@ class DetailPane(ItemDropTarget, QWidget):
             self.caption.setVisible(False)
             self.how_to.setText("Select an item to see its details.")
             self.how_to.setVisible(True)
+            self.download_button.setVisible(False)
+            self.get_public_button.setVisible(False)
             self.fields.clear()
             self.sources_model.set_sources(())
             return
@@ -211,6 +238,12 @@ class DetailPane(ItemDropTarget, QWidget):
             )
         self.how_to.setText(how_to_attach_text(item))
         self.how_to.setVisible(not item.attachments)
+        source = public_source(item)
+        missing = source is not None and already_attached(item, source) is None
+        self.download_button.setText(download_button_text(item))
+        self.download_button.setToolTip(source.describe() if source is not None else "")
+        self.download_button.setVisible(missing)
+        self.get_public_button.setVisible(not item.attachments)
 
     def _fields_html(self, item: Item) -> str:
         rows: list[tuple[str, str]] = [
@@ -252,6 +285,10 @@ class DetailPane(ItemDropTarget, QWidget):
             f"<h3>{escape(item.title)}</h3><p>{escape(item.description)}</p>"
             f"<table cellspacing='2'>{table}</table>{attachments}"
         )
+
+    def _download_clicked(self) -> None:
+        if self.item is not None:
+            self.download_requested.emit(self.item.id)
 
     def open_link(self, url: str) -> None:
         QDesktopServices.openUrl(QUrl(url))
