@@ -150,10 +150,11 @@ def test_detail_pane_shows_the_item_and_how_to_attach(window, library):
     assert pane.how_to.text() == (
         "No file is attached to this item. Attach one with Item ▸ Attach files…, drag files here, "
         "or run mediacat attach edl-landing-video FILE. "
-        "Or get the public NASA file with “Download Perseverance-landing-1080p.mp4 from NASA” below."
+        "Or download Perseverance-landing-1080p.mp4 with “Download from NASA” below."
     )
     assert pane.download_button.isVisibleTo(pane)
-    assert pane.download_button.text() == "Download Perseverance-landing-1080p.mp4 from NASA"
+    assert pane.download_button.text() == "Download from NASA"
+    assert "Perseverance-landing-1080p.mp4" in pane.download_button.toolTip()
     assert pane.get_public_button.isVisibleTo(pane)
     html = pane.fields.text()
     assert escape(item.title) in html

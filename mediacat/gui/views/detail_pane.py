@@ -11,7 +11,6 @@ from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QListView,
     QPushButton,
@@ -48,18 +47,21 @@ def how_to_attach_text(item: Item) -> str:
         )
     source = public_source(item)
     if source is not None:
-        text += f" Or get the public NASA file with “{download_button_text(item)}” below."
+        text += f" Or download {public_file_name(item)} with “{DOWNLOAD_BUTTON_TEXT}” below."
     return text
 
 
-def download_button_text(item: Item) -> str:
-    """The detail pane's button that fetches the item's public NASA file, naming what it downloads."""
+DOWNLOAD_BUTTON_TEXT = "Download from NASA"
+
+
+def public_file_name(item: Item) -> str:
+    """What the Download button fetches: the file's name, or the NASA id the Image Library resolves."""
     source = public_source(item)
     if source is None:
         return ""
     if source.url:
-        return f"Download {PurePosixPath(urlsplit(source.url).path).name} from NASA"
-    return f"Download {source.nasa_id} from the NASA Image Library"
+        return PurePosixPath(urlsplit(source.url).path).name
+    return f"{source.nasa_id} from the NASA Image Library"
 
 
 def human_size(size: int) -> str:
@@ -129,17 +131,17 @@ class DetailPane(ItemDropTarget, QWidget):
         self.how_to.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.how_to.setAccessibleName("How to attach a file")
         self.how_to.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.download_button = QPushButton()
+        self.download_button = QPushButton(DOWNLOAD_BUTTON_TEXT)
         self.download_button.setAccessibleName("Download the public NASA file")
         self.download_button.clicked.connect(self._download_clicked)
         self.get_public_button = QPushButton("Get Public Media…")
         self.get_public_button.setToolTip("Download the public NASA files of every item that has one")
         self.get_public_button.clicked.connect(self.get_public_media_requested)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.download_button)
-        buttons.addWidget(self.get_public_button)
-        buttons.addStretch(1)
+        buttons = QVBoxLayout()  # stacked, and free to shrink with a narrow pane (the text names the file)
+        for button in (self.download_button, self.get_public_button):
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            button.setMinimumWidth(0)
+            buttons.addWidget(button)
         self.fields = QLabel()
         self.fields.setWordWrap(True)
         self.fields.setTextFormat(Qt.TextFormat.RichText)
@@ -240,8 +242,9 @@ class DetailPane(ItemDropTarget, QWidget):
         self.how_to.setVisible(not item.attachments)
         source = public_source(item)
         missing = source is not None and already_attached(item, source) is None
-        self.download_button.setText(download_button_text(item))
-        self.download_button.setToolTip(source.describe() if source is not None else "")
+        self.download_button.setText(DOWNLOAD_BUTTON_TEXT)
+        self.download_button.setToolTip(f"Download {public_file_name(item)} and attach it ({source.describe()})"
+                                        if source is not None else "")
         self.download_button.setVisible(missing)
         self.get_public_button.setVisible(not item.attachments)
 

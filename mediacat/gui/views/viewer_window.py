@@ -91,7 +91,8 @@ class ViewerWindow(ItemDropTarget, QWidget):
             else:
                 self.media_view.show_attachment(attachment, item)
         # What a built-in picture is to the item, and its credit, stay next to it.
-        self.caption.setText(f"{builtin.caption} — {how_to_attach_text(item)}" if builtin is not None else "")
+        self.caption.setText(f"{builtin.caption}. Built into the catalog; drop a file here to attach your own."
+                             if builtin is not None else "")
         self.caption.setVisible(builtin is not None)
         if attachment is None:
             self.how_to.setText(how_to_attach_text(item))
