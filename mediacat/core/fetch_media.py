@@ -9,6 +9,7 @@ Downloading and attaching reuse `mediacat.core.download` and `mediacat.core.down
 
 from __future__ import annotations
 
+import functools
 import queue
 import threading
 import time
@@ -134,7 +135,7 @@ class _Progress:
     def _seconds_left(self, rate: float) -> float | None:
         if rate <= 0:
             return None
-        remaining = sum((total - done) for done, total in self.active.values() if total is not None)
+        remaining: float = sum((total - done) for done, total in self.active.values() if total is not None)
         if any(total is None for _done, total in self.active.values()):
             return None
         waiting = self.total - self.done - len(self.active)
@@ -280,7 +281,7 @@ def run_fetch(
                 entry, nasa_ids = work.get_nowait()
             except queue.Empty:
                 return
-            item_job = Job(lambda p, item_id=entry.item_id: progress.file_progress(item_id, p))
+            item_job = Job(functools.partial(progress.file_progress, entry.item_id))
             remove = job.on_cancel(item_job.cancel)
             try:
                 results.put(download_one(entry, nasa_ids, job=item_job, mirror=mirror, policy=policy,
