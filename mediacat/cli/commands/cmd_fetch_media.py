@@ -18,7 +18,7 @@ from mediacat.cli.common import (
     print_table,
     report_warning,
 )
-from mediacat.cli.downloading import add_download_arguments, cli_video_prober, policy_from_args
+from mediacat.cli.downloading import add_download_arguments, policy_from_args
 from mediacat.core.download import check_url
 from mediacat.core.fetch_media import run_fetch
 from mediacat.core.fetch_queue import (
@@ -34,6 +34,7 @@ from mediacat.core.fetch_queue import (
 )
 from mediacat.core.library import Library
 from mediacat.core.nasa import api_url
+from mediacat.qtmedia.probe import video_prober
 
 
 def _mirror(text: str) -> str:
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         progress = ProgressLine("fetch-media")
         try:
             report = run_fetch(library, progress.job(), mirror=args.mirror, policy=policy_from_args(library, args),
-                               video_prober=cli_video_prober)
+                               video_prober=video_prober)
         except KeyboardInterrupt:
             progress.finish()
             report_warning(f"cancelled: {has_unfinished_run(library)} items left; run mediacat fetch-media "

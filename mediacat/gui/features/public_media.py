@@ -1,8 +1,10 @@
 """File ▸ Get Public Media…, the bar above the grid ("N items have public NASA files not here yet"), the detail
 pane's Download button, and the question to resume a run that was cancelled, killed or went offline.
 
-The work is `mediacat.core.fetch_queue` / `fetch_media` (the same as `mediacat fetch-media`), run in
-`window.tasks` off the GUI thread on its own connection, like every other download; the GUI only shows it.
+The work is `mediacat.core.fetch_queue` / `fetch_media` (the same as `mediacat fetch-media`): the run goes on
+the "download" pool of `window.tasks` on its own connection, like every other download (its two transfers
+and its per-item writes happen there); the counts are a `window.run_query`, Discard is a `window.run_op`, and
+the bar refreshes from `window.library_changed` (also when another process fetched). No SQL in the GUI.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QToolButton, QWidget
 
+from mediacat.core.changes import Changes
 from mediacat.core.fetch_media import FetchReport, run_fetch
 from mediacat.core.fetch_queue import (
     ALREADY_THERE,
@@ -28,14 +31,13 @@ from mediacat.core.fetch_queue import (
 )
 from mediacat.core.jobs import Job, Progress
 from mediacat.core.library import Library
-from mediacat.gui.features.downloads import gui_video_prober
-from mediacat.gui.tasks import TaskHandle, own_connection
+from mediacat.gui.tasks import DOWNLOAD, TaskHandle, own_connection
+from mediacat.qtmedia.probe import video_prober
 
 OUTCOME_WORDS = {ATTACHED: "Attached", ALREADY_THERE: "Already there", NO_PUBLIC_FILE: "No public file known",
                  FAILED: "Failed", INTERRUPTED: "Left to resume"}
 
 
-@own_connection
 def public_media_state(_job: Job, library: Library) -> tuple[int, int]:
     """(items whose public NASA file is not here yet, items an unfinished run left queued)."""
     return len(items_missing_public_media(library)), has_unfinished_run(library)
@@ -46,11 +48,11 @@ def fetch_worker(job: Job, library: Library, item_ids: list[str] | None) -> Fetc
     """Queue the items (None: continue the unfinished run) and fetch them, two at a time."""
     if item_ids is not None:
         queue_fetch(library, item_ids)
-    return run_fetch(library, job, video_prober=gui_video_prober)
+    return run_fetch(library, job, video_prober=video_prober)
 
 
-@own_connection
-def discard_worker(_job: Job, library: Library) -> object:
+def discard_op(_job: Job, library: Library) -> Changes:
+    """Forget an unfinished run and its partial files (the operation Discard runs on the writer)."""
     return clear_fetch_queue(library)
 
 
@@ -128,14 +130,19 @@ class PublicMediaFeature(QObject):
         self.bar.close_button.clicked.connect(self.dismiss)
         window.detail.download_requested.connect(lambda item_id: self.start([item_id], ask=False))
         window.detail.get_public_media_requested.connect(lambda: self.start())
+        window.library_changed.connect(self._library_changed)
         self.refresh_bar()
 
     # -- the bar --------------------------------------------------------------------------------
 
     def refresh_bar(self) -> None:
         """Count (off the GUI thread) what is missing and whether a run was left unfinished."""
-        self.window.tasks.run(public_media_state, self.window.library, on_done=self._show_state,
+        self.window.run_query(public_media_state, on_done=self._show_state, key="public-media-bar",
                               label="Count public media")
+
+    def _library_changed(self, changes: Changes) -> None:
+        if self.handle is None and (changes.is_everything or changes.fetch_queue or changes.items):
+            self.refresh_bar()
 
     def _show_state(self, state: tuple[int, int]) -> None:
         missing, unfinished = state
@@ -179,8 +186,7 @@ class PublicMediaFeature(QObject):
 
     def discard(self) -> None:
         self.bar.setVisible(False)
-        self.window.tasks.run(discard_worker, self.window.library, on_done=lambda _r: self.refresh_bar(),
-                              label="Discard the unfinished run")
+        self.window.run_op(discard_op, label="Discard the unfinished run")
 
     def _run(self, item_ids: list[str] | None) -> TaskHandle:
         self.bar.setVisible(False)
@@ -189,6 +195,7 @@ class PublicMediaFeature(QObject):
             fetch_worker, self.window.library, item_ids,
             on_done=self._finished, on_error=self._failed, on_cancelled=self._cancelled,
             on_progress=self._progress, label="Get Public Media", cancellable=True, with_progress_dialog=True,
+            pool=DOWNLOAD,
         )
         return self.handle
 
@@ -201,16 +208,16 @@ class PublicMediaFeature(QObject):
             dialog.setLabelText(text)
         self.window.status_message(text, 2000)
 
-    def _done(self) -> None:
+    def _done(self, changes: Changes | None = None) -> None:
         self.handle = None
         self.action.setEnabled(True)
-        self.window.refresh_items(None)
-        self.window.refresh_facets()
-        self.refresh_bar()
+        # The run wrote on its own connection: announce what it changed (a cancel or failure may have
+        # attached some files before it stopped, so then everything).
+        self.window.library_changed.emit(changes if changes is not None else Changes.everything())
 
     def _finished(self, report: FetchReport) -> None:
         self.last_report = report
-        self._done()
+        self._done(report.changes)
         self.show_report(report)
 
     def _failed(self, error: BaseException) -> None:
