@@ -33,8 +33,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
-def official_nasa_api(monkeypatch) -> None:
-    monkeypatch.delenv("MEDIACAT_NASA_API", raising=False)  # the official API, reached through the mirror
+def official_nasa_api(monkeypatch, qapp) -> None:
+    """The official API, reached through the mirror. (`qapp`: the in-process video probe then finds pytest-qt's
+    QApplication instead of making a QCoreApplication that later GUI tests could not replace.)"""
+    monkeypatch.delenv("MEDIACAT_NASA_API", raising=False)
 
 
 def sources(library: Library) -> dict[str, object]:
