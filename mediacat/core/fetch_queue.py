@@ -11,10 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mediacat.core.changes import Changes
-from mediacat.core.download import check_url
 from mediacat.core.errors import MediaCatError
 from mediacat.core.library import Library
 from mediacat.core.model import Item
+from mediacat.core.nasa import store_url_setting
 
 _PIA = re.compile(r"^PIA\d{5}$")  # ids the NASA Image Library knows (HiRISE ESP_ ids are not among them)
 MIRROR_SETTING = "media_mirror_url"  # key in the library's meta table
@@ -108,13 +108,7 @@ def media_mirror(library: Library) -> str | None:
 
 def set_media_mirror(library: Library, url: str | None) -> Changes:
     """Keep (or with None forget) the mirror every official media URL is fetched from."""
-    if url:
-        check_url(url)
-    with library.store.transaction():
-        if url:
-            library.store.set_meta(MIRROR_SETTING, url.strip().rstrip("/"))
-        else:
-            library.store.execute("DELETE FROM meta WHERE key = ?", (MIRROR_SETTING,))
+    store_url_setting(library, MIRROR_SETTING, url)
     return Changes(settings=True)
 
 

@@ -101,8 +101,11 @@ def test_fetch_media_with_a_mirror_attaches_every_item_then_skips_them_all(
     capsys, library: Library, server: MediaServer, tmp_path: Path
 ) -> None:
     mirror, expected = install_mirror(server, library, tmp_path)
-    code, outcomes = report(capsys, "--mirror", mirror)
+    code, out, err = run_cli(capsys, "fetch-media", "--mirror", mirror, "--json")
+    outcomes = {entry["item_id"]: entry for entry in json.loads(out)["items"]}
     assert code == 0, outcomes
+    # one overall progress line: items done of total, bytes, rate
+    assert f"fetch-media: {len(expected)}/{len(expected)} (100%)" in err and "/s" in err
     for item_id, (official, body) in expected.items():
         assert outcomes[item_id]["outcome"] == "attached", outcomes[item_id]
         [attachment] = library.item(item_id).attachments
@@ -119,6 +122,33 @@ def test_fetch_media_with_a_mirror_attaches_every_item_then_skips_them_all(
     assert {outcomes[item_id]["outcome"] for item_id in expected} == {"already-there"}
     assert len(server.requests) == served  # nothing downloaded again, not even the NASA asset lists
     assert all(len(library.item(item_id).attachments) == 1 for item_id in expected)
+
+
+def test_two_downloads_run_at_once_and_a_cancel_keeps_both_partial_files(library: Library, server, tmp_path) -> None:
+    import threading
+
+    video = make_mp4(tmp_path / "long.mp4", 4.0, size="640x480").read_bytes()
+    mirror, expected = install_mirror(server, library, tmp_path, video=video)
+    for item_id in ("edl-landing-video", "skycrane-still"):
+        resource = server.resources["/mirror/" + expected[item_id][0].split("://", 1)[1]]
+        resource.fault, resource.fault_after = "stall", len(resource.body) // 2
+    queue_fetch(library, ["edl-landing-video", "skycrane-still"])
+    job = Job()
+    reports = []
+    runner = threading.Thread(target=lambda: reports.append(run_fetch(library.reopen(), job, mirror=mirror)))
+    runner.start()
+    parts = [library.paths.incoming / f"fetch-{item_id}" / "download.part"
+             for item_id in ("edl-landing-video", "skycrane-still")]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not all(part.is_file() and part.stat().st_size for part in parts):
+        time.sleep(0.05)
+    assert all(part.is_file() and part.stat().st_size for part in parts)  # both transfers under way together
+    job.cancel()
+    runner.join(30)
+    assert not runner.is_alive()
+    [report] = reports
+    assert report.cancelled and {o.outcome for o in report.outcomes} == {"interrupted"}
+    assert all(part.is_file() for part in parts) and has_unfinished_run(library) == 2
 
 
 def test_a_404_for_one_item_is_reported_and_the_rest_are_attached(

@@ -171,8 +171,8 @@ _BUILTIN_MEDIA = """
 """
 
 # Fetch queue (issue 10, `fetch-media` / Get Public Media): one row per item a run still has to fetch, so a
-# cancelled, killed or offline run resumes on the next start. `part_path` is the partial download (relative
-# to the library folder) that Range requests continue; `state` is queued | done | failed | skipped.
+# cancelled, killed or offline run resumes on the next start (its partial file, with the validators Range
+# needs, lives in media/.incoming/fetch-<item id>/); `state` is queued | done | failed | skipped.
 _FETCH_QUEUE = """
         CREATE TABLE fetch_queue (
             item_id TEXT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE ON UPDATE CASCADE,
@@ -182,9 +182,6 @@ _FETCH_QUEUE = """
             state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'done', 'failed', 'skipped')),
             outcome TEXT NOT NULL DEFAULT '',
             message TEXT NOT NULL DEFAULT '',
-            part_path TEXT,
-            etag TEXT,
-            last_modified TEXT,
             added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
             finished_at TEXT
         );
