@@ -38,13 +38,14 @@ _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 @dataclass(frozen=True)
 class CheckResult:
-    attachment_id: int
+    attachment_id: int | None  # None for a built-in file of the seed catalog
     item_id: str
     path: str
     status: str  # ok | missing | modified | unreadable
     expected_sha256: str
     actual_sha256: str | None
     message: str
+    builtin: bool = False
 
     @property
     def ok(self) -> bool:
@@ -59,6 +60,7 @@ class CheckResult:
             "expected_sha256": self.expected_sha256,
             "actual_sha256": self.actual_sha256,
             "message": self.message,
+            "builtin": self.builtin,
         }
 
 

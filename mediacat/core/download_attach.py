@@ -69,23 +69,23 @@ def attach_from_url(
     try:
         provenance = downloaded.provenance(source="download", nasa_id=nasa_id, rendition=rendition,
                                            http_status=206 if downloaded.resumed else 200)
-        return _attach_downloaded(library, item_id, downloaded, provenance, allow_duplicate=allow_duplicate,
+        return attach_downloaded(library, item_id, downloaded, provenance, allow_duplicate=allow_duplicate,
                                   video_prober=video_prober, job=job)
     finally:
         downloaded.discard()  # after a move only the empty private folder is left; after a failure, the file too
 
 
-def _attach_downloaded(
+def attach_downloaded(
     library: Library,
     item_id: str,
     downloaded: DownloadedFile,
     provenance: dict[str, Any],
     *,
-    allow_duplicate: bool,
-    video_prober: VideoProber | None,
-    job: Job | None,
+    allow_duplicate: bool = False,
+    video_prober: VideoProber | None = None,
+    job: Job | None = None,
 ) -> AttachResult:
-    """attach_file(move=True), with errors naming the URL rather than the temporary file."""
+    """Attach a finished download (attach_file(move=True)), with errors naming the URL, not the temporary file."""
     url = downloaded.source_url
     try:
         return attach_file(
@@ -159,6 +159,7 @@ def attach_item_media_url(
 
 __all__ = [
     "DownloadError",
+    "attach_downloaded",
     "attach_from_nasa",
     "attach_from_url",
     "attach_item_media_url",
