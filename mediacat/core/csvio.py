@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from mediacat.core import events
 from mediacat.core.changes import Changes
 from mediacat.core.errors import MediaCatError
 from mediacat.core.export_rows import export_records
@@ -151,12 +152,26 @@ COLUMNS: dict[str, Column] = {
     "attachment_durations": Column(_durations, description="seconds, empty when not known"),
     "attachment_count": Column(lambda item: len(item.attachments), numeric=True),
     "source_count": Column(lambda item: len(item.sources), numeric=True),
+    # built-in media: the NASA files shipped with the seed catalog (read-only, not attachments; never imported)
+    "builtin_media_paths": Column(lambda item: [m.path for m in item.builtin_media],
+                                  description="the shipped files' absolute paths"),
+    "builtin_media_sha256": Column(lambda item: [m.sha256 for m in item.builtin_media]),
+    "builtin_media_relations": Column(lambda item: [m.relation for m in item.builtin_media],
+                                      description="own-image, one-of-set, frame-of-clip or related"),
+    "builtin_media_credits": Column(lambda item: [m.credit for m in item.builtin_media]),
+    "builtin_media_dimensions": Column(lambda item: [f"{m.width}x{m.height}" if m.width and m.height else ""
+                                                     for m in item.builtin_media], description="`WIDTHxHEIGHT`"),
+    "builtin_media_media_types": Column(lambda item: [m.media_type for m in item.builtin_media]),
+    "builtin_media_sources": Column(lambda item: [m.source.get("url", "") for m in item.builtin_media],
+                                    description="where each file was found (a repository URL at a commit)"),
 }
 
 DEFAULT_COLUMNS = (
     "id", "title", "media_type", "kind", "camera", "date_taken", "mission_phase", "credit", "description",
     "nasa_ids", "official_urls", "sources", "source_quotes", "tags", "notes", "attachment_paths",
     "attachment_sha256", "attachment_sizes", "attachment_dimensions", "attachment_durations",
+    "builtin_media_paths", "builtin_media_sha256", "builtin_media_relations", "builtin_media_credits",
+    "builtin_media_dimensions", "builtin_media_media_types", "builtin_media_sources",
 )  # fmt: skip
 
 DCMI_TYPES = {"image": "StillImage", "video": "MovingImage", "audio": "Sound"}
@@ -353,7 +368,7 @@ class ImportResult:
 
     @property
     def changes(self) -> Changes:
-        result = self.tag_edit.changes
+        result = self.tag_edit.changes | Changes(events=True)  # the import's own event
         for note in self.note_edits:
             result = result | note.changes
         return result
@@ -435,7 +450,8 @@ def apply_import(library: Library, plan: ImportPlan) -> ImportResult:
     if not plan.ok:
         count = len(plan.errors) + len(plan.unknown_ids)
         raise CsvError(f"{plan.path}: {count} problem(s) in the file; nothing was imported")
-    with library.store.transaction():
+    with library.store.transaction() as conn:
+        events.record(conn, "import", file=str(plan.path), summary=plan.summary())
         ids = [change.item_id for change in plan.changes]
         current_tags = tags_of(library, ids)
         current_notes = _notes_of(library, ids)

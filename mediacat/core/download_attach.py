@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
+from mediacat.core import events
 from mediacat.core.attachments import AttachResult, DuplicateContent, attach_file, require_item
 from mediacat.core.download import DownloadedFile, DownloadError, DownloadPolicy, download
 from mediacat.core.errors import MediaCatError
@@ -58,27 +59,33 @@ def attach_from_url(
     nothing is attached and no file is left behind.
     """
     require_item(library, item_id)
-    downloaded = download(url, library.paths.incoming, policy=policy or download_policy(library), job=job,
-                          resume=resume)
     try:
-        provenance = downloaded.provenance(source="download", nasa_id=nasa_id, rendition=rendition)
-        return _attach_downloaded(library, item_id, downloaded, provenance, allow_duplicate=allow_duplicate,
+        downloaded = download(url, library.paths.incoming, policy=policy or download_policy(library), job=job,
+                              resume=resume)
+    except DownloadError as error:
+        events.record_alone(library, "download", item_id=item_id, outcome="failed", url=url,
+                            http_status=getattr(error, "status", None), message=str(error))
+        raise
+    try:
+        provenance = downloaded.provenance(source="download", nasa_id=nasa_id, rendition=rendition,
+                                           http_status=206 if downloaded.resumed else 200)
+        return attach_downloaded(library, item_id, downloaded, provenance, allow_duplicate=allow_duplicate,
                                   video_prober=video_prober, job=job)
     finally:
         downloaded.discard()  # after a move only the empty private folder is left; after a failure, the file too
 
 
-def _attach_downloaded(
+def attach_downloaded(
     library: Library,
     item_id: str,
     downloaded: DownloadedFile,
     provenance: dict[str, Any],
     *,
-    allow_duplicate: bool,
-    video_prober: VideoProber | None,
-    job: Job | None,
+    allow_duplicate: bool = False,
+    video_prober: VideoProber | None = None,
+    job: Job | None = None,
 ) -> AttachResult:
-    """attach_file(move=True), with errors naming the URL rather than the temporary file."""
+    """Attach a finished download (attach_file(move=True)), with errors naming the URL, not the temporary file."""
     url = downloaded.source_url
     try:
         return attach_file(
@@ -152,6 +159,7 @@ def attach_item_media_url(
 
 __all__ = [
     "DownloadError",
+    "attach_downloaded",
     "attach_from_nasa",
     "attach_from_url",
     "attach_item_media_url",

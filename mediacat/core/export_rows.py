@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from mediacat.core.model import Attachment, SourceLink
+from mediacat.core.model import Attachment, BuiltinMedia, SourceLink
 
 if TYPE_CHECKING:
     from mediacat.core.library import Library
@@ -29,18 +29,22 @@ class ExportRecord:
     """One item as an export reads it (the attributes of `Item`; its tags, sources and attachments are
     sequences, not always tuples)."""
 
-    __slots__ = ("_media_urls", "_nasa_ids", "_official_urls", "attachments", "camera", "credit", "date_taken",
-                 "description", "id", "kind", "media_type", "mission_phase", "notes", "origin", "sources", "tags",
-                 "title")
+    __slots__ = ("_media_urls", "_nasa_ids", "_official_urls", "attachments", "builtin_media", "camera", "credit",
+                 "date_taken", "description", "external_sources", "id", "kind", "media_type", "mission_phase",
+                 "notes", "origin", "overrides", "sources", "tags", "title")
 
     def __init__(self, row: Sequence[Any], tags: Sequence[str], sources: Sequence[SourceLink],
-                 attachments: Sequence[Attachment]) -> None:
+                 attachments: Sequence[Attachment], overrides: dict[str, Any] | None = None,
+                 external_sources: Sequence[dict[str, str]] = (), builtin_media: Sequence[BuiltinMedia] = ()) -> None:
         (self.id, self.title, self.media_type, self.kind, self.camera, self.date_taken, self.mission_phase,
          self.credit, self.description, self._nasa_ids, self._official_urls, self._media_urls, self.notes,
          self.origin) = row
         self.tags = tags
         self.sources = sources
         self.attachments = attachments
+        self.overrides = overrides or {}
+        self.external_sources = external_sources
+        self.builtin_media = builtin_media
 
     @property
     def nasa_ids(self) -> tuple[str, ...]:
@@ -86,13 +90,29 @@ def export_records(library: Library, item_ids: Sequence[str]) -> Iterator[Export
     for attachment in library.attachments_where(where.format(column="item_id"), params):
         attachments.setdefault(attachment.item_id, []).append(attachment)
 
+    overrides: dict[str, dict[str, Any]] = {}
+    for item_id, name, seed in store.execute(
+        f"SELECT item_id, field, seed_value FROM item_overrides {where.format(column='item_id')}", params,
+    ):
+        overrides.setdefault(item_id, {})[name] = json.loads(seed) if seed is not None else None
+    external: dict[str, list[dict[str, str]]] = {}
+    for item_id, url, quote, title in store.execute(
+        f"SELECT item_id, url, quote, title FROM external_sources {where.format(column='item_id')} "
+        "ORDER BY item_id, position", params,
+    ):
+        external.setdefault(item_id, []).append({"url": url, "quote": quote, "title": title})
+    builtin: dict[str, list[BuiltinMedia]] = {}
+    for media in library.builtin_media_of(None if everything else item_ids):
+        builtin.setdefault(media.item_id, []).append(media)
+
     rows = store.execute(
         f"SELECT {', '.join('i.' + c.strip() for c in _ITEM_COLUMNS.split(','))} FROM json_each(:ids) o "
         "JOIN items i ON i.id = o.value ORDER BY o.key", {"ids": selected},
     )
     for row in rows:
         item_id = row[0]
-        yield ExportRecord(row, tags.get(item_id, ()), sources.get(item_id, ()), attachments.get(item_id, ()))
+        yield ExportRecord(row, tags.get(item_id, ()), sources.get(item_id, ()), attachments.get(item_id, ()),
+                           overrides.get(item_id), external.get(item_id, ()), builtin.get(item_id, ()))
 
 
 __all__ = ["ExportRecord", "export_records"]

@@ -74,13 +74,18 @@ def api_url(library: Any = None) -> str:
 
 def set_api_url(library: Any, url: str | None) -> None:
     """Keep (or with None forget) the API base URL in the library."""
+    store_url_setting(library, API_SETTING, url)
+
+
+def store_url_setting(library: Any, key: str, url: str | None) -> None:
+    """Keep an http(s) URL (checked, without a trailing slash) as the library setting `key`; None forgets it."""
     if url:
         check_url(url)
     with library.store.transaction():
         if url:
-            library.store.set_meta(API_SETTING, url.strip().rstrip("/"))
+            library.store.set_meta(key, url.strip().rstrip("/"))
         else:
-            library.store.execute("DELETE FROM meta WHERE key = ?", (API_SETTING,))
+            library.store.execute("DELETE FROM meta WHERE key = ?", (key,))
 
 
 def rendition_name(url: str) -> str | None:
@@ -128,6 +133,15 @@ class NasaImageLibrary:
         metadata = collection.get("metadata") or {}
         total = metadata.get("total_hits") if isinstance(metadata, dict) else None
         return SearchPage(items=items, next_url=next_url, total_hits=total if isinstance(total, int) else None)
+
+    def record(self, nasa_id: str) -> tuple[NasaResult, dict[str, Any]]:
+        """One asset's search record (the result, and its raw `data` object: photographer, secondary_creator ...)."""
+        url = f"{self.base_url}/search?{urlencode({'nasa_id': nasa_id}, quote_via=quote)}"
+        for entry in self._collection(url).get("items") or []:
+            result = _result(entry)
+            if result is not None and result.nasa_id == nasa_id:
+                return result, entry["data"][0]
+        raise NasaApiError(url, f"NASA has no record with nasa_id {nasa_id!r}")
 
     def asset_url(self, nasa_id: str) -> str:
         return f"{self.base_url}/asset/{quote(nasa_id, safe='')}"

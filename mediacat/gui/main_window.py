@@ -2,7 +2,7 @@
 
 Feature modules extend it only through its public API (docs/ARCHITECTURE.md, "GUI"): `library`, `tasks`,
 `undo_stack`, `menu(name)`, the selection queries, `selection_changed`, `files_dropped`, `refresh_items`,
-`refresh_facets`, `add_dock`, `show_error`, `status_message` and `select_item`.
+`refresh_facets`, `add_dock`, `add_bar`, `show_error`, `status_message` and `select_item`.
 """
 
 from __future__ import annotations
@@ -33,10 +33,12 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from mediacat import __version__
+from mediacat.core.builtin_media import shown_media
 from mediacat.core.changes import Changes
 from mediacat.core.jobs import Progress
 from mediacat.core.library import Library
@@ -148,9 +150,16 @@ class MainWindow(QMainWindow):
         self.views.setAccessibleName("Items")
         self.detail = DetailPane()
         self.detail.phase_labels = {phase.id: phase.label for phase in self.library.mission_phases()}
+        # Bars above the items (features add them with add_bar), then the grid or table.
+        self.center = QWidget()
+        self.center.setAccessibleName("Catalog")
+        self._center_layout = QVBoxLayout(self.center)
+        self._center_layout.setContentsMargins(0, 0, 0, 0)
+        self._center_layout.setSpacing(2)
+        self._center_layout.addWidget(self.views, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main-splitter")
-        for widget in (self.sidebar, self.views, self.detail):
+        for widget in (self.sidebar, self.center, self.detail):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
@@ -298,6 +307,10 @@ class MainWindow(QMainWindow):
         if current is not None and (item_ids is None or current in item_ids):
             self._show_details(current)
 
+    def add_bar(self, widget: QWidget) -> None:
+        """Put a message bar (e.g. "public NASA files not here yet") above the grid and table."""
+        self._center_layout.insertWidget(self._center_layout.count() - 1, widget)
+
     def refresh_facets(self) -> None:
         self.model.reload_phase_labels()
         self.facets.reload()
@@ -440,8 +453,13 @@ class MainWindow(QMainWindow):
         self.detail.show_item(item, self._preview_pixmap(item) if item else None)
 
     def _preview_pixmap(self, item: Any) -> QPixmap | None:
-        if self.thumbnails is None or not item.attachments:
+        if self.thumbnails is None:
             return None
+        if not item.attachments:
+            builtin = shown_media(item)
+            if builtin is None:
+                return None
+            return self.thumbnails.thumbnail(item.id, builtin.path, builtin.sha256, builtin.media_type, PREVIEW_SIZE)
         first = item.attachments[0]
         return self.thumbnails.thumbnail(item.id, first.resolved_path, first.sha256,
                                          first.media_type or item.media_type, PREVIEW_SIZE)

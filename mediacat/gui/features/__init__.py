@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mediacat.gui.features import attachments, csv_export, database_check, downloads, tags
+from mediacat.gui.features import archivist, attachments, csv_export, database_check, downloads, public_media, tags
 
 INSTALLERS: list[Callable[[Any], None]] = [
     tags.install,
     csv_export.install,
     attachments.install,
     downloads.install,
+    archivist.install,
+    public_media.install,
     database_check.install,
 ]

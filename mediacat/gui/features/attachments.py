@@ -23,6 +23,7 @@ from mediacat.core.attachments import (
     relink_candidates,
     relink_from_folder,
 )
+from mediacat.core.builtin_media import check_builtin_media
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.model import Attachment
@@ -44,7 +45,8 @@ def _attach_worker(job: Job, library: Library, item_id: str, paths: list[str], m
 
 @own_connection
 def _check_worker(job: Job, library: Library) -> list[CheckResult]:
-    return check_attachments(library, job)
+    """Every attachment, then the catalog's built-in files (their results have `builtin` set)."""
+    return [*check_attachments(library, job), *check_builtin_media(library, job)]
 
 
 @own_connection
@@ -171,10 +173,18 @@ class AttachmentsFeature(QObject):
 
     def _checked(self, results: list[CheckResult]) -> None:
         self.window.refresh_items(None)  # the grid's warning badges follow the stored verdicts
+        builtin = [result for result in results if result.builtin]
+        results = [result for result in results if not result.builtin]
         problems = [result for result in results if result.status != "ok"]
         summary = f"{len(results)} attachments checked: {len(results) - len(problems)} ok"
         if problems:
             summary += f", {len(problems)} missing, modified or unreadable"
+        bad_builtin = [result for result in builtin if result.status != "ok"]
+        if builtin:
+            summary += f"; {len(builtin)} built-in files: " + (
+                f"{len(bad_builtin)} missing or not as the seed manifest says" if bad_builtin else "all ok")
+        problems += bad_builtin
+        if problems:
             self.dialogs.show_report(self.window, "Check attachments", summary,
                                      [(r.path, f"{r.status}: {r.message}") for r in problems])
         self.window.status_message(summary)
