@@ -153,13 +153,13 @@ _SCHEMA_V1 = f"""
 # (Kind counts with Images checked) is a range of one index; they replace the single-column ones. Source
 # articles count distinct items per article from (article_id, item_id).
 _FACET_COUNT_INDEXES = """
-        CREATE INDEX items_facets_type ON items(media_type, kind, mission_phase);
-        CREATE INDEX items_facets_kind ON items(kind, mission_phase, media_type);
-        CREATE INDEX items_facets_phase ON items(mission_phase, media_type, kind);
-        DROP INDEX items_media_type;
-        DROP INDEX items_phase;
-        CREATE INDEX source_links_article_item ON source_links(article_id, item_id);
-        DROP INDEX source_links_article;
+        CREATE INDEX IF NOT EXISTS items_facets_type ON items(media_type, kind, mission_phase);
+        CREATE INDEX IF NOT EXISTS items_facets_kind ON items(kind, mission_phase, media_type);
+        CREATE INDEX IF NOT EXISTS items_facets_phase ON items(mission_phase, media_type, kind);
+        DROP INDEX IF EXISTS items_media_type;
+        DROP INDEX IF EXISTS items_phase;
+        CREATE INDEX IF NOT EXISTS source_links_article_item ON source_links(article_id, item_id);
+        DROP INDEX IF EXISTS source_links_article;
 """
 
 # Issue 15, the event log: one row per change to the library, never rewritten (the triggers refuse UPDATE and
