@@ -8,9 +8,10 @@ Feature modules extend it only through its public API (docs/ARCHITECTURE.md, "GU
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -27,16 +28,16 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QStyle,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
-from mediacat import __version__
 from mediacat.core.library import Library
+from mediacat.core.presence import Presence
 from mediacat.core.search import ItemQuery
 from mediacat.gui.dialogs.error_dialog import ErrorDialog
 from mediacat.gui.features import INSTALLERS
@@ -46,6 +47,7 @@ from mediacat.gui.settings import Settings
 from mediacat.gui.tasks import TaskRunner
 from mediacat.gui.views import placeholders
 from mediacat.gui.views.article_reader import ArticleReader
+from mediacat.gui.views.catalog_notices import NoMatchPanel, NoticeBar
 from mediacat.gui.views.detail_pane import PREVIEW_SIZE, DetailPane
 from mediacat.gui.views.filter_sidebar import FilterSidebar
 from mediacat.gui.views.grid_view import CatalogGridView, CatalogTableView
@@ -53,8 +55,11 @@ from mediacat.gui.views.viewer_window import ViewerWindow
 from mediacat.paths import cache_dir
 
 SEARCH_DEBOUNCE_MS = 200
+PRESENCE_POLL_MS = 5000  # how often the window looks for other windows on its library
+FOCUS_FRAME = "#{name} {{ border: 1px solid palette(mid); }} #{name}:focus {{ border: 2px solid palette(highlight); }}"
 MENU_NAMES = ("File", "Edit", "Item", "View", "Tools", "Help")
 DEFAULT_SPLITTER_SIZES = [230, 740, 360]
+CATALOG_MIN_WIDTH = 240  # in a small window the side panes and docks give way to the catalog
 DEFAULT_BOTTOM_DOCK_HEIGHT = 130  # the note, tags and downloads docks, as tabs under the catalog
 
 
@@ -85,8 +90,9 @@ class MainWindow(QMainWindow):
         self._splitter_placed = False
         self._docks_placed = False
         self._saved_splitter_sizes: list[int] | None = None
-        self.setWindowTitle("MediaCat")
         self.setAccessibleName("MediaCat")
+        self.presence = Presence(library.paths.root)
+        self.presence.claim()
 
         self.model = CatalogModel(library, self)
         self.model.thumbnail_provider = self.thumbnails
@@ -101,10 +107,17 @@ class MainWindow(QMainWindow):
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(self.apply_filters)
         self.search_box.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search_box.returnPressed.connect(self.focus_results)
+        self.search_box.installEventFilter(self)
         self.facets.filters_changed.connect(self.apply_filters)
         self.model.query_changed.connect(self._update_counts)
         self.model.modelReset.connect(self._update_counts)
         self._restore_settings()
+        self._presence_timer = QTimer(self)
+        self._presence_timer.setInterval(PRESENCE_POLL_MS)
+        self._presence_timer.timeout.connect(self.update_presence)
+        self._presence_timer.start()
+        self.update_presence()
         self.model.set_query(ItemQuery())
         if self.model.rowCount():
             self.grid.setCurrentIndex(self.model.index(0, 0))
@@ -128,11 +141,29 @@ class MainWindow(QMainWindow):
         self.views.addWidget(self.grid)
         self.views.addWidget(self.table)
         self.views.setAccessibleName("Items")
+        for view, name in ((self.grid, "item-grid"), (self.table, "item-table")):
+            view.setObjectName(name)
+            view.setStyleSheet(FOCUS_FRAME.format(name=name))  # the pane with the keyboard focus is outlined
+        self.no_match = NoMatchPanel()
+        self.no_match.hide()
+        self.no_match.clear_requested.connect(self.clear_filters)
+        self.other_windows_notice = NoticeBar("Other windows")
+        self.other_windows_notice.hide()
+        self._presence_notice_dismissed = False
+        self.other_windows_notice.dismissed.connect(lambda: setattr(self, "_presence_notice_dismissed", True))
+        self.catalog_area = QWidget()
+        self.catalog_area.setMinimumWidth(CATALOG_MIN_WIDTH)
+        self._notices = QVBoxLayout(self.catalog_area)
+        self._notices.setContentsMargins(0, 0, 0, 0)
+        self._notices.setSpacing(2)
+        self._notices.addWidget(self.other_windows_notice)
+        self._notices.addWidget(self.views, 1)
+        self._notices.addWidget(self.no_match, 1)
         self.detail = DetailPane()
         self.detail.phase_labels = {phase.id: phase.label for phase in self.library.mission_phases()}
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main-splitter")
-        for widget in (self.sidebar, self.views, self.detail):
+        for widget in (self.sidebar, self.catalog_area, self.detail):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
@@ -194,9 +225,6 @@ class MainWindow(QMainWindow):
         view.addActions([self.filters_action, self.details_action])
         view.addSeparator()
 
-        about = QAction("&About MediaCat", self, triggered=self._about)
-        self.menu("Help").addAction(about)
-
         toolbar = QToolBar("Main toolbar")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -254,6 +282,10 @@ class MainWindow(QMainWindow):
     def refresh_facets(self) -> None:
         self.model.reload_phase_labels()
         self.facets.reload()
+
+    def add_notice(self, widget: QWidget) -> None:
+        """Show `widget` (a NoticeBar, say) above the catalog, under the notices already there."""
+        self._notices.insertWidget(self._notices.indexOf(self.views), widget)
 
     def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea
                  ) -> QDockWidget:
@@ -328,6 +360,26 @@ class MainWindow(QMainWindow):
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
+    def focus_results(self) -> None:
+        """From the search box to the results (Down or Enter): the current item, else the first one."""
+        self.apply_filters()
+        view = self.current_view()
+        if not self.model.rowCount():
+            return
+        if not self.selection_model.currentIndex().isValid():
+            self._set_current(self.model.item_id_at(0) or "")
+        view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def clear_filters(self) -> None:
+        """Empty the search box and uncheck every filter: every item again."""
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self.facets.blockSignals(True)
+        self.facets.clear_checks()
+        self.facets.blockSignals(False)
+        self.apply_filters()
+
     def clear_search(self) -> None:
         if self.search_box.text():
             self.search_box.clear()
@@ -369,9 +421,43 @@ class MainWindow(QMainWindow):
         shown = self.model.rowCount()
         with_media = self.library.count_items(replace(query, has_attachments=True))
         text = f"{shown} item{'' if shown == 1 else 's'}, {with_media} with media"
-        if replace(query, sort="catalog", descending=False) != ItemQuery():
+        filtered = replace(query, sort="catalog", descending=False) != ItemQuery()
+        if filtered:
             text += f" (of {self.library.count_items()})"
         self.count_label.setText(text)
+        empty = filtered and shown == 0
+        if empty:
+            checked = sum(len(values) for values in self.facets.checked_values().values())
+            self.no_match.describe(query.search, checked)
+        if empty != self.no_match.isVisible() or empty == self.views.isVisible():
+            had_focus = self.views.isAncestorOf(self.focusWidget()) if self.focusWidget() else False
+            self.views.setVisible(not empty)
+            self.no_match.setVisible(empty)
+            if empty and had_focus:
+                self.no_match.clear_button.setFocus()
+
+    # -- the library folder and the other windows on it --------------------------------------------
+
+    def library_folder_text(self) -> str:
+        """The library folder as the title shows it (~ for the home folder)."""
+        root = Path(self.library.paths.root).absolute()
+        home = Path.home()
+        if root == home or home in root.parents:
+            return str(Path("~") / root.relative_to(home))
+        return str(root)
+
+    def update_presence(self) -> None:
+        """Title the window with the library's folder, and say whether another window has it open."""
+        others = self.presence.others()
+        folder = self.library_folder_text()
+        also = "" if not others else " (also open in another window)"
+        self.setWindowTitle(f"{folder}{also} – MediaCat")
+        if others:
+            windows = "Another MediaCat window has" if others == 1 else f"{others} other MediaCat windows have"
+            self.other_windows_notice.label.setText(
+                f"{windows} this library ({folder}) open. Both can make changes to it."
+            )
+        self.other_windows_notice.setVisible(bool(others) and not self._presence_notice_dismissed)
 
     # -- the current item, its details, viewer and reader -----------------------------------------
 
@@ -463,14 +549,6 @@ class MainWindow(QMainWindow):
             self.activateWindow()
             self.raise_()
 
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About MediaCat",
-            f"<h3>MediaCat {__version__}</h3><p>A catalog of the imagery, video and audio of NASA's Perseverance "
-            "rover landing on Mars (18 February 2021), linked to the news articles that describe it.</p>",
-        )
-
     # -- remembered state -------------------------------------------------------------------------
 
     def _restore_settings(self) -> None:
@@ -528,7 +606,16 @@ class MainWindow(QMainWindow):
         detail = min(DEFAULT_SPLITTER_SIZES[2], total * 3 // 10)
         return [sidebar, max(0, total - sidebar - detail), detail]
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_box and event.type() == QEvent.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and not event.modifiers():
+            self.focus_results()
+            return True
+        return super().eventFilter(watched, event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._presence_timer.stop()
+        self.presence.release()
         self.save_settings()
         for window in (self._viewer, self._reader):
             if window is not None:

@@ -1,0 +1,76 @@
+"""The Help menu: Getting Started (F1), Keyboard Shortcuts and About MediaCat; and the welcome above the catalog
+on the first start (while no item has a file and until it is closed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+from mediacat.core.search import ItemQuery
+from mediacat.gui.dialogs.help_dialogs import HelpDialog, about_html, getting_started_html, shortcuts_table
+from mediacat.gui.views.catalog_notices import NoticeBar
+
+
+class HelpFeature(QObject):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.setObjectName("help-feature")
+        self.window = window
+        self.dialog: HelpDialog | None = None  # the last help page shown (one at a time)
+        self.getting_started_action = QAction("&Getting Started", window, triggered=self.show_getting_started,
+                                              shortcut=QKeySequence.StandardKey.HelpContents)
+        self.shortcuts_action = QAction("&Keyboard Shortcuts", window, triggered=self.show_shortcuts)
+        self.about_action = QAction("&About MediaCat", window, triggered=self.show_about)
+        menu = window.menu("Help")
+        menu.addActions([self.getting_started_action, self.shortcuts_action])
+        menu.addSeparator()
+        menu.addAction(self.about_action)
+        self.welcome: NoticeBar | None = None
+        library = window.library
+        if not window.settings.welcome_dismissed and not library.count_items(ItemQuery(has_attachments=True)):
+            self.welcome = self._welcome_bar(library.count_items())
+
+    def _welcome_bar(self, item_count: int) -> NoticeBar:
+        bar = NoticeBar("Welcome")
+        bar.label.setText(
+            f"<b>Welcome to MediaCat.</b> The catalog describes {item_count} items of the Perseverance landing; "
+            "none has a media file yet, so each shows a placeholder of its type. Get the public NASA files with "
+            "<b>Item ▸ Download from NASA</b>, or attach your own with <b>Item ▸ Attach Files…</b> or by "
+            "dropping files on an item."
+        )
+        bar.add_button("Getting Started").clicked.connect(self.show_getting_started)
+        bar.dismissed.connect(self._welcome_dismissed)
+        self.window.add_notice(bar)
+        return bar
+
+    def _welcome_dismissed(self) -> None:
+        self.window.settings.welcome_dismissed = True
+
+    def _menus(self) -> list:
+        return [action.menu() for action in self.window.menuBar().actions() if action.menu() is not None]
+
+    def _show(self, title: str, html: str, size: tuple[int, int] = (680, 620)) -> HelpDialog:
+        if self.dialog is not None:
+            self.dialog.close()
+        dialog = HelpDialog(title, html, self.window, size=size)
+        self.dialog = dialog
+        dialog.show()
+        return dialog
+
+    def show_getting_started(self) -> HelpDialog:
+        library = self.window.library
+        return self._show("Getting Started", getting_started_html(self._menus(), library.count_items(),
+                                                                  len(library.articles())), (720, 680))
+
+    def show_shortcuts(self) -> HelpDialog:
+        return self._show("Keyboard Shortcuts", f"<h2>Keyboard shortcuts</h2>{shortcuts_table(self._menus())}",
+                          (640, 560))
+
+    def show_about(self) -> HelpDialog:
+        return self._show("About MediaCat", about_html(self.window.library.credit_lines()), (640, 640))
+
+
+def install(window: Any) -> None:
+    HelpFeature(window)
