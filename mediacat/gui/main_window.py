@@ -41,6 +41,7 @@ from mediacat.core.presence import Presence
 from mediacat.core.search import ItemQuery
 from mediacat.gui.dialogs.error_dialog import ErrorDialog
 from mediacat.gui.features import INSTALLERS
+from mediacat.gui.mnemonics import manage_mnemonics
 from mediacat.gui.models.catalog_model import CatalogModel, Roles
 from mediacat.gui.models.facet_model import FacetModel
 from mediacat.gui.settings import Settings
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
             self.grid.setCurrentIndex(self.model.index(0, 0))
         for install in INSTALLERS:
             install(self)
+        manage_mnemonics(self.menuBar())  # the features' entries never share an Alt letter
         if self.settings.window_state is not None:  # after the features added their docks
             self._docks_placed = self.restoreState(self.settings.window_state)
 
@@ -202,7 +204,7 @@ class MainWindow(QMainWindow):
         edit.addAction(self.find_action)
 
         self.open_viewer_action = QAction("&Open in Viewer\tEnter", self, triggered=lambda: self.open_viewer())
-        self.read_source_action = QAction("&Read First Source", self, triggered=self._read_first_source)
+        self.read_source_action = QAction("Read First &Source", self, triggered=self._read_first_source)
         self.menu("Item").addActions([self.open_viewer_action, self.read_source_action])
 
         self.grid_action = QAction("&Grid", self, checkable=True, shortcut=QKeySequence("Ctrl+1"))

@@ -87,6 +87,9 @@ class ViewerWindow(ItemDropTarget, QWidget):
             placeholder_pixmap(item.media_type, PLACEHOLDER_SIZE, self.palette(), self.devicePixelRatioF())
         )
         self.pages.setCurrentWidget(self.media_view if has_media else self.placeholder_page)
+        shown = self.media_view.current_viewer() if has_media and self.media_view is not None else None
+        if shown is not None:
+            shown.setFocus(Qt.FocusReason.OtherFocusReason)  # "+", "-", F and 1 reach the image at once
 
     def toggle_playback(self) -> None:
         if self.media_view is not None and self.pages.currentWidget() is self.media_view:
