@@ -110,3 +110,12 @@ def test_an_entry_added_later_gets_its_own_mnemonic_when_the_menu_shows(qtbot, l
     assert check_menu(item_menu, "Item") == []
     texts = [a.text() for a in item_menu.actions()]
     assert "&Open in Viewer\tEnter" in texts and "&Zebra" in texts
+
+
+def test_typing_a_phase_name_in_the_search_box_finds_its_items(qtbot, library):
+    window = open_window(qtbot, library)
+    window.focus_search()
+    qtbot.keyClicks(window.search_box, "sky cra")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    shown = set(window.visible_item_ids())
+    assert shown >= {"skycrane-still", "edl-descent-stage-downlook", "edl-rover-uplook"}
