@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mediacat.cli.commands.cmd_attach import video_prober
 from mediacat.cli.common import EXIT_OK, EXIT_PROBLEMS, open_library, report_error
+from mediacat.core.attachment_upkeep import ContentDiffers
 from mediacat.core.attachments import get_attachment, relink, relink_candidates, relink_from_folder
 from mediacat.core.probe import display_path
 
@@ -33,7 +34,10 @@ def run(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         old_path = Path(get_attachment(library, args.attachment_id).resolved_path)
         new_path = Path(args.new_path)
-        attachment = relink(library, args.attachment_id, new_path, force=args.force, video_prober=video_prober)
+        try:
+            attachment = relink(library, args.attachment_id, new_path, force=args.force, video_prober=video_prober)
+        except ContentDiffers as error:
+            raise ContentDiffers(f"{error} (force it to relink anyway)", error.attachment) from None
         print(f"relinked #{attachment.id} to {display_path(attachment.resolved_path)}")
         old_folder, new_folder = old_path.parent, new_path.absolute().parent
         if old_folder == new_folder:
