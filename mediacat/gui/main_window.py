@@ -7,6 +7,7 @@ Feature modules extend it only through its public API (docs/ARCHITECTURE.md, "GU
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediacat.core.changes import Changes
+from mediacat.core.jobs import Progress
 from mediacat.core.library import Library
 from mediacat.core.presence import Presence
 from mediacat.core.search import ItemQuery
@@ -44,8 +47,9 @@ from mediacat.gui.features import INSTALLERS
 from mediacat.gui.mnemonics import manage_mnemonics
 from mediacat.gui.models.catalog_model import CatalogModel, Roles
 from mediacat.gui.models.facet_model import FacetModel
+from mediacat.gui.operations import LibraryOperations, Operation, Query
 from mediacat.gui.settings import Settings
-from mediacat.gui.tasks import TaskRunner
+from mediacat.gui.tasks import TaskHandle, TaskRunner
 from mediacat.gui.views import placeholders
 from mediacat.gui.views.article_reader import ArticleReader
 from mediacat.gui.views.catalog_notices import NoMatchPanel, NoticeBar
@@ -64,26 +68,29 @@ CATALOG_MIN_WIDTH = 240  # in a small window the side panes and docks give way t
 DEFAULT_BOTTOM_DOCK_HEIGHT = 130  # the note, tags and downloads docks, as tabs under the catalog
 
 
-def create_thumbnail_provider(parent: Any) -> Any:
-    """The thumbnail provider (mediacat.gui.thumbs), or None in a build without it."""
+def create_thumbnail_provider(parent: Any, tasks: TaskRunner) -> Any:
+    """The thumbnail provider (mediacat.gui.thumbs) on the window's thumbnail pool, or None without it."""
     try:
         from mediacat.gui.thumbs import ThumbnailProvider
     except ImportError:
         return None
-    return ThumbnailProvider(cache_dir() / "thumbnails", parent)
+    return ThumbnailProvider(cache_dir() / "thumbnails", parent, tasks=tasks)
 
 
 class MainWindow(QMainWindow):
     selection_changed = Signal()
     files_dropped = Signal(str, list)
+    library_changed = Signal(object)  # Changes: what an operation (or another process) changed
 
     def __init__(self, library: Library, *, settings: Settings | None = None, thumbnails: bool = True) -> None:
         super().__init__()
         self.library = library
         self.settings = settings or Settings()
         self.tasks = TaskRunner(self, error_handler=self.show_error, dialog_parent=self)
+        self.operations = LibraryOperations(library, self.tasks, self)
+        self.operations.library_changed.connect(self.library_changed)
         self.undo_stack = QUndoStack(self)
-        self.thumbnails = create_thumbnail_provider(self) if thumbnails else None
+        self.thumbnails = create_thumbnail_provider(self, self.tasks) if thumbnails else None
         self.last_error_dialog: ErrorDialog | None = None
         self._menus: dict[str, QMenu] = {}
         self._reader: ArticleReader | None = None
@@ -113,6 +120,7 @@ class MainWindow(QMainWindow):
         self.facets.filters_changed.connect(self.apply_filters)
         self.model.query_changed.connect(self._update_counts)
         self.model.modelReset.connect(self._update_counts)
+        self.library_changed.connect(self._library_changed)
         self._restore_settings()
         self._presence_timer = QTimer(self)
         self._presence_timer.setInterval(PRESENCE_POLL_MS)
@@ -247,6 +255,35 @@ class MainWindow(QMainWindow):
 
     # -- public API (docs/ARCHITECTURE.md) --------------------------------------------------------
 
+    def run_op(
+        self,
+        op: Operation,
+        *args: Any,
+        label: str = "",
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+        cancellable: bool = False,
+        with_progress_dialog: bool = False,
+    ) -> TaskHandle:
+        """Run the core operation `op(job, library, *args)` on the one writer (in order, one at a time);
+        on success `library_changed(changes)` is emitted, then `on_done(result)` is called."""
+        return self.operations.run_op(op, *args, label=label, on_done=on_done, on_error=on_error,
+                                      on_progress=on_progress, cancellable=cancellable,
+                                      with_progress_dialog=with_progress_dialog)
+
+    def run_query(
+        self,
+        fn: Query,
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        key: object = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        label: str = "",
+    ) -> TaskHandle:
+        """Run read-only `fn(job, library, *args)` on a reader; with `key`, a stale answer is dropped."""
+        return self.operations.run_query(fn, *args, on_done=on_done, key=key, on_error=on_error, label=label)
+
     def menu(self, name: str) -> QMenu:
         """One of the menus "File", "Edit", "Item", "View", "Tools", "Help"."""
         try:
@@ -288,6 +325,15 @@ class MainWindow(QMainWindow):
     def add_notice(self, widget: QWidget) -> None:
         """Show `widget` (a NoticeBar, say) above the catalog, under the notices already there."""
         self._notices.insertWidget(self._notices.indexOf(self.views), widget)
+
+    def _library_changed(self, changes: Changes) -> None:
+        """Refresh what `changes` names: the item list, rows, facets, the detail pane and the counts."""
+        if changes.is_everything or changes.item_set:
+            self.refresh_items(None)
+        elif changes.items:
+            self.refresh_items(sorted(changes.items))
+        if changes.is_everything or changes.tags or changes.facets:
+            self.refresh_facets()
 
     def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea
                  ) -> QDockWidget:
@@ -622,10 +668,10 @@ class MainWindow(QMainWindow):
         for window in (self._viewer, self._reader):
             if window is not None:
                 window.close()
-        self.tasks.cancel_all()
-        self.tasks.wait_for_all(5000)
         if self.thumbnails is not None:
             self.thumbnails.shutdown()
+        self.tasks.cancel_all()
+        self.operations.close(30_000)  # queued edits are written before the connections close
         super().closeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from mediacat.gui.background import wait_for_background
+from mediacat.gui.tasks import shared_runner
 from mediacat.gui.views.audio_player import AudioPlayer
 from mediacat.gui.views.viewer_window import ViewerWindow
 from tests.gui.test_players import attachment, item, shown
@@ -18,7 +18,7 @@ from tests.media_fixtures import make_mp3, make_wav
 @pytest.fixture(autouse=True)
 def _finish_background_work():
     yield
-    wait_for_background()
+    shared_runner().wait_for_all()
 
 
 def play_to_the_end(qtbot, player: AudioPlayer) -> None:

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMenu
 
-from mediacat.gui.background import wait_for_background
 from mediacat.gui.mnemonics import mnemonic
+from mediacat.gui.tasks import shared_runner
 from mediacat.gui.views.viewer_window import ViewerWindow
 from tests.gui.window_helpers import link_attachment, open_window
 from tests.media_fixtures import make_jpeg
@@ -66,7 +66,7 @@ def test_the_first_plus_in_the_viewer_zooms(qtbot, library, tmp_path):
     qtbot.keyClick(target, Qt.Key.Key_Plus, Qt.KeyboardModifier.ShiftModifier)  # "+" is Shift+= on a US keyboard
     assert image.zoom_factor() > fitted * 1.2
     viewer.close()
-    wait_for_background()
+    shared_runner().wait_for_all()
 
 
 def check_menu(menu: QMenu, where: str) -> list[str]:
