@@ -57,6 +57,7 @@ from mediacat.gui.views.detail_pane import PREVIEW_SIZE, DetailPane
 from mediacat.gui.views.filter_sidebar import FilterSidebar
 from mediacat.gui.views.grid_view import CatalogGridView, CatalogTableView
 from mediacat.gui.views.viewer_window import ViewerWindow
+from mediacat.gui.window_fit import SmallWindowFit
 from mediacat.paths import cache_dir
 
 SEARCH_DEBOUNCE_MS = 200
@@ -163,12 +164,10 @@ class MainWindow(QMainWindow):
         self.other_windows_notice.dismissed.connect(lambda: setattr(self, "_presence_notice_dismissed", True))
         self.catalog_area = QWidget()
         self.catalog_area.setMinimumWidth(CATALOG_MIN_WIDTH)
-        self._notices = QVBoxLayout(self.catalog_area)
-        self._notices.setContentsMargins(0, 0, 0, 0)
-        self._notices.setSpacing(2)
-        self._notices.addWidget(self.other_windows_notice)
-        self._notices.addWidget(self.views, 1)
-        self._notices.addWidget(self.no_match, 1)
+        catalog_layout = QVBoxLayout(self.catalog_area)
+        catalog_layout.setContentsMargins(0, 0, 0, 0)
+        catalog_layout.addWidget(self.views, 1)
+        catalog_layout.addWidget(self.no_match, 1)
         self.detail = DetailPane()
         self.detail.phase_labels = {phase.id: phase.label for phase in self.library.mission_phases()}
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -178,7 +177,14 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes(DEFAULT_SPLITTER_SIZES)
-        self.setCentralWidget(self.splitter)
+        central = QWidget()
+        self._notices = QVBoxLayout(central)  # notices span the window above the panes, then the panes
+        self._notices.setContentsMargins(0, 0, 0, 0)
+        self._notices.setSpacing(2)
+        self._notices.addWidget(self.other_windows_notice)
+        self._notices.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.small_window_fit = SmallWindowFit(self)
 
         for view in (self.grid, self.table):
             view.activated.connect(self._item_activated)
@@ -324,7 +330,7 @@ class MainWindow(QMainWindow):
 
     def add_notice(self, widget: QWidget) -> None:
         """Show `widget` (a NoticeBar, say) above the catalog, under the notices already there."""
-        self._notices.insertWidget(self._notices.indexOf(self.views), widget)
+        self._notices.insertWidget(self._notices.indexOf(self.splitter), widget)
 
     def _library_changed(self, changes: Changes) -> None:
         """Refresh what `changes` names: the item list, rows, facets, the detail pane and the counts."""
@@ -615,8 +621,9 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         settings = self.settings
         settings.window_geometry = self.saveGeometry()
-        settings.window_state = self.saveState()
-        settings.splitter_sizes = self.splitter.sizes()
+        with self.small_window_fit.as_the_user_left_it():  # panes a small window hid are not saved as hidden
+            settings.window_state = self.saveState()
+            settings.splitter_sizes = self.small_window_fit.user_splitter_sizes()
         settings.view_mode = self.view_mode()
         settings.table_header = self.table.horizontalHeader().saveState()
         if self._viewer is not None:
