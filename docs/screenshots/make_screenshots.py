@@ -34,6 +34,13 @@ SHOTS = [
     ("item-sources.png", ["--view", "grid", "--select", "navcam-panorama"]),
     ("article-reader.png", ["--view", "reader", "--select", "skycrane-still"]),
     ("image-viewer.png", ["--view", "viewer", "--select", "skycrane-still"]),
+    ("reader-centred-quote.png", ["--view", "reader", "--select", "edl-rover-uplook"]),
+    ("no-items-match.png", ["--view", "grid", "--filter", "media_type=image", "--filter", "kind=recording"]),
+]
+# A new user's first start: the shipped catalog, nothing attached yet (the welcome above the catalog).
+FIRST_START_SHOTS = [
+    ("first-start.png", ["--view", "grid"]),
+    ("getting-started.png", ["--view", "getting-started"]),
 ]
 
 
@@ -109,11 +116,13 @@ def main() -> int:
         library_dir = build_demo_library(Path(temp))
         env = dict(os.environ, MEDIACAT_CONFIG_DIR=str(Path(temp) / "config"),
                    MEDIACAT_CACHE_DIR=str(Path(temp) / "cache"), PYTHONPATH=str(ROOT))
-        for name, args in SHOTS:
-            command = [sys.executable, "-m", "mediacat", "--library", str(library_dir), "gui",
-                       "--screenshot", str(OUT / name), *args]
-            subprocess.run(command, check=True, env=env)
-            print(OUT / name)
+        fresh_dir = Path(temp) / "fresh-library"
+        for folder, shots in ((library_dir, SHOTS), (fresh_dir, FIRST_START_SHOTS)):
+            for name, args in shots:
+                command = [sys.executable, "-m", "mediacat", "--library", str(folder), "gui",
+                           "--screenshot", str(OUT / name), *args]
+                subprocess.run(command, check=True, env=env)
+                print(OUT / name)
     return 0
 
 
