@@ -193,3 +193,13 @@ def test_without_a_presence_file_the_window_still_opens(qtbot, library):
     window.presence = presence  # as when the library folder cannot hold the file
     window.update_presence()
     assert window.windowTitle() == f"{library.paths.root} – MediaCat"
+
+
+def test_the_welcome_goes_once_an_item_gets_a_file(qtbot, library, tmp_path):
+    window = open_window(qtbot, library)
+    welcome = help_feature(window).welcome
+    assert welcome.isVisible()
+    link_attachment(library, "skycrane-still", make_jpeg(tmp_path / "a.jpg"), "image/jpeg", "image")
+    window.refresh_items(["skycrane-still"])  # as the attach feature does after attaching
+    qtbot.waitUntil(lambda: not welcome.isVisible(), timeout=10_000)
+    assert not Settings().welcome_dismissed  # not closed by the person: nothing remembered

@@ -43,7 +43,19 @@ class HelpFeature(QObject):
         bar.add_button("Getting Started").clicked.connect(self.show_getting_started)
         bar.dismissed.connect(self._welcome_dismissed)
         self.window.add_notice(bar)
+        # Once an item has a file (attached here or by another process) the welcome has done its work.
+        self.window.library_changed.connect(lambda _changes: self._check_welcome())
+        self.window.model.dataChanged.connect(lambda *_: self._check_welcome())
         return bar
+
+    def _check_welcome(self) -> None:
+        if self.welcome is None or not self.welcome.isVisible():
+            return
+        self.window.run_query(_count_with_files, on_done=self._files_counted, key="help-welcome")
+
+    def _files_counted(self, count: int) -> None:
+        if count and self.welcome is not None:
+            self.welcome.hide()
 
     def _welcome_dismissed(self) -> None:
         self.window.settings.welcome_dismissed = True
@@ -70,6 +82,10 @@ class HelpFeature(QObject):
 
     def show_about(self) -> HelpDialog:
         return self._show("About MediaCat", about_html(self.window.library.credit_lines()), (640, 640))
+
+
+def _count_with_files(_job: Any, library: Any) -> int:
+    return library.count_items(ItemQuery(has_attachments=True))
 
 
 def install(window: Any) -> None:
