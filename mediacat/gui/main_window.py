@@ -373,13 +373,7 @@ class MainWindow(QMainWindow):
             if not self.library.item_ids(ItemQuery(item_ids=(item_id,))):
                 self.status_message(f"No item with id {item_id!r} in the catalog")
                 return False
-            self.search_box.blockSignals(True)
-            self.search_box.clear()
-            self.search_box.blockSignals(False)
-            self.facets.blockSignals(True)
-            self.facets.clear_checks()
-            self.facets.blockSignals(False)
-            self.apply_filters()
+            self.clear_filters()
         return self._set_current(item_id)
 
     def set_tag_filter(self, tags: list[str]) -> None:

@@ -36,22 +36,23 @@ def test_small_windows_give_the_catalog_room(qtbot, library):
     assert big_columns >= 3
 
     resize(qtbot, window, 800, 500)
-    assert grid_columns(window) >= 2
-    assert window.views.height() >= window.grid.gridSize().height() * 1.5  # more than a sliver of one row
+    qtbot.waitUntil(lambda: not any(d.isVisible() for d in bottom_docks(window)))  # the docks gave way
+    qtbot.waitUntil(lambda: grid_columns(window) >= 2)
+    # more than a sliver of one row (the layout settles after the docks went)
+    qtbot.waitUntil(lambda: window.views.height() >= window.grid.gridSize().height() * 1.5)
     assert window.detail.isVisible()  # still there, at its narrowest
-    assert not any(d.isVisible() for d in bottom_docks(window))  # the docks gave way
 
     resize(qtbot, window, 560, 396)
-    assert grid_columns(window) >= 2
-    assert window.views.height() >= window.grid.gridSize().height()  # a whole row, not a 70 px sliver
+    qtbot.waitUntil(lambda: grid_columns(window) >= 2)
+    qtbot.waitUntil(lambda: window.views.height() >= window.grid.gridSize().height())  # a row, not a sliver
     assert set(window.small_window_fit.given_way()) == {"filters", "details", "docks"}
     assert not window.filters_action.isChecked() and not window.details_action.isChecked()  # the View menu says so
 
     resize(qtbot, window, 1360, 840)  # growing back brings back what gave way
+    qtbot.waitUntil(lambda: window.small_window_fit.given_way() == [])
     assert window.sidebar.isVisible() and window.detail.isVisible()
     assert all(d.isVisible() for d in bottom_docks(window))
-    assert window.small_window_fit.given_way() == []
-    assert grid_columns(window) == big_columns
+    qtbot.waitUntil(lambda: grid_columns(window) == big_columns)
 
 
 def test_a_pane_the_person_hid_stays_hidden_when_the_window_grows(qtbot, library):
