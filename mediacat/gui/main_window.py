@@ -152,9 +152,6 @@ class MainWindow(QMainWindow):
         self.views.addWidget(self.grid)
         self.views.addWidget(self.table)
         self.views.setAccessibleName("Items")
-        for view, name in ((self.grid, "item-grid"), (self.table, "item-table")):
-            view.setObjectName(name)
-            view.setStyleSheet(FOCUS_FRAME.format(name=name))  # the pane with the keyboard focus is outlined
         self.no_match = NoMatchPanel()
         self.no_match.hide()
         self.no_match.clear_requested.connect(self.clear_filters)
@@ -170,6 +167,11 @@ class MainWindow(QMainWindow):
         catalog_layout.addWidget(self.no_match, 1)
         self.detail = DetailPane()
         self.detail.phase_labels = {phase.id: phase.label for phase in self.library.mission_phases()}
+        # The pane with the keyboard focus is outlined (Tab moves between them).
+        for view, name in ((self.grid, "item-grid"), (self.table, "item-table"), (self.sidebar.tree, "filter-tree"),
+                           (self.detail.sources_view, "sources-list")):
+            view.setObjectName(name)
+            view.setStyleSheet(FOCUS_FRAME.format(name=name))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main-splitter")
         for widget in (self.sidebar, self.catalog_area, self.detail):

@@ -44,6 +44,12 @@ def test_the_focused_catalog_pane_is_outlined(qtbot, library):
     qtbot.waitUntil(grid.hasFocus)
     focused = border_colour()
     assert focused == highlight and unfocused != highlight
+    # the filters and the sources are outlined the same way when Tab reaches them
+    for pane in (window.sidebar.tree, window.detail.sources_view):
+        pane.setFocus()
+        qtbot.waitUntil(pane.hasFocus)
+        assert pane.grab().toImage().pixelColor(pane.width() // 2, 0) == highlight
+        assert border_colour() != highlight
 
 
 def test_the_first_plus_in_the_viewer_zooms(qtbot, library, tmp_path):
