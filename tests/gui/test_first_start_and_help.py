@@ -47,6 +47,7 @@ def test_first_start_welcomes_and_getting_started_explains(qtbot, library):
     getting_started.trigger()
     dialog = feature.dialog
     qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: f"{library.count_items()} items" in dialog.text())  # counted by a reader
     text = dialog.text()
     for heading in ("What the catalog is", "How to get the NASA files", "Attach your own files", "Keyboard shortcuts"):
         assert heading in text
@@ -99,6 +100,7 @@ def test_about_gives_version_licences_and_nasa_guidelines_with_credit_lines(qtbo
     about.trigger()
     dialog = help_feature(window).dialog
     qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: "NASA/JPL-Caltech" in dialog.text())  # the credit lines, read by a reader
     text = dialog.text()
     assert f"MediaCat {__version__}" in text and "MIT" in text
     assert "LGPL" in text and "Qt" in text

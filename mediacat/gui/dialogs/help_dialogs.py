@@ -80,7 +80,7 @@ def shortcuts_table(menus: Iterable[QMenu]) -> str:
     )
 
 
-def getting_started_html(menus: Iterable[QMenu], item_count: int, article_count: int) -> str:
+def getting_started_html(menus: Iterable[QMenu], item_count: int | str, article_count: int | str) -> str:
     return f"""
 <h2>Getting started with MediaCat</h2>
 <h3>What the catalog is</h3>
@@ -185,6 +185,12 @@ class HelpDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(*size)
         self.browser.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_html(self, html: str) -> None:
+        """New content (once the facts it shows are read), keeping the reader's place."""
+        position = self.browser.verticalScrollBar().value()
+        self.browser.setHtml(html)
+        self.browser.verticalScrollBar().setValue(position)
 
     def text(self) -> str:
         return self.browser.toPlainText()

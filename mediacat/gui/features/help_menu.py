@@ -71,17 +71,44 @@ class HelpFeature(QObject):
         dialog.show()
         return dialog
 
+    def _fill_later(self, dialog: HelpDialog, query: Any, page: Any) -> None:
+        """Ask a reader for the page's facts (whole-catalog reads stay off the GUI thread), then fill it in."""
+        def answered(facts: Any) -> None:
+            if self.dialog is dialog:
+                dialog.set_html(page(facts))
+
+        self.window.run_query(query, on_done=answered, key=f"help-{dialog.windowTitle()}")
+
     def show_getting_started(self) -> HelpDialog:
-        library = self.window.library
-        return self._show("Getting Started", getting_started_html(self._menus(), library.count_items(),
-                                                                  len(library.articles())), (720, 680))
+        menus = self._menus()
+
+        def page(counts: tuple[int, int] | None) -> str:
+            items, articles = counts or ("…", "…")
+            return getting_started_html(menus, items, articles)
+
+        dialog = self._show("Getting Started", page(None), (720, 680))
+        self._fill_later(dialog, _catalog_counts, page)
+        return dialog
 
     def show_shortcuts(self) -> HelpDialog:
         return self._show("Keyboard Shortcuts", f"<h2>Keyboard shortcuts</h2>{shortcuts_table(self._menus())}",
                           (640, 560))
 
     def show_about(self) -> HelpDialog:
-        return self._show("About MediaCat", about_html(self.window.library.credit_lines()), (640, 640))
+        def page(credits: list[str] | None) -> str:
+            return about_html(credits if credits is not None else ["…"])
+
+        dialog = self._show("About MediaCat", page(None), (640, 640))
+        self._fill_later(dialog, _credit_lines, page)
+        return dialog
+
+
+def _catalog_counts(_job: Any, library: Any) -> tuple[int, int]:
+    return library.count_items(), len(library.articles())
+
+
+def _credit_lines(_job: Any, library: Any) -> list[str]:
+    return library.credit_lines()
 
 
 def _count_with_files(_job: Any, library: Any) -> int:
