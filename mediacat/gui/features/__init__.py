@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mediacat.gui.features import attachments, csv_export, downloads, help_menu, tags
+from mediacat.gui.features import archivist, attachments, csv_export, downloads, help_menu, tags
 
 INSTALLERS: list[Callable[[Any], None]] = [
     tags.install,
     csv_export.install,
     attachments.install,
     downloads.install,
+    archivist.install,
     help_menu.install,  # last: its shortcut list reads every menu
 ]
