@@ -1,5 +1,5 @@
 """Issue 16: the search matches mission phase names ("sky cra" finds every sky-crane item), in a new library and
-in one upgraded from schema step 1, and stays current when a phase is relabelled or an item changes phase."""
+in one upgraded from the steps before it, and stays current when a phase is relabelled or an item changes phase."""
 
 from __future__ import annotations
 
@@ -38,22 +38,23 @@ def test_the_index_follows_phase_relabels_item_changes_and_tags(library):
     assert found(library, "quux zorblax") == {"edl-rover-uplook"}
 
 
-def test_a_library_of_schema_step_1_is_upgraded_and_its_phases_searched(tmp_path: Path, monkeypatch):
+def test_a_library_made_before_the_step_is_upgraded_and_its_phases_searched(tmp_path: Path, monkeypatch):
+    step = schema.MIGRATIONS.index(schema._search_mission_phases)  # the steps before it: an older MediaCat
     folder = tmp_path / "old"
     with monkeypatch.context() as old_app:
-        old_app.setattr(connection, "MIGRATIONS", schema.MIGRATIONS[:1])
-        old_app.setattr(connection, "SCHEMA_VERSION", 1)
+        old_app.setattr(connection, "MIGRATIONS", schema.MIGRATIONS[:step])
+        old_app.setattr(connection, "SCHEMA_VERSION", step)
         old = Library.open(folder)
-        assert old.store.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert old.store.execute("PRAGMA user_version").fetchone()[0] == step
         tags.add_tags(old, ["skycrane-still"], ["mine"])
-        assert found(old, "sky cra") & SKY_CRANE != SKY_CRANE  # step 1 did not index the phase (2 of 3)
+        assert found(old, "sky cra") & SKY_CRANE != SKY_CRANE  # not indexed before the step (2 of 3)
         old.close()
     upgraded = Library.open(folder)
     try:
         assert upgraded.store.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
         assert found(upgraded, "sky cra") >= SKY_CRANE
-        assert found(upgraded, "mine") == {"skycrane-still"}  # what step 1 indexed is indexed again
-        assert (folder / "mediacat.sqlite3.before-v2.bak").exists()
+        assert found(upgraded, "mine") == {"skycrane-still"}  # what was indexed before is indexed again
+        assert (folder / f"mediacat.sqlite3.before-v{step + 1}.bak").exists()
     finally:
         upgraded.close()
 
