@@ -145,6 +145,7 @@ def attach_item_media_url(
     policy: DownloadPolicy | None = None,
     job: Job | None = None,
     video_prober: VideoProber | None = None,
+    allow_duplicate: bool = False,
 ) -> AttachResult:
     """"Download from NASA": attach the item's own verified direct media URL (`media_urls[index]`)."""
     item = library.item(item_id)
@@ -154,7 +155,7 @@ def attach_item_media_url(
         raise MediaCatError(f"item {item_id!r} has {len(item.media_urls)} media URLs; there is no number {index + 1}")
     url = item.media_urls[index]
     return attach_from_url(library, item_id, url, policy=policy, job=job, video_prober=video_prober,
-                           nasa_id=nasa_id_in_url(url, item.nasa_ids))
+                           nasa_id=nasa_id_in_url(url, item.nasa_ids), allow_duplicate=allow_duplicate)
 
 
 __all__ = [

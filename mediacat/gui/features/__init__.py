@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mediacat.gui.features import archivist, attachments, csv_export, database_check, downloads, public_media, tags
+from mediacat.gui.features import (
+    archivist,
+    attachments,
+    csv_export,
+    database_check,
+    downloads,
+    help_menu,
+    public_media,
+    tags,
+)
 
 INSTALLERS: list[Callable[[Any], None]] = [
     tags.install,
@@ -19,4 +28,5 @@ INSTALLERS: list[Callable[[Any], None]] = [
     archivist.install,
     public_media.install,
     database_check.install,
+    help_menu.install,  # last: its shortcut list reads every menu
 ]
