@@ -166,13 +166,12 @@ def check_search_index(job: Job | None, library: Library) -> SearchIndexCheck:
 def rebuild_search_index(store: Store) -> None:
     """Rebuild the FTS5 index: first from its own stored content (FTS5 `rebuild`, which discards the damaged
     index pages), then every document again from the items, tags and quotes, in one transaction."""
-    from mediacat.core.store.schema import FTS_COLUMNS
-
     with store.transaction() as conn:
+        # The index's columns as the schema now has them (a later step may add one): the view has the same.
+        columns = ", ".join(row[1] for row in conn.execute("PRAGMA table_info(items_fts)"))
         conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
         conn.execute("DELETE FROM items_fts")
-        conn.execute(f"INSERT INTO items_fts(rowid, {FTS_COLUMNS}) "
-                     f"SELECT pk, {FTS_COLUMNS} FROM item_search_documents")
+        conn.execute(f"INSERT INTO items_fts(rowid, {columns}) SELECT pk, {columns} FROM item_search_documents")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from collections.abc import Callable
 # Full-text search document of one item, refreshed by triggers whenever the item, its tags, its source
 # quotes or a tag's name change, so no write path can forget to re-index.
 _FTS_COLUMNS = "title, description, camera, credit, tags, notes, quotes"
-FTS_COLUMNS = _FTS_COLUMNS  # for the index rebuild (mediacat.core.store.health)
 
 
 def _refresh_fts(pk_expression: str) -> str:
