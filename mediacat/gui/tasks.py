@@ -9,6 +9,7 @@ handles is shown in the error dialog, never swallowed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import time
@@ -218,7 +219,8 @@ class TaskRunner(QObject):
                 dialog.hide()
                 dialog.deleteLater()
             handle.finished.emit()
-            self.task_finished.emit(handle)
+            with contextlib.suppress(RuntimeError):  # the runner's window was deleted while the task ran
+                self.task_finished.emit(handle)
 
         def succeeded(result: Any) -> None:
             handle.result = result

@@ -38,6 +38,8 @@ class _FirstShow(QObject):
 
 
 def start_check(window: Any) -> None:
+    if not window.isVisible():
+        return  # closed in the meantime
     def done(problems: list[str]) -> None:
         if problems:
             window.show_error(
