@@ -119,6 +119,11 @@ def _dimensions(item: Item) -> list[str]:
     return [f"{a.width}x{a.height}" if a.width and a.height else "" for a in item.attachments]
 
 
+def _time(item: Item, key: str) -> str | None:
+    value = (item.time or {}).get(key)
+    return None if value is None else str(value)
+
+
 def _durations(item: Item) -> list[str]:
     return [_number(a.duration) if a.duration is not None else "" for a in item.attachments]
 
@@ -147,12 +152,20 @@ COLUMNS: dict[str, Column] = {
     "attachment_durations": Column(_durations, description="seconds, empty when not known"),
     "attachment_count": Column(lambda item: len(item.attachments), numeric=True),
     "source_count": Column(lambda item: len(item.sources), numeric=True),
+    # issue 14: when the media were taken (see README "Times"); empty when nothing says
+    "time_scet": Column(lambda item: _time(item, "scet"), description="UTC spacecraft event time (span start)"),
+    "time_precision": Column(lambda item: _time(item, "precision"), description="second, minute, hour or day"),
+    "time_ert": Column(lambda item: _time(item, "ert"), description="UTC Earth-received time (SCET + light time)"),
+    "time_sol": Column(lambda item: (item.time or {}).get("sol"), description="mission sol (landing sol = 0)",
+                       numeric=True),
+    "time_lmst": Column(lambda item: _time(item, "lmst"), description="local mean solar time at Jezero"),
 }
 
 DEFAULT_COLUMNS = (
     "id", "title", "media_type", "kind", "camera", "date_taken", "mission_phase", "credit", "description",
     "nasa_ids", "official_urls", "sources", "source_quotes", "tags", "notes", "attachment_paths",
     "attachment_sha256", "attachment_sizes", "attachment_dimensions", "attachment_durations",
+    "time_scet", "time_precision", "time_ert", "time_sol", "time_lmst",
 )  # fmt: skip
 
 DCMI_TYPES = {"image": "StillImage", "video": "MovingImage", "audio": "Sound"}

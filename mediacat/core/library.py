@@ -18,6 +18,7 @@ from mediacat.core.model import Article, Attachment, Item, ItemRow, MissionPhase
 from mediacat.core.search import ItemQuery, to_fts_query
 from mediacat.core.seeds import SeedReport, apply_seed_catalog, load_seed_catalog
 from mediacat.core.store import Store, open_store
+from mediacat.core.timeline_seed import apply_seed_timeline, load_seed_timeline
 from mediacat.paths import LibraryPaths, resolve_library_dir, seeds_dir
 
 _SQLITE_MAX_VARS = 900
@@ -59,6 +60,9 @@ class Library:
         if apply_seeds:
             try:
                 report = apply_seed_catalog(store, load_seed_catalog(seeds or seeds_dir()))
+                timeline = load_seed_timeline(seeds or seeds_dir())  # issue 14: events and item times
+                if timeline is not None:
+                    apply_seed_timeline(store, timeline)
             except BaseException:
                 store.close()
                 raise
@@ -212,6 +216,9 @@ class Library:
         attachments: dict[str, list[Attachment]] = {}
         for attachment in self.attachments_of(item_ids):
             attachments.setdefault(attachment.item_id, []).append(attachment)
+        from mediacat.core.timeline import item_times_json  # the timeline module reads through this class
+
+        times = item_times_json(self, item_ids)
         items = {}
         for row in rows:
             item_id = row[0]
@@ -233,6 +240,7 @@ class Library:
                 tags=tuple(tags.get(item_id, ())),
                 sources=tuple(sources.get(item_id, ())),
                 attachments=tuple(attachments.get(item_id, ())),
+                time=times.get(item_id),
             )
         return items
 

@@ -131,6 +131,9 @@ class Item:
     sources: tuple[SourceLink, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     origin: str = "seed"
+    # When the media were taken (issue 14): `mediacat.core.timeline.time_json` of the item's time span
+    # (scet, scet_end, ert, sol, sol_end, lmst, lmst_end, precision, evidence, note, event, origin) or None.
+    time: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The `show --json` object; `list --json` is an array of these. Field names are a contract."""
@@ -151,6 +154,7 @@ class Item:
             "notes": self.notes,
             "sources": [source.to_json() for source in self.sources],
             "attachments": [attachment.to_json() for attachment in self.attachments],
+            "time": self.time,
         }
 
 
