@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mediacat.core.attachments import check_source_file, get_attachment, link_path
+from mediacat.core.changes import Changes
 from mediacat.core.filestore import (
     TEMP_PREFIX,
     AttachError,
@@ -65,6 +66,11 @@ class DetachResult:
     attachment: Attachment
     deleted_file: str | None  # the managed copy removed from disk, if any
     kept_reason: str | None  # why a file was kept although deletion was asked for
+
+    @property
+    def changes(self) -> Changes:
+        return Changes.of_items([self.attachment.item_id], attachments=frozenset([self.attachment.id]),
+                                facets=True)
 
 
 def check_attachment(attachment: Attachment, job: Job | None = None) -> CheckResult:
@@ -238,6 +244,51 @@ def relink_candidates(
         except OSError:
             continue
     return found
+
+
+@dataclass(frozen=True)
+class RelinkResult:
+    """One attachment relinked, and its missing siblings: the other linked files missing from its old folder
+    found with the same content at the same relative place under the new folder (ready for
+    `relink_from_folder`, which the user is asked about first)."""
+
+    attachment: Attachment
+    before: Attachment  # undo data: where it pointed before
+    old_folder: Path
+    new_folder: Path
+    siblings: list[tuple[Attachment, Path]]
+
+    @property
+    def changes(self) -> Changes:
+        return Changes.of_items([self.attachment.item_id], attachments=frozenset([self.attachment.id]))
+
+
+def relink_with_siblings(
+    library: Library,
+    attachment_id: int,
+    new_path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    video_prober: VideoProber | None = None,
+    job: Job | None = None,
+) -> RelinkResult:
+    """`relink` one attachment, then look for its missing siblings (the CLI and the app both use this)."""
+    before = get_attachment(library, attachment_id)
+    relinked = relink(library, attachment_id, new_path, force=force, video_prober=video_prober, job=job)
+    old_folder = Path(before.resolved_path).parent
+    new_folder = Path(new_path).absolute().parent
+    siblings = [] if old_folder == new_folder else relink_candidates(library, old_folder, new_folder, job=job)
+    return RelinkResult(relinked, before, old_folder, new_folder, siblings)
+
+
+@dataclass(frozen=True)
+class FolderRelinkResult:
+    relinked: list[Attachment]
+    failures: list[tuple[str, str]]  # (path, message)
+
+    @property
+    def changes(self) -> Changes:
+        return Changes.of_items({a.item_id for a in self.relinked}, attachments=frozenset(a.id for a in self.relinked))
 
 
 def relink_from_folder(

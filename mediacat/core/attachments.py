@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mediacat.core.changes import NO_CHANGES, Changes
 from mediacat.core.errors import MediaCatError, UnknownItem
 from mediacat.core.filestore import (
     AttachError,
@@ -68,6 +69,12 @@ class AttachResult:
     warnings: list[str] = field(default_factory=list)
     duplicates: list[Attachment] = field(default_factory=list)  # same content attached before (allowed)
 
+    @property
+    def changes(self) -> Changes:
+        """The item and its new attachment; the "has media" facet (undo: detach the attachment)."""
+        return Changes.of_items([self.attachment.item_id], attachments=frozenset([self.attachment.id]),
+                                facets=True)
+
 
 @dataclass
 class ImportReport:
@@ -82,6 +89,13 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.failures and not self.cancelled
+
+    @property
+    def changes(self) -> Changes:
+        result = NO_CHANGES
+        for attached in self.attached:
+            result = result | attached.changes
+        return result
 
     def summary(self) -> str:
         parts = [f"{len(self.attached)} attached"]

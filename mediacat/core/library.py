@@ -18,10 +18,9 @@ from mediacat.core.model import Article, Attachment, Item, ItemRow, MissionPhase
 from mediacat.core.search import ItemQuery, to_fts_query
 from mediacat.core.seeds import SeedReport, apply_seed_catalog, load_seed_catalog
 from mediacat.core.store import Store, open_store
+from mediacat.core.store.chunks import chunks as _chunks
 from mediacat.core.timeline_seed import apply_seed_timeline, load_seed_timeline
 from mediacat.paths import LibraryPaths, resolve_library_dir, seeds_dir
-
-_SQLITE_MAX_VARS = 900
 
 _SORT_SQL = {
     "catalog": "p.position IS NULL, p.position, i.seed_position IS NULL, i.seed_position, i.id",
@@ -69,9 +68,13 @@ class Library:
         remove_stale_partial_files(None, paths.incoming)  # cheap: one folder; `check` also sweeps media/
         return cls(paths, store, report)
 
-    def reopen(self) -> Library:
-        """A second connection to the same library, for another thread (seeds already applied)."""
-        return Library(self.paths, open_store(self.paths.database, create=False, verify=False), None)
+    def reopen(self, *, any_thread: bool = False) -> Library:
+        """A second connection to the same library, for another thread (seeds already applied).
+
+        `any_thread`: usable by any one thread at a time (a pooled connection), not only the opening one.
+        """
+        store = open_store(self.paths.database, create=False, verify=False, any_thread=any_thread)
+        return Library(self.paths, store, None)
 
     def close(self) -> None:
         self.store.close()
@@ -377,8 +380,3 @@ class Library:
             checked_at=row[17],
             resolved_path=str(self.resolve_attachment_path(row[2], row[3])),
         )
-
-
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(values), _SQLITE_MAX_VARS):
-        yield values[start : start + _SQLITE_MAX_VARS]

@@ -12,8 +12,11 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from mediacat.core.changes import NO_CHANGES, Changes
 from mediacat.core.errors import MediaCatError, UnknownItem
 from mediacat.core.library import Library
+from mediacat.core.store.chunks import chunks as _chunks
+from mediacat.core.store.chunks import marks as _marks
 
 TAG_SEPARATOR = ";"  # several tags in one CSV cell are joined by "; ", so no tag may contain ";"
 MAX_TAG_LENGTH = 200
@@ -49,6 +52,13 @@ class TagEdit:
     def changed_ids(self) -> list[str]:
         return list(self.before)
 
+    @property
+    def changes(self) -> Changes:
+        """The items whose tags changed, and the tag counts and facets (undo: `set_tags_many(before)`)."""
+        if not self.before:
+            return NO_CHANGES
+        return Changes.of_items(self.before, tags=True, facets=True)
+
 
 @dataclass(frozen=True)
 class NoteEdit:
@@ -59,6 +69,11 @@ class NoteEdit:
     @property
     def changed(self) -> bool:
         return self.before != self.after
+
+    @property
+    def changes(self) -> Changes:
+        """The item whose note changed (undo: `set_note(item_id, before)`)."""
+        return Changes.of_items([self.item_id]) if self.changed else NO_CHANGES
 
 
 def normalize_tag(name: str) -> str:
@@ -305,12 +320,3 @@ def _touch(conn: sqlite3.Connection, item_ids: Sequence[str]) -> None:
 
 def _delete_orphans(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM item_tags it WHERE it.tag_id = tags.id)")
-
-
-def _chunks(values: list, size: int = 900) -> Iterable[list]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _marks(values: Sequence) -> str:
-    return ", ".join("?" * len(values)) or "NULL"

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from mediacat.core import mars_time
 from mediacat.core.changes import Changes
 from mediacat.core.errors import MediaCatError, UnknownItem
+from mediacat.core.store.chunks import chunks, marks
 from mediacat.core.timeline_seed import PRECISIONS, iso, parse_time
 
 if TYPE_CHECKING:
@@ -211,10 +212,8 @@ def _item_entries(library: Library, item_ids: Sequence[str] | None) -> Iterable[
         rows = list(library.store.execute(sql))
     else:
         rows = []
-        ids = list(item_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            rows += library.store.execute(f"{sql} WHERE i.id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        for chunk in chunks(list(item_ids)):
+            rows += library.store.execute(f"{sql} WHERE i.id IN ({marks(chunk)})", list(chunk)).fetchall()
     for item_id, title, date_taken, scet, precision, evidence, note, event_id, origin in rows:
         span = _span(date_taken, scet, precision, evidence, note, event_id, origin)
         if span is not None:
@@ -329,10 +328,10 @@ def clear_clip_start(library: Library, attachment_id: int) -> Changes:
 
 
 def clip_starts(library: Library, attachment_ids: Iterable[int]) -> dict[int, ClipStart]:
-    ids = list(attachment_ids)
-    if not ids:
-        return {}
-    rows = library.store.execute(
-        f"SELECT attachment_id, start_scet, basis, note FROM attachment_clock "
-        f"WHERE attachment_id IN ({','.join('?' * len(ids))})", ids)
-    return {row[0]: ClipStart(row[0], _utc(row[1]), row[2], row[3]) for row in rows}
+    found: dict[int, ClipStart] = {}
+    for chunk in chunks(list(attachment_ids)):
+        rows = library.store.execute(
+            f"SELECT attachment_id, start_scet, basis, note FROM attachment_clock WHERE attachment_id IN "
+            f"({marks(chunk)})", list(chunk))
+        found.update({row[0]: ClipStart(row[0], _utc(row[1]), row[2], row[3]) for row in rows})
+    return found

@@ -66,11 +66,13 @@ class Store:
         )
 
 
-def open_store(path: Path, *, create: bool = True, verify: bool = True) -> Store:
+def open_store(path: Path, *, create: bool = True, verify: bool = True, any_thread: bool = False) -> Store:
     """Open (and create or migrate) the database at `path`, or raise LibraryError naming the file.
 
     `verify` runs SQLite's quick_check (it reads the whole file: ~0.2 s at 100,000 items), once per program
-    start; further connections of the same process (worker threads) skip it.
+    start; further connections of the same process (worker threads) skip it. `any_thread`: the connection
+    may be used (one thread at a time) by threads other than the opening one: the app's writer and reader
+    connections, kept by a pool and closed by the thread that shuts the pool down.
     """
     path = Path(path)
     _check_folder(path.parent, create=create)
@@ -78,7 +80,8 @@ def open_store(path: Path, *, create: bool = True, verify: bool = True) -> Store
     if not existed and not create:
         raise LibraryError(f"{path}: no MediaCat library here")
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                               check_same_thread=not any_thread)
     except sqlite3.Error as error:
         raise LibraryError(f"{path}: cannot open the library database: {error}") from error
     try:
