@@ -92,8 +92,8 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def show_view(window: QWidget, view: str | None) -> QWidget:
-    """Switch to `view` ("grid", "table", "reader", "viewer"); returns the widget showing it."""
-    if view in (None, "grid", "table"):
+    """Switch to `view` ("grid", "table", "timeline", "reader", "viewer"); returns the widget showing it."""
+    if view in (None, "grid", "table", "timeline"):
         window.set_view_mode(view or window.view_mode())
         return window
     item_id = window.current_item_id()

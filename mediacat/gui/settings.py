@@ -21,7 +21,7 @@ KEY_TABLE_HEADER = "view/table_header"
 KEY_VIEWER_GEOMETRY = "viewer/geometry"
 KEY_READER_GEOMETRY = "reader/geometry"
 
-VIEW_MODES = ("grid", "table")
+VIEW_MODES = ("grid", "table", "timeline")
 
 
 class Settings:

@@ -9,7 +9,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser("gui", parents=[common], help="start the desktop app (the default)")
     parser.add_argument("--screenshot", metavar="PATH", help="render the window offscreen to a PNG and exit")
     parser.add_argument("--select", metavar="ID", help="select this item first")
-    parser.add_argument("--view", choices=["grid", "table", "reader", "viewer"], default=None)
+    parser.add_argument("--view", choices=["grid", "table", "timeline", "reader", "viewer"], default=None)
     parser.set_defaults(handler=run)
 
 
