@@ -1,7 +1,7 @@
 """Rebuild the README's screenshots: a demo library (the shipped catalog plus generated media files linked
 to a few items), rendered offscreen with `mediacat gui --screenshot`.
 
-    python3 docs/screenshots/make_screenshots.py
+    python3 docs/screenshots/make_screenshots.py [NAME.png ...]   (default: all of them)
 
 The media files are drawn here (Pillow, the stdlib `wave`); they stand in for the NASA files, which are not
 shipped. They are attached as links with the same core functions the app and the command line use.
@@ -34,6 +34,7 @@ SHOTS = [
     ("item-sources.png", ["--view", "grid", "--select", "navcam-panorama"]),
     ("article-reader.png", ["--view", "reader", "--select", "skycrane-still"]),
     ("image-viewer.png", ["--view", "viewer", "--select", "skycrane-still"]),
+    ("timeline.png", ["--view", "timeline", "--select", "skycrane-still"]),
 ]
 
 
@@ -109,7 +110,10 @@ def main() -> int:
         library_dir = build_demo_library(Path(temp))
         env = dict(os.environ, MEDIACAT_CONFIG_DIR=str(Path(temp) / "config"),
                    MEDIACAT_CACHE_DIR=str(Path(temp) / "cache"), PYTHONPATH=str(ROOT))
+        wanted = set(sys.argv[1:])
         for name, args in SHOTS:
+            if wanted and name not in wanted:
+                continue
             command = [sys.executable, "-m", "mediacat", "--library", str(library_dir), "gui",
                        "--screenshot", str(OUT / name), *args]
             subprocess.run(command, check=True, env=env)
