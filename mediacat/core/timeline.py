@@ -335,3 +335,16 @@ def clip_starts(library: Library, attachment_ids: Iterable[int]) -> dict[int, Cl
             f"({marks(chunk)})", list(chunk))
         found.update({row[0]: ClipStart(row[0], _utc(row[1]), row[2], row[3]) for row in rows})
     return found
+
+
+# -- the operations in the form the app's writer runs them: op(job, library, ...) ------------------------
+
+
+def set_item_time_op(job: Any, library: Library, item_id: str, time_text: str, precision: str,
+                     evidence: str = "", note: str = "") -> Changes:
+    return set_item_time(library, item_id, time_text, precision, evidence=evidence, note=note)
+
+
+def set_clip_start_op(job: Any, library: Library, attachment_id: int, start_scet: datetime,
+                      basis: str = "aligned", note: str = "") -> Changes:
+    return set_clip_start(library, attachment_id, start_scet, basis, note)

@@ -137,3 +137,49 @@ def test_two_to_six_clips(qtbot, clips):
 
     with pytest.raises(ValueError, match="2 to 6"):
         PlayTogetherWindow(clips[:1])
+
+
+def test_play_together_from_the_selection_places_clips_by_their_saved_starts(qtbot, library, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from mediacat.core.attachments import attach_file
+    from mediacat.core.timeline import clip_starts, set_clip_start
+    from tests.gui.window_helpers import open_window
+
+    first = attach_file(library, "edl-rover-downlook", numbered_clip(tmp_path / "rdc.mp4", 25, 2.0)).attachment
+    second = attach_file(library, "edl-parachute-uplook", numbered_clip(tmp_path / "puc.mp4", 30, 2.0)).attachment
+    start = datetime(2021, 2, 18, 20, 40, 50, tzinfo=UTC)
+    set_clip_start(library, first.id, start, "known")
+    set_clip_start(library, second.id, start + timedelta(milliseconds=700), "aligned")
+    window = open_window(qtbot, library)
+    window.select_item("edl-rover-downlook")
+    assert window.play_together.open_selected() is None  # one item with one clip is not enough
+    qtbot.waitUntil(lambda: window.last_error_dialog is not None)
+    window.last_error_dialog.close()
+    from PySide6.QtCore import QItemSelectionModel
+
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    window.selection_model.select(window.model.index(window.model.row_of("edl-parachute-uplook"), 0), flags)
+    assert set(window.selected_item_ids()) == {"edl-rover-downlook", "edl-parachute-uplook"}
+    player = window.play_together.open_selected()
+    qtbot.waitUntil(player.all_ready, timeout=20000)
+    offsets = {pane.clip.attachment_id: pane.clip.offset_ms for pane in player.panes}
+    assert offsets == {first.id: 0.0, second.id: 700.0}
+    assert player.origin_scet == start
+    # the timeline's events on the scrubber: heat-shield separation (20:40:38 SCET) is before the clips
+    assert [title for _ms, title in player.scrubber.events][:3] == ["First images (Hazcams, through dust covers)",
+                                                                     "Entry interface", "Peak heating"]
+    assert "SCET" in player.position_label.text()
+    # align: the frame now on screen in the second pane shows the last LCAM frame -> its start is saved
+    player.seek(1000.0)
+    qtbot.waitUntil(lambda: settled(player, 1000.0), timeout=10000)
+    pane_index = next(n for n, p in enumerate(player.panes) if p.clip.attachment_id == second.id)
+    player.align_pane_box.setCurrentIndex(pane_index)
+    player.align_event_box.setCurrentIndex(player.align_event_box.findText("Lander Vision System: last LCAM frame"))
+    position = player.panes[pane_index].player.position()
+    player.align_button.click()
+    event = datetime(2021, 2, 18, 20, 44, 11, 249523, tzinfo=UTC)
+    qtbot.waitUntil(lambda: clip_starts(library, [second.id])[second.id].basis == "aligned"
+                    and clip_starts(library, [second.id])[second.id].start_scet
+                    == event - timedelta(milliseconds=position), timeout=10000)
+    player.close()

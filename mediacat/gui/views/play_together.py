@@ -149,7 +149,7 @@ class ClipPane(QWidget):
             return
         if self.player.playbackState() == self._states.PlayingState:
             self.player.pause()
-        self.player.setPosition(int(round(self.target(clock_ms))))
+        self.player.setPosition(round(self.target(clock_ms)))
 
     def follow(self, clock_ms: float, rate: float) -> None:
         """Playing: run while the clip covers `clock_ms`, hold the first or last frame outside it."""
@@ -160,17 +160,17 @@ class ClipPane(QWidget):
         if not inside:
             if self.player.playbackState() == self._states.PlayingState:
                 self.player.pause()
-            target = int(round(self.target(clock_ms)))
+            target = round(self.target(clock_ms))
             if abs(self.player.position() - target) > self.frame_ms:
                 self.player.setPosition(target)
             return
         if self.player.playbackRate() != rate:
             self.player.setPlaybackRate(rate)
         if self.player.playbackState() != self._states.PlayingState:
-            self.player.setPosition(int(round(local)))
+            self.player.setPosition(round(local))
             self.player.play()
         elif abs(self.player.position() - local) > 1.5 * self.frame_ms * max(1.0, rate):
-            self.player.setPosition(int(round(local)))
+            self.player.setPosition(round(local))
 
     def set_audio(self, on: bool, device_present: bool) -> None:
         from PySide6.QtMultimedia import QAudioOutput
@@ -306,6 +306,25 @@ class PlayTogetherWindow(QWidget):
         for n, clip in enumerate(clips):
             self.audio_box.addItem(f"Audio: {clip.label}", n)
         self.audio_box.currentIndexChanged.connect(lambda _i: self.set_audio_pane(self.audio_box.currentData()))
+        # aligning: "the frame now in pane P shows event E" sets that clip's start (saved by the app)
+        self.align_pane_box = QComboBox()
+        self.align_pane_box.setAccessibleName("Clip to align")
+        for n, clip in enumerate(clips):
+            self.align_pane_box.addItem(clip.label, n)
+        self.align_event_box = QComboBox()
+        self.align_event_box.setAccessibleName("Event shown")
+        for title, when in events or []:
+            self.align_event_box.addItem(title, when)
+        self.align_button = QToolButton(text="This frame is the event")
+        self.align_button.setToolTip("Set the chosen clip's start so that the frame on screen is at the event's time")
+        self.align_button.clicked.connect(self._align_clicked)
+        self.align_button.setEnabled(bool(events))
+        align_bar = QHBoxLayout()
+        align_bar.addWidget(QLabel("Align:"))
+        align_bar.addWidget(self.align_pane_box)
+        align_bar.addWidget(self.align_event_box)
+        align_bar.addWidget(self.align_button)
+        align_bar.addStretch(1)
         bar = QHBoxLayout()
         for widget in (self.play_button, self.back_button, self.forward_button):
             bar.addWidget(widget)
@@ -316,6 +335,7 @@ class PlayTogetherWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(grid, 1)
         layout.addLayout(bar)
+        layout.addLayout(align_bar)
         self._events = events or []
         self._sync = QTimer(self)
         self._sync.setInterval(SYNC_INTERVAL_MS)
@@ -363,7 +383,7 @@ class PlayTogetherWindow(QWidget):
             for pane in self.panes:
                 pane.follow(clock_ms, self.clock.rate)
                 if pane.usable:
-                    pane.player.setPosition(int(round(pane.target(clock_ms))))
+                    pane.player.setPosition(round(pane.target(clock_ms)))
         else:
             for pane in self.panes:
                 pane.show_at(clock_ms)
@@ -436,6 +456,11 @@ class PlayTogetherWindow(QWidget):
         if pane.clip.attachment_id is not None:
             self.clip_start_chosen.emit(pane.clip.attachment_id, start)
         return start
+
+    def _align_clicked(self) -> None:
+        when = self.align_event_box.currentData()
+        if when is not None:
+            self.align_pane_to(int(self.align_pane_box.currentData()), when)
 
     def keyPressEvent(self, event: Any) -> None:
         key = event.key()
