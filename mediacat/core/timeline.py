@@ -213,7 +213,7 @@ def _item_entries(library: Library, item_ids: Sequence[str] | None) -> Iterable[
     else:
         rows = []
         for chunk in chunks(list(item_ids)):
-            rows += library.store.execute(f"{sql} WHERE i.id IN ({marks(chunk)})", list(chunk)).fetchall()
+            rows += library.store.execute(f"{sql} WHERE i.id IN ({marks(chunk)})", tuple(chunk)).fetchall()
     for item_id, title, date_taken, scet, precision, evidence, note, event_id, origin in rows:
         span = _span(date_taken, scet, precision, evidence, note, event_id, origin)
         if span is not None:
@@ -332,7 +332,7 @@ def clip_starts(library: Library, attachment_ids: Iterable[int]) -> dict[int, Cl
     for chunk in chunks(list(attachment_ids)):
         rows = library.store.execute(
             f"SELECT attachment_id, start_scet, basis, note FROM attachment_clock WHERE attachment_id IN "
-            f"({marks(chunk)})", list(chunk))
+            f"({marks(chunk)})", tuple(chunk))
         found.update({row[0]: ClipStart(row[0], _utc(row[1]), row[2], row[3]) for row in rows})
     return found
 

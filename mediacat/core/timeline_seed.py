@@ -89,6 +89,13 @@ def load_seed_timeline(seeds_dir: Path) -> SeedTimeline | None:
         raise TimelineFileError(f"{path}: not valid UTF-8 JSON ({error})") from error
     if not isinstance(data, dict) or data.get("format") != 1:
         raise TimelineFileError(f"{path}: unknown format (expected an object with \"format\": 1)")
+    try:
+        return _parse(path, data, hashlib.sha256(raw).hexdigest())
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise TimelineFileError(f"{path}: a field is missing or has the wrong type ({error!r})") from error
+
+
+def _parse(path: Path, data: dict[str, Any], digest: str) -> SeedTimeline:
     light_times = []
     for n, entry in enumerate(data.get("light_times", [])):
         where = f"{path}: light_times[{n}]"
@@ -125,7 +132,7 @@ def load_seed_timeline(seeds_dir: Path) -> SeedTimeline | None:
     landing = str(data.get("landing_event", ""))
     if landing not in by_id:
         raise TimelineFileError(f"{path}: landing_event {landing!r} is not an event")
-    return SeedTimeline(str(data.get("version", "")), hashlib.sha256(raw).hexdigest(), dict(data.get("site", {})),
+    return SeedTimeline(str(data.get("version", "")), digest, dict(data.get("site", {})),
                         landing, tuple(light_times), tuple(events), items)
 
 

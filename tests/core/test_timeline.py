@@ -188,6 +188,8 @@ def test_clip_start_is_saved_with_the_attachment(library: Library, tmp_path: Pat
     (lambda d: d["events"][0].update(time="18 Feb"), "not an ISO UTC time"),
     (lambda d: d["items"]["skycrane-still"].update(event="nope"), "unknown event"),
     (lambda d: d["events"][0].update(time="2021-02-19T20:48Z"), "no light time for that day"),
+    (lambda d: d["events"][1].pop("title"), "a field is missing"),
+    (lambda d: d["light_times"][0].update(seconds="eleven minutes"), "wrong type"),
 ])
 def test_a_bad_timeline_file_is_refused_with_its_name(tmp_path: Path, change, message: str) -> None:
     data = json.loads(json.dumps(RAW))
@@ -203,3 +205,17 @@ def test_no_timeline_file_means_no_events(tmp_path: Path) -> None:
     (tmp_path / "timeline.json").write_bytes(b"\xff\xfe")
     with pytest.raises(TimelineFileError, match="not valid UTF-8 JSON"):
         load_seed_timeline(tmp_path)
+
+
+def test_clip_start_cli(library: Library, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    attachment_id = attach_file(library, "edl-rover-downlook", make_png(tmp_path / "f.png")).attachment.id
+    assert main(["clip-start", str(attachment_id), "2021-02-18T20:41:02.5Z", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"attachment_id": attachment_id,
+                                                   "start_scet": "2021-02-18T20:41:02.500000Z",
+                                                   "basis": "known", "note": ""}
+    assert main(["clip-start", str(attachment_id), "2021-02-18T20:41:02"]) == 2
+    assert "time zone" in capsys.readouterr().err
+    assert main(["clip-start", "999", "2021-02-18T20:41:02Z"]) == 2
+    assert "no such attachment" in capsys.readouterr().err
+    assert main(["clip-start", str(attachment_id), "--clear"]) == 0
+    assert "no start saved" in capsys.readouterr().out
