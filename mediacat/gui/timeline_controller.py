@@ -59,6 +59,7 @@ class TimelineController:
     def _loaded(self, result: tuple[Timeline, dict[str, Any], list[str]]) -> None:
         timeline, rows, order = result
         self.canvas.set_timeline(timeline, rows, order)
+        self.panel.show_selected(self.canvas.current_item)
         self.loads += 1
 
     def _library_changed(self, changes: Changes) -> None:
@@ -70,6 +71,7 @@ class TimelineController:
         if current != self.canvas.current_item:
             self.canvas.current_item = current
             self.canvas.update()
+        self.panel.show_selected(current)
 
     def _clicked(self, item_id: str) -> None:
         self.window.select_item(item_id)

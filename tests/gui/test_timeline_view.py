@@ -62,6 +62,11 @@ def test_click_selects_and_double_click_opens_the_viewer(qtbot, window, library,
     assert window.selected_item_ids() == ["skycrane-still"]
     window.select_item("edl-rover-uplook")  # the other way round: the timeline follows the selection
     assert canvas.current_item == "edl-rover-uplook"
+    caption = window.timeline.selected.text()
+    assert caption.startswith("Rover Up-Look Camera view") and "SCET" in caption and "LMST" in caption
+    window.select_item("raw-image-gallery")
+    assert window.timeline.selected.text() == "raw-image-gallery: no known time (not on the timeline)"
+    window.select_item("edl-rover-uplook")
     picture = make_png(tmp_path / "still.png")
     loads = window.timeline_controller.loads
     window.run_op(lambda job, lib: attach_file(lib, "skycrane-still", picture), label="attach")

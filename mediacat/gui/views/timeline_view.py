@@ -115,6 +115,10 @@ class TimelineCanvas(QWidget):
             self.show_edl()
         self.update()
 
+    def entry(self, item_id: str) -> TimelineEntry | None:
+        """The shown item's timeline entry (None when it has no time or is filtered out)."""
+        return next((e for e in self._entries if e.id == item_id), None)
+
     def sizeHint(self) -> QSize:
         return QSize(900, 420)
 
@@ -566,12 +570,29 @@ class TimelinePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        self.selected = QLabel("")
+        self.selected.setAccessibleName("Selected item's time")
+        self.selected.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.selected.setContentsMargins(6, 2, 6, 2)
         layout.addLayout(bar)
         layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.selected)
         self.canvas.hover_changed.connect(self.readout.setText)
         self.setFocusProxy(self.canvas)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumSize(160, 160)  # the bar clips in a narrow window rather than widening the middle pane
+
+    def show_selected(self, item_id: str | None) -> None:
+        """The current item's title and its time on all three clocks (or why it is not on the axis)."""
+        canvas = self.canvas
+        entry = canvas.entry(item_id) if item_id else None
+        if item_id is None or canvas.timeline is None:
+            self.selected.setText("")
+        elif entry is None:
+            self.selected.setText(f"{item_id}: no known time (not on the timeline)")
+        else:
+            self.selected.setText(f"{entry.title}: {canvas.timeline.clock.all_labels(entry.time)} "
+                                  f"({entry.time.precision})")
 
     def set_clock(self, clock: str) -> None:
         if clock not in CLOCKS:
