@@ -412,15 +412,32 @@ class TimelineCanvas(QWidget):
             painter.drawLine(QPointF(marker.thumb.center().x(), marker.bar.bottom()),
                              QPointF(marker.thumb.center().x(), marker.thumb.top()))
 
+    @staticmethod
+    def thumbnail_source(row: Any) -> tuple[str, str | None, str] | None:
+        """(path, sha256, media type) of the picture a marker shows: the item's first attachment, else its
+        built-in picture (the catalog's shipped NASA file, `ItemRow.builtin`, when the catalog has one)."""
+        if row is None:
+            return None
+        if row.first_attachment_path:
+            return row.first_attachment_path, row.first_attachment_sha256, \
+                row.first_attachment_media_type or row.media_type
+        builtin = getattr(row, "builtin", None)
+        if builtin is not None and not row.attachment_count:
+            return builtin.path, builtin.sha256, builtin.media_type
+        return None
+
+    def _thumbnail(self, item_id: str) -> QPixmap | None:
+        source = self.thumbnail_source(self.rows.get(item_id))
+        if self.thumbnail_provider is None or source is None:
+            return None
+        path, sha256, media_type = source
+        return self.thumbnail_provider.thumbnail(item_id, path, sha256, media_type, THUMB)
+
     def _pixmap(self, item_id: str) -> QPixmap:
-        row = self.rows.get(item_id)
-        media_type = getattr(row, "media_type", "image") or "image"
-        if self.thumbnail_provider is not None and row is not None and row.first_attachment_path:
-            pixmap = self.thumbnail_provider.thumbnail(item_id, row.first_attachment_path,
-                                                       row.first_attachment_sha256,
-                                                       row.first_attachment_media_type or media_type, THUMB)
-            if pixmap is not None:
-                return pixmap
+        pixmap = self._thumbnail(item_id)
+        if pixmap is not None:
+            return pixmap
+        media_type = getattr(self.rows.get(item_id), "media_type", "image") or "image"
         return placeholder_pixmap(media_type, THUMB, self.palette(), self.devicePixelRatioF())
 
     def pending_thumbnails(self) -> int:
@@ -428,14 +445,9 @@ class TimelineCanvas(QWidget):
         self._ensure_layout()
         if self.thumbnail_provider is None:
             return 0
-        pending = 0
-        for marker in self._markers:
-            row = self.rows.get(marker.item_id)
-            if row is not None and row.first_attachment_path and self.thumbnail_provider.thumbnail(
-                    marker.item_id, row.first_attachment_path, row.first_attachment_sha256,
-                    row.first_attachment_media_type or row.media_type, THUMB) is None:
-                pending += 1
-        return pending
+        return sum(1 for marker in self._markers
+                   if self.thumbnail_source(self.rows.get(marker.item_id)) is not None
+                   and self._thumbnail(marker.item_id) is None)
 
     # -- input -------------------------------------------------------------------------------------
 
