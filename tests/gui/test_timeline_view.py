@@ -143,3 +143,27 @@ def test_a_user_time_set_through_the_writer_moves_the_marker(qtbot, window):
                   on_done=done.append)
     qtbot.waitUntil(lambda: bool(done) and window.timeline_controller.loads > loads)
     assert canvas.marker_rect("bbc-rover-infographic") is not None
+
+
+def test_item_set_time_dialog_writes_through_the_writer_and_errors_are_shown(qtbot, window, library):
+    from mediacat.core.timeline import item_time
+
+    window.select_item("bbc-rover-infographic")
+    dialog = window.item_time.edit_current()
+    dialog.time_edit.setText("2021-02-19T10:30Z")
+    dialog.precision_box.setCurrentText("hour")  # more digits than an hour: refused, with the reason
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.last_error_dialog is not None)
+    assert "more digits than its precision" in window.last_error_dialog.message + window.last_error_dialog.details
+    window.last_error_dialog.close()
+    assert item_time(library, "bbc-rover-infographic") is None
+    dialog = window.item_time.edit_current()
+    dialog.time_edit.setText("2021-02-19T10Z")
+    dialog.precision_box.setCurrentText("hour")
+    dialog.evidence_edit.setText("https://example.org/my-notes")
+    loads = window.timeline_controller.loads
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.timeline_controller.loads > loads)
+    span = item_time(library, "bbc-rover-infographic")
+    assert span is not None and (span.origin, span.precision) == ("user", "hour")
+    assert window.timeline.canvas.entry("bbc-rover-infographic") is not None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mediacat.gui.features import attachments, csv_export, downloads, play_together, tags
+from mediacat.gui.features import attachments, csv_export, downloads, item_time, play_together, tags
 
 INSTALLERS: list[Callable[[Any], None]] = [
     tags.install,
@@ -17,4 +17,5 @@ INSTALLERS: list[Callable[[Any], None]] = [
     attachments.install,
     downloads.install,
     play_together.install,
+    item_time.install,
 ]
