@@ -113,6 +113,12 @@ def test_pause_and_resume_keep_the_panes_aligned_and_a_short_clip_holds_its_last
     # half speed: the clock runs at half the wall-clock rate
     window.set_speed(0.5)
     assert window.clock.rate == 0.5
+    # audio from one pane only, and never an output without a sound device (see playback.py)
+    from PySide6.QtMultimedia import QMediaDevices
+
+    window.set_audio_pane(1)
+    outputs = [pane.player.audioOutput() is not None for pane in window.panes]
+    assert outputs == ([False, True, False, False] if QMediaDevices.audioOutputs() else [False] * 4)
     window.close()
 
 

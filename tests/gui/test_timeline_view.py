@@ -167,3 +167,25 @@ def test_item_set_time_dialog_writes_through_the_writer_and_errors_are_shown(qtb
     span = item_time(library, "bbc-rover-infographic")
     assert span is not None and (span.origin, span.precision) == ("user", "hour")
     assert window.timeline.canvas.entry("bbc-rover-infographic") is not None
+
+
+def test_a_crowded_minute_lays_out_what_fits_and_counts_the_rest(qtbot, library):
+    from dataclasses import replace
+
+    from mediacat.core.timeline import TimelineEntry, TimeSpan, load_timeline
+    from mediacat.gui.views.timeline_view import MAX_MARKERS, TimelineCanvas
+
+    base = load_timeline(library)
+    minute = datetime(2021, 2, 18, 20, 43, tzinfo=UTC)
+    crowd = tuple(TimelineEntry("item", f"user-{n}", f"User item {n}", TimeSpan(minute, "minute")) for n in range(2000))
+    canvas = TimelineCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(1200, 700)
+    canvas.set_timeline(replace(base, items=crowd), {}, [e.id for e in crowd])
+    canvas.grab()  # paints
+    shown = [n for n in range(2000) if canvas.marker_rect(f"user-{n}") is not None]
+    assert 0 < len(shown) <= MAX_MARKERS
+    assert canvas.hidden_markers == 2000 - len(shown)
+    rects = [canvas.marker_rect(f"user-{n}") for n in shown]
+    assert all(r.bottom() <= canvas.height() for r in rects)  # nothing drawn below the widget
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])  # no overlaps

@@ -46,6 +46,7 @@ THUMB = 56
 RULER_HEIGHT = 34
 EVENT_LABEL_HEIGHT = 18
 MIN_SPAN_SECONDS = 4.0
+MAX_MARKERS = 300  # thumbnails laid out at once; the rest are counted ("zoom in") so a big catalog stays fast
 WEEK_SECONDS = 8 * 86400.0
 _TICK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
                172800)
@@ -93,6 +94,7 @@ class TimelineCanvas(QWidget):
         self.current_event = -1
         self._entries: list[TimelineEntry] = []
         self._markers: list[Marker] = []
+        self.hidden_markers = 0  # items in view that did not fit (drawn as a count)
         self._event_rects: list[tuple[str, QRectF]] = []
         self._layout_dirty = True
         self._start = 0.0
@@ -249,9 +251,15 @@ class TimelineCanvas(QWidget):
         lane_height = THUMB + 14
         # narrow spans first (they have the least room), then by time
         ordered = sorted(self._entries, key=lambda e: (e.time.seconds, e.time.scet, e.id))
+        self.hidden_markers = 0
+        max_lanes = max(1, int((self.height() - items_top) // lane_height))
         for entry in ordered:
             x0, x1 = self.x_of(_seconds(entry.time.scet)), self.x_of(_seconds(entry.time.end))
             if x1 < 0 or x0 > self.width():
+                continue
+            if len(self._markers) >= MAX_MARKERS or (len(occupied) >= max_lanes and not self._fits(
+                    occupied, max(x0, 0.0), min(x1, float(self.width())))):
+                self.hidden_markers += 1
                 continue
             visible0, visible1 = max(x0, 0.0), min(x1, float(self.width()))
             lane, left = self._place(occupied, visible0, visible1)
@@ -259,6 +267,12 @@ class TimelineCanvas(QWidget):
             bar = QRectF(x0, top, max(2.0, x1 - x0), 6).intersected(QRectF(-2, top, self.width() + 4, 6))
             self._markers.append(Marker(entry.id, entry.time, bar, QRectF(left, top + 10, THUMB, THUMB)))
         self._markers.sort(key=lambda m: (m.span.scet, m.item_id))
+
+    def _fits(self, occupied: list[list[tuple[float, float]]], x0: float, x1: float) -> bool:
+        """Whether a thumbnail over [x0, x1] still fits in one of the lanes already on screen."""
+        probe = [list(lane) for lane in occupied]
+        lane, _left = self._place(probe, x0, x1)
+        return lane < len(occupied)
 
     def _place(self, occupied: list[list[tuple[float, float]]], x0: float, x1: float) -> tuple[int, float]:
         """A lane and left edge for a thumbnail anywhere over [x0, x1] (nearest the middle), free of others."""
@@ -295,6 +309,10 @@ class TimelineCanvas(QWidget):
         self._paint_ruler(painter, palette)
         self._paint_events(painter, palette)
         self._paint_items(painter, palette)
+        if self.hidden_markers:
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            corner = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+            painter.drawText(self.rect().adjusted(0, 0, -8, -6), corner, f"+{self.hidden_markers} more here: zoom in")
         if self._hover_x is not None:
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 1, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(self._hover_x, RULER_HEIGHT), QPointF(self._hover_x, self.height()))
