@@ -43,14 +43,16 @@ class TimeSpan:
     note: str = ""
     event_id: str | None = None
     origin: str = "seed"  # seed | user | catalog (the item's date_taken, day precision)
+    until: datetime | None = None  # an end narrower than scet + precision (the evidence bounds it: "before X")
 
     @property
-    def seconds(self) -> int:
-        return PRECISIONS[self.precision]
+    def seconds(self) -> float:
+        """The span's length: its precision's unit, or less when other evidence bounds it."""
+        return (self.end - self.scet).total_seconds()
 
     @property
     def end(self) -> datetime:
-        return self.scet + timedelta(seconds=self.seconds)
+        return self.until if self.until is not None else self.scet + timedelta(seconds=PRECISIONS[self.precision])
 
     @property
     def middle(self) -> datetime:
@@ -190,9 +192,9 @@ def load_timeline(library: Library, item_ids: Sequence[str] | None = None) -> Ti
     site = json.loads(store.get_meta("timeline_site") or "{}")
     events = tuple(
         TimelineEntry("event", row[0], row[1], TimeSpan(_utc(row[2]), row[3], tuple(json.loads(row[4])), row[5],
-                                                         row[0], "seed"))
+                                                         row[0], "seed", _utc(row[6]) if row[6] else None))
         for row in store.execute(
-            "SELECT id, title, scet, precision, evidence, note FROM timeline_events ORDER BY position")
+            "SELECT id, title, scet, precision, evidence, note, scet_end FROM timeline_events ORDER BY position")
     )
     landing_id = store.get_meta("timeline_landing_event")
     landing = next((e.time.scet for e in events if e.id == landing_id), None)
@@ -206,25 +208,25 @@ def load_timeline(library: Library, item_ids: Sequence[str] | None = None) -> Ti
 
 
 def _item_entries(library: Library, item_ids: Sequence[str] | None) -> Iterable[TimelineEntry]:
-    sql = ("SELECT i.id, i.title, i.date_taken, t.scet, t.precision, t.evidence, t.note, t.event_id, t.origin "
-           "FROM items i LEFT JOIN item_times t ON t.item_id = i.id")
+    sql = ("SELECT i.id, i.title, i.date_taken, t.scet, t.precision, t.evidence, t.note, t.event_id, t.origin, "
+           "t.scet_end FROM items i LEFT JOIN item_times t ON t.item_id = i.id")
     if item_ids is None:
         rows = list(library.store.execute(sql))
     else:
         rows = []
         for chunk in chunks(list(item_ids)):
             rows += library.store.execute(f"{sql} WHERE i.id IN ({marks(chunk)})", tuple(chunk)).fetchall()
-    for item_id, title, date_taken, scet, precision, evidence, note, event_id, origin in rows:
-        span = _span(date_taken, scet, precision, evidence, note, event_id, origin)
+    for item_id, title, date_taken, scet, precision, evidence, note, event_id, origin, scet_end in rows:
+        span = _span(date_taken, scet, precision, evidence, note, event_id, origin, scet_end)
         if span is not None:
             yield TimelineEntry("item", item_id, title, span)
 
 
 def _span(date_taken: str | None, scet: str | None, precision: str | None, evidence: str | None, note: str | None,
-          event_id: str | None, origin: str | None) -> TimeSpan | None:
+          event_id: str | None, origin: str | None, scet_end: str | None = None) -> TimeSpan | None:
     if scet is not None and precision is not None:
         return TimeSpan(_utc(scet), precision, tuple(json.loads(evidence or "[]")), note or "", event_id,
-                        origin or "seed")
+                        origin or "seed", _utc(scet_end) if scet_end else None)
     if date_taken:
         try:
             day = datetime.strptime(date_taken, "%Y-%m-%d").replace(tzinfo=UTC)
@@ -280,7 +282,7 @@ def set_item_time(library: Library, item_id: str, time_text: str, precision: str
             "INSERT INTO item_times(item_id, scet, precision, event_id, evidence, note, origin, updated_at) "
             "VALUES (?, ?, ?, NULL, ?, ?, 'user', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
             "ON CONFLICT(item_id) DO UPDATE SET scet = excluded.scet, precision = excluded.precision, "
-            "event_id = NULL, evidence = excluded.evidence, note = excluded.note, origin = 'user', "
+            "event_id = NULL, scet_end = NULL, evidence = excluded.evidence, note = excluded.note, origin = 'user', "
             "updated_at = excluded.updated_at",
             (item_id, iso(scet), precision, json.dumps(cited, ensure_ascii=False), note))
     return Changes.of_items([item_id])

@@ -74,6 +74,10 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return None if moment is None else iso(moment)
+
+
 def load_seed_timeline(seeds_dir: Path) -> SeedTimeline | None:
     """The shipped timeline, or None when the seed folder has none (a custom seed catalog)."""
     path = seeds_dir / TIMELINE_FILE
@@ -110,9 +114,11 @@ def _parse(path: Path, data: dict[str, Any], digest: str) -> SeedTimeline:
             raise TimelineFileError(f"{where}: missing or repeated id")
         seen.add(event_id)
         scet = _scet(entry, where, light)
-        events.append({"id": event_id, "title": str(entry["title"]), "scet": scet,
-                       "precision": entry["precision"], "evidence": _evidence(entry, where),
-                       "note": str(entry.get("note", ""))})
+        record = {"id": event_id, "title": str(entry["title"]), "scet": scet, "until": None,
+                  "precision": entry["precision"], "evidence": _evidence(entry, where),
+                  "note": str(entry.get("note", ""))}
+        _bound(record, entry, {e["id"]: e for e in events}, where)
+        events.append(record)
     by_id = {e["id"]: e for e in events}
     items: dict[str, dict[str, Any]] = {}
     for item_id, entry in (data.get("items") or {}).items():
@@ -122,18 +128,40 @@ def _parse(path: Path, data: dict[str, Any], digest: str) -> SeedTimeline:
             if event_id not in by_id:
                 raise TimelineFileError(f"{where}: unknown event {event_id!r}")
             event = by_id[event_id]
-            scet, precision = event["scet"], event["precision"]
-            evidence = _evidence(entry, where, allow_empty=True) + event["evidence"]
+            record = {"scet": event["scet"], "until": event["until"], "precision": event["precision"],
+                      "evidence": _evidence(entry, where, allow_empty=True) + event["evidence"]}
         else:
-            scet, precision = _scet(entry, where, light), entry["precision"]
-            evidence = _evidence(entry, where)
-        items[item_id] = {"scet": scet, "precision": precision, "event_id": event_id, "evidence": evidence,
-                          "note": str(entry.get("note", ""))}
+            record = {"scet": _scet(entry, where, light), "until": None, "precision": entry["precision"],
+                      "evidence": _evidence(entry, where)}
+        record.update(event_id=event_id, note=str(entry.get("note", "")))
+        _bound(record, entry, by_id, where)
+        items[item_id] = record
     landing = str(data.get("landing_event", ""))
     if landing not in by_id:
         raise TimelineFileError(f"{path}: landing_event {landing!r} is not an event")
     return SeedTimeline(str(data.get("version", "")), digest, dict(data.get("site", {})),
                         landing, tuple(light_times), tuple(events), items)
+
+
+def _bound(record: dict[str, Any], entry: dict[str, Any], events: dict[str, dict[str, Any]], where: str) -> None:
+    """Narrow a span by its evidence: "after": an event (it began no earlier), "before": one (it ended by then)."""
+    end = record["until"] or record["scet"] + timedelta(seconds=PRECISIONS[record["precision"]])
+    for key in ("after", "before"):
+        other_id = entry.get(key)
+        if other_id is None:
+            continue
+        other = events.get(other_id)
+        if other is None:
+            raise TimelineFileError(f"{where}: {key} {other_id!r} is not an earlier event")
+        if key == "after":
+            record["scet"] = max(record["scet"], other["scet"])
+        else:
+            other_end = other["until"] or other["scet"] + timedelta(seconds=PRECISIONS[other["precision"]])
+            end = min(end, other_end)
+    if end <= record["scet"]:
+        raise TimelineFileError(f"{where}: its after/before bounds leave no time at all")
+    if end != record["scet"] + timedelta(seconds=PRECISIONS[record["precision"]]):
+        record["until"] = end
 
 
 def _scet(entry: dict[str, Any], where: str, light: dict[str, float]) -> datetime:
@@ -179,9 +207,9 @@ def apply_seed_timeline(store: Store, timeline: SeedTimeline) -> TimelineSeedRep
         store.execute("DELETE FROM timeline_events")
         for position, event in enumerate(timeline.events):
             store.execute(
-                "INSERT INTO timeline_events(id, title, scet, precision, evidence, note, position) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (event["id"], event["title"], iso(event["scet"]), event["precision"],
+                "INSERT INTO timeline_events(id, title, scet, scet_end, precision, evidence, note, position) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (event["id"], event["title"], iso(event["scet"]), _iso_or_none(event["until"]), event["precision"],
                  json.dumps(list(event["evidence"]), ensure_ascii=False), event["note"], position))
         store.execute("DELETE FROM item_times WHERE origin = 'seed'")
         count = 0
@@ -189,9 +217,9 @@ def apply_seed_timeline(store: Store, timeline: SeedTimeline) -> TimelineSeedRep
             if item_id not in known:
                 continue
             cursor = store.execute(
-                "INSERT OR IGNORE INTO item_times(item_id, scet, precision, event_id, evidence, note, origin) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'seed')",
-                (item_id, iso(entry["scet"]), entry["precision"], entry["event_id"],
+                "INSERT OR IGNORE INTO item_times(item_id, scet, scet_end, precision, event_id, evidence, note, "
+                "origin) VALUES (?, ?, ?, ?, ?, ?, ?, 'seed')",
+                (item_id, iso(entry["scet"]), _iso_or_none(entry["until"]), entry["precision"], entry["event_id"],
                  json.dumps(list(entry["evidence"]), ensure_ascii=False), entry["note"]))
             count += cursor.rowcount
         store.set_meta("timeline_site", json.dumps(timeline.site, ensure_ascii=False))

@@ -96,6 +96,21 @@ def test_events_are_in_landing_order_and_the_clocks_agree(library: Library) -> N
     assert clock.ert(wind.time.scet) is None  # no sourced light time that day: not guessed
 
 
+def test_evidence_bounds_narrow_a_span(library: Library) -> None:
+    timeline = load_timeline(library)
+    first, touchdown = timeline.event("first-images"), timeline.event("touchdown")
+    assert first is not None and touchdown is not None
+    # "minutes after landing": after touchdown, before 21:00 UTC; still written as an hour
+    assert first.time.scet == touchdown.time.scet and first.time.end == datetime(2021, 2, 18, 21, tzinfo=UTC)
+    assert first.time.precision == "hour"
+    ids = [e.id for e in timeline.entries() if e.kind == "event"]
+    assert ids.index("touchdown") < ids.index("first-images")
+    hirise = item_time(library, "hirise-parachute-descent")  # under the parachute: deploy to backshell separation
+    parachute, backshell = timeline.event("parachute-deploy"), timeline.event("backshell-separation")
+    assert hirise is not None and parachute is not None and backshell is not None
+    assert (hirise.scet, hirise.end) == (parachute.time.scet, backshell.time.end)
+
+
 def test_items_take_their_event_time_or_their_catalog_date(library: Library) -> None:
     clip = item_time(library, "edl-parachute-uplook")
     assert clip is not None and clip.event_id == "parachute-deploy" and clip.precision == "minute"
@@ -189,6 +204,8 @@ def test_clip_start_is_saved_with_the_attachment(library: Library, tmp_path: Pat
     (lambda d: d["items"]["skycrane-still"].update(event="nope"), "unknown event"),
     (lambda d: d["events"][0].update(time="2021-02-19T20:48Z"), "no light time for that day"),
     (lambda d: d["events"][1].pop("title"), "a field is missing"),
+    (lambda d: d["events"][0].update(after="touchdown"), "not an earlier event"),
+    (lambda d: d["items"]["hirise-descent-closeup"].update(before="entry-interface"), "leave no time at all"),
     (lambda d: d["light_times"][0].update(seconds="eleven minutes"), "wrong type"),
 ])
 def test_a_bad_timeline_file_is_refused_with_its_name(tmp_path: Path, change, message: str) -> None:

@@ -106,7 +106,7 @@ def test_zoom_from_the_week_to_seconds_and_keys_walk_the_events(qtbot, window):
     for _ in range(4):
         qtbot.keyClick(canvas, Qt.Key.Key_N)
         seen.append(sorted(canvas.timeline.events, key=lambda e: e.time.scet)[canvas.current_event].id)
-    assert seen[:2] == ["first-images", "entry-interface"]
+    assert seen[:2] == ["entry-interface", "peak-heating"]
     qtbot.keyClick(canvas, Qt.Key.Key_P)
     start, end = canvas.visible_range()
     entry = canvas.timeline.event(seen[2])

@@ -156,6 +156,7 @@ _TIMELINE = """
             title TEXT NOT NULL,
             scet TEXT NOT NULL,
             precision TEXT NOT NULL CHECK (precision IN ('second', 'minute', 'hour', 'day')),
+            scet_end TEXT,
             evidence TEXT NOT NULL DEFAULT '[]',
             note TEXT NOT NULL DEFAULT '',
             position INTEGER NOT NULL
@@ -164,6 +165,7 @@ _TIMELINE = """
             item_id TEXT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE ON UPDATE CASCADE,
             scet TEXT NOT NULL,
             precision TEXT NOT NULL CHECK (precision IN ('second', 'minute', 'hour', 'day')),
+            scet_end TEXT,
             event_id TEXT,
             evidence TEXT NOT NULL DEFAULT '[]',
             note TEXT NOT NULL DEFAULT '',
