@@ -172,9 +172,9 @@ def test_play_together_from_the_selection_places_clips_by_their_saved_starts(qtb
     offsets = {pane.clip.attachment_id: pane.clip.offset_ms for pane in player.panes}
     assert offsets == {first.id: 0.0, second.id: 700.0}
     assert player.origin_scet == start
-    # the timeline's events on the scrubber: heat-shield separation (20:40:38 SCET) is before the clips
-    assert [title for _ms, title in player.scrubber.events][:3] == ["First images (Hazcams, through dust covers)",
-                                                                     "Entry interface", "Peak heating"]
+    # the timeline's events on the scrubber, in landing order
+    assert [title for _ms, title in player.scrubber.events][:3] == ["Entry interface", "Peak heating",
+                                                                     "Parachute deploy"]
     assert "SCET" in player.position_label.text()
     # align: the frame now on screen in the second pane shows the last LCAM frame -> its start is saved
     player.seek(1000.0)
