@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from mediacat.core import events
 from mediacat.core.changes import Changes
 from mediacat.core.errors import MediaCatError
 from mediacat.core.jobs import Job
@@ -356,7 +357,7 @@ class ImportResult:
 
     @property
     def changes(self) -> Changes:
-        result = self.tag_edit.changes
+        result = self.tag_edit.changes | Changes(events=True)  # the import's own event
         for note in self.note_edits:
             result = result | note.changes
         return result
@@ -438,7 +439,8 @@ def apply_import(library: Library, plan: ImportPlan) -> ImportResult:
     if not plan.ok:
         count = len(plan.errors) + len(plan.unknown_ids)
         raise CsvError(f"{plan.path}: {count} problem(s) in the file; nothing was imported")
-    with library.store.transaction():
+    with library.store.transaction() as conn:
+        events.record(conn, "import", file=str(plan.path), summary=plan.summary())
         ids = [change.item_id for change in plan.changes]
         current_tags = tags_of(library, ids)
         current_notes = _notes_of(library, ids)

@@ -72,7 +72,7 @@ class NoteEdits:
 
     @property
     def changes(self) -> Changes:
-        return Changes.of_items(edit.item_id for edit in self.edits) if self.edits else NO_CHANGES
+        return Changes.of_items((edit.item_id for edit in self.edits), events=True) if self.edits else NO_CHANGES
 
 
 def restore_notes_op(job: Job, library: Library, notes_by_item: Mapping[str, str]) -> NoteEdits:
@@ -128,7 +128,7 @@ class CheckReport:
     @property
     def changes(self) -> Changes:
         return Changes.of_items({r.item_id for r in self.results}, attachments=frozenset(
-            r.attachment_id for r in self.results))
+            r.attachment_id for r in self.results), events=bool(self.results))
 
 
 def check_attachments_op(job: Job, library: Library, attachment_ids: list[int] | None = None) -> CheckReport:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from mediacat.core import mars_time
+from mediacat.core import events, mars_time
 from mediacat.core.changes import Changes
 from mediacat.core.errors import MediaCatError, UnknownItem
 from mediacat.core.store.chunks import chunks, marks
@@ -277,7 +277,7 @@ def set_item_time(library: Library, item_id: str, time_text: str, precision: str
         raise TimelineError(str(error)) from None
     cited = [{"url": evidence} if evidence.startswith(("http://", "https://")) else {"user": evidence}] \
         if evidence else []
-    with library.store.transaction():
+    with library.store.transaction() as conn:
         library.store.execute(
             "INSERT INTO item_times(item_id, scet, precision, event_id, evidence, note, origin, updated_at) "
             "VALUES (?, ?, ?, NULL, ?, ?, 'user', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
@@ -285,14 +285,18 @@ def set_item_time(library: Library, item_id: str, time_text: str, precision: str
             "event_id = NULL, scet_end = NULL, evidence = excluded.evidence, note = excluded.note, origin = 'user', "
             "updated_at = excluded.updated_at",
             (item_id, iso(scet), precision, json.dumps(cited, ensure_ascii=False), note))
-    return Changes.of_items([item_id])
+        events.record(conn, "item-time", item_id=item_id, scet=iso(scet), precision=precision, evidence=evidence,
+                      summary=f"time set to {iso(scet)} ({precision})")
+    return Changes.of_items([item_id], events=True)
 
 
 def clear_item_time(library: Library, item_id: str) -> Changes:
     """Forget an item's time (the item falls back to its catalog date; a seed time returns on the next seed update)."""
-    with library.store.transaction():
+    with library.store.transaction() as conn:
         cursor = library.store.execute("DELETE FROM item_times WHERE item_id = ?", (item_id,))
-    return Changes.of_items([item_id]) if cursor.rowcount else Changes()
+        if cursor.rowcount:
+            events.record(conn, "item-time", item_id=item_id, cleared=True, summary="time cleared")
+    return Changes.of_items([item_id], events=True) if cursor.rowcount else Changes()
 
 
 @dataclass(frozen=True)
@@ -312,7 +316,7 @@ def set_clip_start(library: Library, attachment_id: int, start_scet: datetime, b
         raise TimelineError("a clip start needs a UTC time (tzinfo)")
     if library.store.execute("SELECT 1 FROM attachments WHERE id = ?", (attachment_id,)).fetchone() is None:
         raise TimelineError(f"attachment #{attachment_id}: no such attachment")
-    with library.store.transaction():
+    with library.store.transaction() as conn:
         library.store.execute(
             "INSERT INTO attachment_clock(attachment_id, start_scet, basis, note) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(attachment_id) DO UPDATE SET start_scet = excluded.start_scet, basis = excluded.basis, "
@@ -320,13 +324,17 @@ def set_clip_start(library: Library, attachment_id: int, start_scet: datetime, b
             (attachment_id, iso(start_scet), basis, note))
         item_id = library.store.execute("SELECT item_id FROM attachments WHERE id = ?",
                                         (attachment_id,)).fetchone()[0]
-    return Changes(items=frozenset([item_id]), attachments=frozenset([attachment_id]))
+        events.record(conn, "clip-start", item_id=item_id, attachment_id=attachment_id, start_scet=iso(start_scet),
+                      basis=basis, summary=f"clip start {iso(start_scet)} ({basis})")
+    return Changes(items=frozenset([item_id]), attachments=frozenset([attachment_id]), events=True)
 
 
 def clear_clip_start(library: Library, attachment_id: int) -> Changes:
-    with library.store.transaction():
+    with library.store.transaction() as conn:
         cursor = library.store.execute("DELETE FROM attachment_clock WHERE attachment_id = ?", (attachment_id,))
-    return Changes(attachments=frozenset([attachment_id])) if cursor.rowcount else Changes()
+        if cursor.rowcount:
+            events.record(conn, "clip-start", attachment_id=attachment_id, cleared=True, summary="clip start cleared")
+    return Changes(attachments=frozenset([attachment_id]), events=True) if cursor.rowcount else Changes()
 
 
 def clip_starts(library: Library, attachment_ids: Iterable[int]) -> dict[int, ClipStart]:

@@ -126,7 +126,11 @@ def test_user_time_is_kept_over_seed_updates(library_dir: Path, tmp_path: Path) 
     with Library.open(library_dir, seeds=seeds) as library:
         changes = set_item_time(library, "skycrane-still", "2021-02-18T20:44:02Z", "second",
                                 evidence="https://example.org/frame", note="frame 4211")
-        assert changes.items == frozenset({"skycrane-still"})
+        assert changes.items == frozenset({"skycrane-still"}) and changes.events
+        from mediacat.core.events import events as read_events
+
+        logged = [e for e in read_events(library, item_id="skycrane-still") if e.action == "item-time"]
+        assert len(logged) == 1 and logged[0].details["scet"] == "2021-02-18T20:44:02Z"
         with pytest.raises(TimelineError, match="more digits than its precision"):
             set_item_time(library, "skycrane-still", "2021-02-18T20:44:02Z", "minute")
         with pytest.raises(UnknownItem):

@@ -7,7 +7,9 @@ opens its own `Store` on the same file; WAL mode lets readers and one writer sha
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -116,7 +118,9 @@ def _check_folder(folder: Path, *, create: bool) -> None:
         raise LibraryError(f"{folder}: cannot create the library folder ({error.strerror or error})") from error
     if not folder.is_dir():
         raise LibraryError(f"{folder}: the library folder is not a folder")
-    probe = folder / ".mediacat-write-test"
+    # one probe name per call: reader connections of several threads open at once, and a shared name let one
+    # thread delete another's probe ("not writable (No such file or directory)")
+    probe = folder / f".mediacat-write-test-{os.getpid()}-{uuid.uuid4().hex[:12]}"
     try:
         probe.write_bytes(b"")
         probe.unlink()

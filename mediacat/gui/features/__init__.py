@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mediacat.gui.features import attachments, csv_export, downloads, item_time, play_together, tags
+from mediacat.gui.features import archivist, attachments, csv_export, downloads, item_time, play_together, tags
 
 INSTALLERS: list[Callable[[Any], None]] = [
     tags.install,
     csv_export.install,
     attachments.install,
     downloads.install,
+    archivist.install,
     play_together.install,
     item_time.install,
 ]
