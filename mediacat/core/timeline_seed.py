@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from mediacat.core import events
 from mediacat.core.errors import MediaCatError
 from mediacat.core.store import Store
 
@@ -204,7 +203,9 @@ def apply_seed_timeline(store: Store, timeline: SeedTimeline) -> TimelineSeedRep
         return TimelineSeedReport(False, timeline.version)
     known = {row[0] for row in store.execute("SELECT id FROM items")}
     skipped = tuple(sorted(set(timeline.items) - known))
-    with store.transaction() as conn:
+    # Not a separate event-log entry: the log's seed-update is one per catalog application (issue 15's rule);
+    # the timeline is shipped reference data applied with it, and a user's own times are never touched here.
+    with store.transaction():
         store.execute("DELETE FROM timeline_events")
         for position, event in enumerate(timeline.events):
             store.execute(
@@ -229,7 +230,4 @@ def apply_seed_timeline(store: Store, timeline: SeedTimeline) -> TimelineSeedRep
             [{"date": lt.date, "seconds": lt.seconds, "evidence": list(lt.evidence)} for lt in timeline.light_times],
             ensure_ascii=False))
         store.set_meta("timeline_digest", timeline.digest)
-        events.record(conn, "seed-update", version=timeline.version, timeline_events=len(timeline.events),
-                      item_times=count, summary=f"timeline {timeline.version}: {len(timeline.events)} events, "
-                      f"{count} item times")
     return TimelineSeedReport(True, timeline.version, count, skipped)
