@@ -115,8 +115,10 @@ def test_items_take_their_event_time_or_their_catalog_date(library: Library) -> 
     clip = item_time(library, "edl-parachute-uplook")
     assert clip is not None and clip.event_id == "parachute-deploy" and clip.precision == "minute"
     assert any(s.get("article") == "digital-trends-2021-02-22" for s in clip.evidence)
-    wheel = item_time(library, "hazcam-wheel-color")  # no timeline entry: its catalog day, day precision
-    assert wheel is not None and (wheel.origin, wheel.precision) == ("catalog", "day")
+    dot = item_time(library, "pale-blue-dot")  # no timeline entry: its catalog day, day precision
+    assert dot is not None and (dot.origin, dot.precision, dot.scet.date().isoformat()) == ("catalog", "day",
+                                                                                          "1990-02-14")
+    assert item_time(library, "hazcam-wheel-color") is None  # the audited catalog has no date for it
     assert item_time(library, "raw-image-gallery") is None  # a collection: no time at all
 
 

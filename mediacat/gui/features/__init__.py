@@ -9,7 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mediacat.gui.features import archivist, attachments, csv_export, downloads, item_time, play_together, tags
+from mediacat.gui.features import (
+    archivist,
+    attachments,
+    csv_export,
+    downloads,
+    help_menu,
+    item_time,
+    play_together,
+    public_media,
+    tags,
+)
 
 INSTALLERS: list[Callable[[Any], None]] = [
     tags.install,
@@ -17,6 +27,8 @@ INSTALLERS: list[Callable[[Any], None]] = [
     attachments.install,
     downloads.install,
     archivist.install,
+    public_media.install,
     play_together.install,
     item_time.install,
+    help_menu.install,  # last: its shortcut list reads every menu
 ]
