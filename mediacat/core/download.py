@@ -24,6 +24,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from mediacat import __version__
 from mediacat.core.errors import MediaCatError
+from mediacat.core.filestore import process_marker
 from mediacat.core.jobs import Job
 from mediacat.core.probe import SNIFF_BYTES, sniff_bytes
 
@@ -437,7 +438,7 @@ def download(
     check_url(url, policy)
     dest = Path(dest_dir)
     dest.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="download-", dir=dest))
+    folder = Path(tempfile.mkdtemp(prefix=f"download-{process_marker()}-", dir=dest))
     transfer = _Transfer(url=url, part=folder / "download.part", policy=policy, job=job)
     try:
         with transfer.part.open("wb") as handle:
