@@ -45,8 +45,8 @@ class Figures:
     def report(self) -> str:
         flight = ", ".join(f"{op} {count}" for op, count in sorted(self.in_flight.items())) or "none"
         return (f"{self.rounds} rounds in {self.seconds:.1f} s: {self.acknowledged} acknowledged writes, kills "
-                f"during: {flight}; {self.left_by_kill} temporary file(s) left by the kills, each finished or removed by "
-                f"the next open; "
+                f"during: {flight}; {self.left_by_kill} temporary file(s) left by the kills, each finished or "
+                "removed by the next open; "
                 f"{len(self.problems)} problem(s)")
 
 
