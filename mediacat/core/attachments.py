@@ -134,7 +134,7 @@ def attach_file(
     require_item(library, item_id)
     source = Path(path)
     name = display_path(source)
-    check_source_file(source)
+    before = check_source_file(source)
     if move and (mode != "copy" or library.paths.incoming not in Path(os.path.abspath(source)).parents):
         raise AttachError(f"{name}: only a copy-mode file inside {library.paths.incoming} can be moved in")
     stored_link = link_path(library, source) if mode == "link" else None
@@ -142,6 +142,7 @@ def attach_file(
         sha256, size = hash_file(source, job)
     except OSError as error:
         raise AttachError(f"{name}: cannot read the file ({os_reason(error)})") from error
+    require_unchanged(source, before, size)
     duplicates = find_duplicates(library, sha256)
     if duplicates and not allow_duplicate:
         raise DuplicateContent(name, duplicates)
@@ -195,6 +196,20 @@ def check_source_file(source: Path) -> os.stat_result:
     if info.st_size == 0:
         raise UnsupportedMedia(f"{name}: the file is empty (0 bytes)")
     return info
+
+
+def require_unchanged(source: Path, before: os.stat_result, hashed_size: int) -> None:
+    """Refuse a file that changed while it was hashed (its hash would be of no real version of it)."""
+    name = display_path(source)
+    try:
+        after = source.stat()
+    except OSError as error:
+        raise AttachError(f"{name}: the file went away while being read ({os_reason(error)}); nothing attached"
+                          ) from error
+    identity = (before.st_dev, before.st_ino, before.st_size, before.st_mtime_ns)
+    if identity != (after.st_dev, after.st_ino, after.st_size, after.st_mtime_ns) or hashed_size != after.st_size:
+        raise AttachError(f"{name}: the file changed while it was being read (size {before.st_size} -> "
+                          f"{after.st_size} bytes); nothing attached; attach it again once it is complete")
 
 
 def link_path(library: Library, source: Path) -> str:

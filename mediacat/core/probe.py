@@ -8,6 +8,7 @@ passed in by the caller (the CLI and GUI pass `mediacat.qtmedia.probe.probe_vide
 from __future__ import annotations
 
 import os
+import struct
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mediacat.core.errors import MediaCatError
+from mediacat.core.media_integrity import TruncatedMedia, check_complete
 
 SNIFF_BYTES = 4096
 VideoProber = Callable[[Path], dict[str, Any]]
@@ -196,13 +198,19 @@ def probe_file(path: str | os.PathLike[str], video_prober: VideoProber | None = 
     """Sniff and decode `path`; MediaProbeError / UnsupportedMedia name the file and the problem."""
     mime, media_type = sniff(path)
     try:
+        if media_type != "image":
+            check_complete(Path(path))  # before the header's facts (duration) are believed
         if media_type == "image":
             return _probe_image(Path(path), mime)
         if media_type == "audio":
             return _probe_audio(Path(path), mime)
         return _probe_video(Path(path), mime, video_prober)
+    except TruncatedMedia as error:
+        raise MediaProbeError(str(error)) from error
     except MediaCatError:
         raise
+    except (OSError, struct.error) as error:
+        raise MediaProbeError(f"{display_path(path)}: cannot read the {mime} file ({error})") from error
     except Exception as error:  # a decoder's own bug or odd exception must not stop a whole import
         raise MediaProbeError(
             f"{display_path(path)}: cannot decode the {mime} file ({type(error).__name__}: {error})"
