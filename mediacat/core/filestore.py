@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -27,6 +28,8 @@ class AttachError(MediaCatError):
 
 
 def os_reason(error: OSError) -> str:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full: {error.strerror}"
     return error.strerror or str(error)
 
 
