@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import re
-from pathlib import Path
-from typing import Any
 
 from mediacat.cli.common import ProgressLine
 from mediacat.core.attachments import AttachResult
@@ -13,6 +11,7 @@ from mediacat.core.download import DownloadPolicy
 from mediacat.core.download_attach import attach_from_nasa, attach_from_url, download_policy
 from mediacat.core.library import Library
 from mediacat.core.nasa import NasaImageLibrary
+from mediacat.qtmedia.probe import video_prober
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmgt]?)(i?b?)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
@@ -55,14 +54,6 @@ def policy_from_args(library: Library, args: argparse.Namespace) -> DownloadPoli
                            min_rate=getattr(args, "min_rate", None))
 
 
-def cli_video_prober(path: Path) -> dict[str, Any]:
-    """Video facts through QtMultimedia, loaded only when a video is attached."""
-    from mediacat.qtmedia.probe import probe_video, quiet_multimedia_logs
-
-    quiet_multimedia_logs()
-    return probe_video(path)
-
-
 def attach_url_with_progress(
     library: Library, item_id: str, url: str, args: argparse.Namespace, *, allow_duplicate: bool = False
 ) -> AttachResult:
@@ -70,7 +61,7 @@ def attach_url_with_progress(
     progress = ProgressLine(f"downloading {url}")
     try:
         return attach_from_url(library, item_id, url, policy=policy_from_args(library, args), job=progress.job(),
-                               video_prober=cli_video_prober, allow_duplicate=allow_duplicate)
+                               video_prober=video_prober, allow_duplicate=allow_duplicate)
     finally:
         progress.finish()
 
@@ -82,7 +73,7 @@ def attach_nasa_with_progress(
     try:
         return attach_from_nasa(library, item_id, nasa_id, rendition=args.rendition, nasa=nasa,
                                 policy=policy_from_args(library, args), job=progress.job(),
-                                video_prober=cli_video_prober, allow_duplicate=args.allow_duplicate)
+                                video_prober=video_prober, allow_duplicate=args.allow_duplicate)
     finally:
         progress.finish()
 

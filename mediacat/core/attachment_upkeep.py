@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mediacat.core import events
 from mediacat.core.attachments import check_source_file, get_attachment, link_path
+from mediacat.core.changes import Changes
 from mediacat.core.filestore import (
     AttachError,
     copy_to_temp,
@@ -64,6 +66,11 @@ class DetachResult:
     attachment: Attachment
     deleted_file: str | None  # the managed copy removed from disk, if any
     kept_reason: str | None  # why a file was kept although deletion was asked for
+
+    @property
+    def changes(self) -> Changes:
+        return Changes.of_items([self.attachment.item_id], attachments=frozenset([self.attachment.id]),
+                                facets=True, events=True)
 
 
 def check_attachment(attachment: Attachment, job: Job | None = None) -> CheckResult:
@@ -117,6 +124,9 @@ def check_attachments(
                 f"UPDATE attachments SET check_status = ?, checked_at = {_NOW} WHERE id = ?",
                 [(r.status, r.attachment_id) for r in results],
             )
+            for r in results:
+                events.record(conn, "check", item_id=r.item_id, attachment_id=r.attachment_id, outcome=r.status,
+                              path=r.path, expected_sha256=r.expected_sha256, actual_sha256=r.actual_sha256)
     if job is not None:
         job.report(total, total, "checked")
     return results
@@ -158,6 +168,8 @@ def relink(
     stored = link_path(library, source)
     mtime = source.stat().st_mtime
     with library.store.transaction() as conn:
+        events.record(conn, "relink", item_id=attachment.item_id, attachment_id=attachment_id, path=stored,
+                      old_path=attachment.path, sha256=sha256, same_content=same)
         if same:
             conn.execute(
                 f"UPDATE attachments SET path = ?, mtime = ?, check_status = 'ok', checked_at = {_NOW} WHERE id = ?",
@@ -192,6 +204,8 @@ def _restore_managed_copy(library: Library, attachment: Attachment, source: Path
                     f"UPDATE attachments SET check_status = 'ok', checked_at = {_NOW} WHERE path = ? AND mode = 'copy'",
                     (attachment.path,),
                 )
+                events.record(conn, "relink", item_id=attachment.item_id, attachment_id=attachment.id,
+                              path=attachment.path, restored_from=display_path(source), same_content=True)
                 os.replace(temp, destination)
                 temp = None
                 fsync_folder(destination.parent)
@@ -239,6 +253,52 @@ def relink_candidates(
     return found
 
 
+@dataclass(frozen=True)
+class RelinkResult:
+    """One attachment relinked, and its missing siblings: the other linked files missing from its old folder
+    found with the same content at the same relative place under the new folder (ready for
+    `relink_from_folder`, which the user is asked about first)."""
+
+    attachment: Attachment
+    before: Attachment  # undo data: where it pointed before
+    old_folder: Path
+    new_folder: Path
+    siblings: list[tuple[Attachment, Path]]
+
+    @property
+    def changes(self) -> Changes:
+        return Changes.of_items([self.attachment.item_id], attachments=frozenset([self.attachment.id]), events=True)
+
+
+def relink_with_siblings(
+    library: Library,
+    attachment_id: int,
+    new_path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    video_prober: VideoProber | None = None,
+    job: Job | None = None,
+) -> RelinkResult:
+    """`relink` one attachment, then look for its missing siblings (the CLI and the app both use this)."""
+    before = get_attachment(library, attachment_id)
+    relinked = relink(library, attachment_id, new_path, force=force, video_prober=video_prober, job=job)
+    old_folder = Path(before.resolved_path).parent
+    new_folder = Path(new_path).absolute().parent
+    siblings = [] if old_folder == new_folder else relink_candidates(library, old_folder, new_folder, job=job)
+    return RelinkResult(relinked, before, old_folder, new_folder, siblings)
+
+
+@dataclass(frozen=True)
+class FolderRelinkResult:
+    relinked: list[Attachment]
+    failures: list[tuple[str, str]]  # (path, message)
+
+    @property
+    def changes(self) -> Changes:
+        return Changes.of_items({a.item_id for a in self.relinked}, attachments=frozenset(a.id for a in self.relinked),
+                                events=bool(self.relinked))
+
+
 def relink_from_folder(
     library: Library, old_folder: str | os.PathLike[str], new_folder: str | os.PathLike[str], *, job: Job | None = None
 ) -> tuple[list[Attachment], list[tuple[str, str]]]:
@@ -265,6 +325,9 @@ def detach(library: Library, attachment_id: int, *, delete_managed_copy: bool) -
     try:
         with library.store.transaction() as conn:
             conn.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
+            events.record(conn, "detach", item_id=attachment.item_id, attachment_id=attachment_id,
+                          name=attachment.original_name, sha256=attachment.sha256, mode=attachment.mode,
+                          delete_managed_copy=delete_managed_copy)
             if delete_managed_copy and attachment.mode == "copy":
                 users = conn.execute(
                     "SELECT count(*) FROM attachments WHERE mode = 'copy' AND path = ?", (attachment.path,)

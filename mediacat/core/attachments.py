@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mediacat.core import events
+from mediacat.core.changes import NO_CHANGES, Changes
 from mediacat.core.errors import MediaCatError, UnknownItem
 from mediacat.core.filestore import (
     AttachError,
@@ -69,6 +71,12 @@ class AttachResult:
     warnings: list[str] = field(default_factory=list)
     duplicates: list[Attachment] = field(default_factory=list)  # same content attached before (allowed)
 
+    @property
+    def changes(self) -> Changes:
+        """The item and its new attachment; the "has media" facet (undo: detach the attachment)."""
+        return Changes.of_items([self.attachment.item_id], attachments=frozenset([self.attachment.id]),
+                                facets=True, events=True)
+
 
 @dataclass
 class ImportReport:
@@ -83,6 +91,13 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.failures and not self.cancelled
+
+    @property
+    def changes(self) -> Changes:
+        result = NO_CHANGES
+        for attached in self.attached:
+            result = result | attached.changes
+        return result
 
     def summary(self) -> str:
         parts = [f"{len(self.attached)} attached"]
@@ -239,9 +254,12 @@ def _insert_row(library: Library, row: dict[str, Any], facts: MediaFacts) -> int
     if facts.warnings:
         stored_facts["warnings"] = list(facts.warnings)
     cursor = library.store.execute(
-        """INSERT INTO attachments(item_id, mode, path, original_name, sha256, size, mtime, mime, media_type,
+        # an id is never reused, not even one a detach freed: the event log names attachments by id
+        """INSERT INTO attachments(id, item_id, mode, path, original_name, sha256, size, mtime, mime, media_type,
                width, height, duration, facts, provenance, check_status, checked_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))""",
+           VALUES (1 + max(coalesce((SELECT max(id) FROM attachments), 0),
+                           coalesce((SELECT max(attachment_id) FROM events), 0)),
+                   ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))""",
         (
             row["item_id"],
             row["mode"],
@@ -259,6 +277,7 @@ def _insert_row(library: Library, row: dict[str, Any], facts: MediaFacts) -> int
             json.dumps(row["provenance"], ensure_ascii=False),
         ),
     )
+    events.log_attach(library.store.conn, int(cursor.lastrowid), row, facts.mime)
     return int(cursor.lastrowid)
 
 

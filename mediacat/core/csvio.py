@@ -28,10 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from mediacat.core import events
+from mediacat.core.changes import Changes
 from mediacat.core.errors import MediaCatError
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.model import Item
+from mediacat.core.store.chunks import chunks, marks
 from mediacat.core.tags import (
     NoteEdit,
     TagEdit,
@@ -340,8 +343,17 @@ class ImportPlan:
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What an applied import changed; undo restores `tag_edit.before` and each note edit's `before`."""
+
     tag_edit: TagEdit
     note_edits: list[NoteEdit]
+
+    @property
+    def changes(self) -> Changes:
+        result = self.tag_edit.changes | Changes(events=True)  # the import's own event
+        for note in self.note_edits:
+            result = result | note.changes
+        return result
 
 
 def read_import(library: Library, path: str | os.PathLike[str]) -> ImportPlan:
@@ -423,7 +435,8 @@ def apply_import(library: Library, plan: ImportPlan) -> ImportResult:
     if not plan.ok:
         count = len(plan.errors) + len(plan.unknown_ids)
         raise CsvError(f"{plan.path}: {count} problem(s) in the file; nothing was imported")
-    with library.store.transaction():
+    with library.store.transaction() as conn:
+        events.record(conn, "import", file=str(plan.path), summary=plan.summary())
         ids = [change.item_id for change in plan.changes]
         current_tags = tags_of(library, ids)
         current_notes = _notes_of(library, ids)
@@ -499,20 +512,16 @@ def _header_positions(path: Path, header: list[str]) -> dict[str, int]:
 
 def _existing_ids(library: Library, item_ids: list[str]) -> set[str]:
     found: set[str] = set()
-    for start in range(0, len(item_ids), 900):
-        chunk = item_ids[start : start + 900]
-        rows = library.store.execute(f"SELECT id FROM items WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+    for chunk in chunks(item_ids):
+        rows = library.store.execute(f"SELECT id FROM items WHERE id IN ({marks(chunk)})", list(chunk))
         found.update(row[0] for row in rows)
     return found
 
 
 def _notes_of(library: Library, item_ids: list[str]) -> dict[str, str]:
     notes: dict[str, str] = {}
-    for start in range(0, len(item_ids), 900):
-        chunk = item_ids[start : start + 900]
-        rows = library.store.execute(
-            f"SELECT id, notes FROM items WHERE id IN ({', '.join('?' * len(chunk))})", chunk
-        )
+    for chunk in chunks(item_ids):
+        rows = library.store.execute(f"SELECT id, notes FROM items WHERE id IN ({marks(chunk)})", list(chunk))
         notes.update(dict(rows.fetchall()))
     return notes
 

@@ -18,9 +18,8 @@ from mediacat.core.recovery import recover_interrupted_files
 from mediacat.core.search import ItemQuery, to_fts_query
 from mediacat.core.seeds import SeedReport, apply_seed_catalog, load_seed_catalog
 from mediacat.core.store import Store, open_store
+from mediacat.core.store.chunks import chunks as _chunks
 from mediacat.paths import LibraryPaths, resolve_library_dir, seeds_dir
-
-_SQLITE_MAX_VARS = 900
 
 _SORT_SQL = {
     "catalog": "p.position IS NULL, p.position, i.seed_position IS NULL, i.seed_position, i.id",
@@ -65,9 +64,13 @@ class Library:
         recover_interrupted_files(store, paths)  # cheap: one folder; `check` also walks media/
         return cls(paths, store, report)
 
-    def reopen(self) -> Library:
-        """A second connection to the same library, for another thread (seeds already applied)."""
-        return Library(self.paths, open_store(self.paths.database, create=False, verify=False), None)
+    def reopen(self, *, any_thread: bool = False) -> Library:
+        """A second connection to the same library, for another thread (seeds already applied).
+
+        `any_thread`: usable by any one thread at a time (a pooled connection), not only the opening one.
+        """
+        store = open_store(self.paths.database, create=False, verify=False, any_thread=any_thread)
+        return Library(self.paths, store, None)
 
     def close(self) -> None:
         self.store.close()
@@ -212,6 +215,17 @@ class Library:
         attachments: dict[str, list[Attachment]] = {}
         for attachment in self.attachments_of(item_ids):
             attachments.setdefault(attachment.item_id, []).append(attachment)
+        overrides: dict[str, dict[str, Any]] = {}
+        for item_id, name, seed in self.store.execute(
+            f"SELECT item_id, field, seed_value FROM item_overrides WHERE item_id IN ({marks})", list(item_ids)
+        ):
+            overrides.setdefault(item_id, {})[name] = json.loads(seed) if seed is not None else None
+        external: dict[str, list[dict[str, str]]] = {}
+        for item_id, url, quote, title in self.store.execute(
+            f"SELECT item_id, url, quote, title FROM external_sources WHERE item_id IN ({marks}) "
+            "ORDER BY item_id, position", list(item_ids)
+        ):
+            external.setdefault(item_id, []).append({"url": url, "quote": quote, "title": title})
         items = {}
         for row in rows:
             item_id = row[0]
@@ -233,6 +247,8 @@ class Library:
                 tags=tuple(tags.get(item_id, ())),
                 sources=tuple(sources.get(item_id, ())),
                 attachments=tuple(attachments.get(item_id, ())),
+                overrides=overrides.get(item_id, {}),
+                external_sources=tuple(external.get(item_id, ())),
             )
         return items
 
@@ -369,8 +385,3 @@ class Library:
             checked_at=row[17],
             resolved_path=str(self.resolve_attachment_path(row[2], row[3])),
         )
-
-
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(values), _SQLITE_MAX_VARS):
-        yield values[start : start + _SQLITE_MAX_VARS]

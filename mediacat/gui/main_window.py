@@ -7,6 +7,7 @@ Feature modules extend it only through its public API (docs/ARCHITECTURE.md, "GU
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -36,14 +37,17 @@ from PySide6.QtWidgets import (
 )
 
 from mediacat import __version__
+from mediacat.core.changes import Changes
+from mediacat.core.jobs import Progress
 from mediacat.core.library import Library
 from mediacat.core.search import ItemQuery
 from mediacat.gui.dialogs.error_dialog import ErrorDialog
 from mediacat.gui.features import INSTALLERS
 from mediacat.gui.models.catalog_model import CatalogModel, Roles
 from mediacat.gui.models.facet_model import FacetModel
+from mediacat.gui.operations import LibraryOperations, Operation, Query
 from mediacat.gui.settings import Settings
-from mediacat.gui.tasks import TaskRunner
+from mediacat.gui.tasks import TaskHandle, TaskRunner
 from mediacat.gui.views import placeholders
 from mediacat.gui.views.article_reader import ArticleReader
 from mediacat.gui.views.detail_pane import PREVIEW_SIZE, DetailPane
@@ -58,26 +62,29 @@ DEFAULT_SPLITTER_SIZES = [230, 740, 360]
 DEFAULT_BOTTOM_DOCK_HEIGHT = 130  # the note, tags and downloads docks, as tabs under the catalog
 
 
-def create_thumbnail_provider(parent: Any) -> Any:
-    """The thumbnail provider (mediacat.gui.thumbs), or None in a build without it."""
+def create_thumbnail_provider(parent: Any, tasks: TaskRunner) -> Any:
+    """The thumbnail provider (mediacat.gui.thumbs) on the window's thumbnail pool, or None without it."""
     try:
         from mediacat.gui.thumbs import ThumbnailProvider
     except ImportError:
         return None
-    return ThumbnailProvider(cache_dir() / "thumbnails", parent)
+    return ThumbnailProvider(cache_dir() / "thumbnails", parent, tasks=tasks)
 
 
 class MainWindow(QMainWindow):
     selection_changed = Signal()
     files_dropped = Signal(str, list)
+    library_changed = Signal(object)  # Changes: what an operation (or another process) changed
 
     def __init__(self, library: Library, *, settings: Settings | None = None, thumbnails: bool = True) -> None:
         super().__init__()
         self.library = library
         self.settings = settings or Settings()
         self.tasks = TaskRunner(self, error_handler=self.show_error, dialog_parent=self)
+        self.operations = LibraryOperations(library, self.tasks, self)
+        self.operations.library_changed.connect(self.library_changed)
         self.undo_stack = QUndoStack(self)
-        self.thumbnails = create_thumbnail_provider(self) if thumbnails else None
+        self.thumbnails = create_thumbnail_provider(self, self.tasks) if thumbnails else None
         self.last_error_dialog: ErrorDialog | None = None
         self._menus: dict[str, QMenu] = {}
         self._reader: ArticleReader | None = None
@@ -104,6 +111,7 @@ class MainWindow(QMainWindow):
         self.facets.filters_changed.connect(self.apply_filters)
         self.model.query_changed.connect(self._update_counts)
         self.model.modelReset.connect(self._update_counts)
+        self.library_changed.connect(self._library_changed)
         self._restore_settings()
         self.model.set_query(ItemQuery())
         if self.model.rowCount():
@@ -217,6 +225,35 @@ class MainWindow(QMainWindow):
 
     # -- public API (docs/ARCHITECTURE.md) --------------------------------------------------------
 
+    def run_op(
+        self,
+        op: Operation,
+        *args: Any,
+        label: str = "",
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+        cancellable: bool = False,
+        with_progress_dialog: bool = False,
+    ) -> TaskHandle:
+        """Run the core operation `op(job, library, *args)` on the one writer (in order, one at a time);
+        on success `library_changed(changes)` is emitted, then `on_done(result)` is called."""
+        return self.operations.run_op(op, *args, label=label, on_done=on_done, on_error=on_error,
+                                      on_progress=on_progress, cancellable=cancellable,
+                                      with_progress_dialog=with_progress_dialog)
+
+    def run_query(
+        self,
+        fn: Query,
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        key: object = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        label: str = "",
+    ) -> TaskHandle:
+        """Run read-only `fn(job, library, *args)` on a reader; with `key`, a stale answer is dropped."""
+        return self.operations.run_query(fn, *args, on_done=on_done, key=key, on_error=on_error, label=label)
+
     def menu(self, name: str) -> QMenu:
         """One of the menus "File", "Edit", "Item", "View", "Tools", "Help"."""
         try:
@@ -254,6 +291,15 @@ class MainWindow(QMainWindow):
     def refresh_facets(self) -> None:
         self.model.reload_phase_labels()
         self.facets.reload()
+
+    def _library_changed(self, changes: Changes) -> None:
+        """Refresh what `changes` names: the item list, rows, facets, the detail pane and the counts."""
+        if changes.is_everything or changes.item_set:
+            self.refresh_items(None)
+        elif changes.items:
+            self.refresh_items(sorted(changes.items))
+        if changes.is_everything or changes.tags or changes.facets:
+            self.refresh_facets()
 
     def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea
                  ) -> QDockWidget:
@@ -533,10 +579,10 @@ class MainWindow(QMainWindow):
         for window in (self._viewer, self._reader):
             if window is not None:
                 window.close()
-        self.tasks.cancel_all()
-        self.tasks.wait_for_all(5000)
         if self.thumbnails is not None:
             self.thumbnails.shutdown()
+        self.tasks.cancel_all()
+        self.operations.close(30_000)  # queued edits are written before the connections close
         super().closeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -1,8 +1,10 @@
-"""The one place background work starts: TaskRunner runs `fn(job, *args)` on a thread pool.
+"""The one place background work starts: TaskRunner runs `fn(job, *args)` on a pool sized for its purpose.
 
-Results, errors and (throttled) progress come back to the GUI thread as queued signals. A worker that
-needs the database is decorated with `own_connection`: it gets its own connection (sqlite connections belong
-to one thread). An error nobody handles is shown in the error dialog, never swallowed.
+Pools (Picard's `run_task`, Anki's `taskman.py`): "writer" (1 thread: the app's one writing connection,
+operations strictly in order, see gui/operations.py), "reader" (queries on reading connections), "probe"
+(hashing, media probes), "download", "thumbnail", and "general". All are waited for on close.
+Results, errors and (throttled) progress come back to the GUI thread as queued signals. An error nobody
+handles is shown in the error dialog, never swallowed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,15 @@ from mediacat.gui.dialogs.error_dialog import ErrorDialog, describe_exception
 
 PROGRESS_INTERVAL_S = 0.1
 PROGRESS_DIALOG_DELAY_MS = 600
+
+WRITER = "writer"
+READER = "reader"
+PROBE = "probe"
+DOWNLOAD = "download"
+THUMBNAIL = "thumbnail"
+GENERAL = "general"
+# Threads per pool. The writer must stay 1: operations run one at a time, in the order given.
+POOL_SIZES: dict[str, int] = {WRITER: 1, READER: 2, PROBE: 2, DOWNLOAD: 4, THUMBNAIL: 2, GENERAL: 4}
 
 
 def own_connection(work: Callable[..., Any]) -> Callable[..., Any]:
@@ -65,6 +76,22 @@ class TaskHandle(QObject):
         """Ask the task to stop at its next `job.check()`."""
         if self.cancellable:
             self.job.cancel()
+
+
+class _CallRunnable(QRunnable):
+    """A bare call on a pool (for a component that brings its own results back, like the thumbnails)."""
+
+    def __init__(self, fn: Callable[[], None], failed: Callable[[BaseException], None]) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self.fn = fn
+        self.failed = failed
+
+    def run(self) -> None:
+        try:
+            self.fn()
+        except BaseException as error:  # never lost: reported on the GUI thread
+            self.failed(error)
 
 
 class _Runnable(QRunnable):
@@ -130,9 +157,15 @@ class TaskRunner(QObject):
         max_threads: int | None = None,
     ) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        if max_threads:
-            self.pool.setMaxThreadCount(max_threads)
+        self._pools: dict[str, QThreadPool] = {}
+        for name, size in POOL_SIZES.items():
+            pool = QThreadPool(self)
+            pool.setObjectName(f"mediacat-{name}")
+            pool.setMaxThreadCount(max_threads if max_threads and name == GENERAL else size)
+            self._pools[name] = pool
+        self.pool = self._pools[GENERAL]
+        self._bare_signals = _TaskSignals(self)
+        self._bare_signals.failed.connect(lambda error: self._show_error("Background work", error))
         self._error_handler = error_handler
         self._dialog_parent = dialog_parent
         self._active: set[TaskHandle] = set()
@@ -158,8 +191,10 @@ class TaskRunner(QObject):
         label: str = "",
         cancellable: bool = False,
         with_progress_dialog: bool = False,
+        pool: str = GENERAL,
     ) -> TaskHandle:
-        """Run `fn(job, *args)` on the pool; callbacks run in the GUI thread."""
+        """Run `fn(job, *args)` on the named pool (see POOL_SIZES); callbacks run in the GUI thread."""
+        thread_pool = self.thread_pool(pool)
         label = label or getattr(fn, "__name__", "task")
         handle = TaskHandle(label, cancellable)
         signals = _TaskSignals(handle)
@@ -209,14 +244,26 @@ class TaskRunner(QObject):
         self._active.add(handle)
         self._flush_timer.start()
         self.task_started.emit(handle)
-        self.pool.start(_Runnable(fn, args, job, signals))
+        thread_pool.start(_Runnable(fn, args, job, signals))
         return handle
 
+    def thread_pool(self, name: str) -> QThreadPool:
+        try:
+            return self._pools[name]
+        except KeyError:
+            raise KeyError(f"no task pool {name!r}; the pools are {', '.join(self._pools)}") from None
+
+    def submit(self, pool: str, fn: Callable[[], None]) -> None:
+        """Run a bare `fn()` on a pool; the caller brings its results back itself (queued signals). An
+        exception it lets through is shown in the error dialog."""
+        self.thread_pool(pool).start(_CallRunnable(fn, self._bare_signals.failed.emit))
+
     def wait_for_all(self, timeout_ms: int = 30_000) -> bool:
-        """Block until every task has finished and its callbacks ran (for shutdown and tests)."""
+        """Block until every task of every pool has finished and its callbacks ran (shutdown and tests)."""
         deadline = QDeadlineTimer(timeout_ms)
-        if not self.pool.waitForDone(timeout_ms):
-            return False
+        for pool in self._pools.values():
+            if not pool.waitForDone(max(0, deadline.remainingTime())):
+                return False
         while self._active and not deadline.hasExpired():
             QCoreApplication.processEvents()
         return not self._active
@@ -230,6 +277,10 @@ class TaskRunner(QObject):
     def cancel_all(self) -> None:
         for handle in list(self._active):
             handle.cancel()
+
+    def show_error(self, label: str, error: BaseException) -> None:
+        """Show `error` of the work named `label` (the default for failures nobody handles)."""
+        self._show_error(label, error)
 
     def _show_error(self, label: str, error: BaseException) -> None:
         message, details = describe_exception(error, label)
@@ -263,3 +314,36 @@ def _update_dialog(dialog: QProgressDialog, progress: Progress) -> None:
         dialog.setMaximum(0)
     if progress.message:
         dialog.setLabelText(progress.message)
+
+
+_shared: TaskRunner | None = None
+
+
+def shared_runner() -> TaskRunner:
+    """The process's TaskRunner for widgets that work without a window (viewers, players): the same pools,
+    owned by the QApplication. A window's features use `window.tasks` instead."""
+    global _shared
+    app = QCoreApplication.instance()
+    if _shared is None or _shared.parent() is not app:
+        _shared = TaskRunner(app)
+        if app is not None:
+            app.aboutToQuit.connect(_shared.wait_for_all)
+    return _shared
+
+
+def run_in_background(
+    function: Callable[..., Any],
+    *args: Any,
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[str], None],
+    pool: str = PROBE,
+) -> TaskHandle:
+    """Run `function(*args)` (no job argument) on a pool of the shared runner; the callbacks run in the
+    GUI thread, `on_failure` with the error's message (the viewers show it in place)."""
+
+    def call(_job: Job) -> Any:
+        return function(*args)
+
+    return shared_runner().run(call, on_done=on_success,
+                               on_error=lambda error: on_failure(str(error) or type(error).__name__),
+                               label=getattr(function, "__name__", "task"), pool=pool)

@@ -1,4 +1,5 @@
-"""Thumbnails for the grid: a LIFO queue rendered by worker threads, a disk cache by content, a RAM LRU of pixmaps."""
+"""Thumbnails for the grid: a LIFO queue rendered on the "thumbnail" task pool, a disk cache by content, a RAM
+LRU of pixmaps."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from PySide6.QtCore import QObject, QRectF, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication
 
+from mediacat.gui.tasks import THUMBNAIL, TaskRunner
 from mediacat.gui.thumb_render import render_thumbnail
 from mediacat.qtmedia import multimedia_status
 
 DEFAULT_MAX_PIXMAPS = 600
-DEFAULT_WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,9 @@ class RequestStack:
             self._condition.notify()
 
     def pop(self) -> ThumbnailRequest | None:
-        """The newest request, waiting for one; None once closed."""
+        """The newest request, without waiting; None when there is none or once closed."""
         with self._condition:
-            while not self._requests and not self._closed:
-                self._condition.wait()
-            if self._closed:
+            if self._closed or not self._requests:
                 return None
             return self._requests.popitem(last=True)[1]
 
@@ -75,22 +74,6 @@ class _Delivery(QObject):
     rendered = Signal(str, QImage, str)  # key, image (null on failure), error message
 
 
-class _ThumbnailWorker(QThread):
-    """Pops requests and renders them: disk cache first, else the file. Its own event loop serves video frames."""
-
-    def __init__(self, provider: ThumbnailProvider) -> None:
-        super().__init__()
-        self._provider = provider
-
-    def run(self) -> None:
-        provider = self._provider
-        while (request := provider._stack.pop()) is not None:
-            image, error = provider._render(request)
-            if provider._closed.is_set():
-                return
-            provider._delivery.rendered.emit(request.key, image, error)
-
-
 class ThumbnailProvider(QObject):
     """Thumbnails by item: `thumbnail()` answers from RAM at once or schedules a render and later emits
     `thumbnail_ready(item_id)`; ask again then. Call `shutdown()` before the application ends."""
@@ -103,9 +86,10 @@ class ThumbnailProvider(QObject):
         parent: QObject | None = None,
         *,
         max_pixmaps: int = DEFAULT_MAX_PIXMAPS,
-        workers: int = DEFAULT_WORKERS,
+        tasks: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
+        self._tasks = tasks if tasks is not None else TaskRunner(self)
         self._cache_dir = Path(cache_dir)
         self._max_pixmaps = max(1, max_pixmaps)
         self._pixmaps: OrderedDict[str, QPixmap | None] = OrderedDict()  # None: the file could not be read
@@ -121,9 +105,6 @@ class ThumbnailProvider(QObject):
         self._accent = QColor(palette.color(QPalette.ColorRole.Highlight))
         self._delivery = _Delivery(self)
         self._delivery.rendered.connect(self._on_rendered)
-        self._workers = [_ThumbnailWorker(self) for _ in range(max(1, workers))]
-        for worker in self._workers:
-            worker.start(QThread.Priority.LowPriority)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -151,6 +132,7 @@ class ThumbnailProvider(QObject):
             return self.placeholder_pixmap(media_type, size)
         self._waiting.setdefault(key, set()).add(item_id)
         self._stack.push(ThumbnailRequest(key, path, media_type, size, f"{sha256}-{size}" if sha256 else None))
+        self._tasks.submit(THUMBNAIL, self._render_newest)  # one pool task per request, each takes the newest
         return None
 
     def error_message(self, path: str, sha256: str | None, size: int) -> str | None:
@@ -167,8 +149,7 @@ class ThumbnailProvider(QObject):
             return
         self._closed.set()
         self._stack.close()
-        for worker in self._workers:
-            worker.wait()
+        self._tasks.thread_pool(THUMBNAIL).waitForDone()
         self._waiting.clear()
 
     def error_pixmap(self, size: int, *, missing: bool = False) -> QPixmap:
@@ -233,6 +214,16 @@ class ThumbnailProvider(QObject):
     def cached_count(self) -> int:
         """Pixmaps (and remembered failures) held in RAM; never more than max_pixmaps."""
         return len(self._pixmaps)
+
+    def _render_newest(self) -> None:
+        """On the thumbnail pool: render the most recently asked request (LIFO: visible items first)."""
+        request = self._stack.pop()
+        if request is None:
+            return
+        QThread.currentThread().setPriority(QThread.Priority.LowPriority)
+        image, error = self._render(request)
+        if not self._closed.is_set():
+            self._delivery.rendered.emit(request.key, image, error)
 
     def _render(self, request: ThumbnailRequest) -> tuple[QImage, str]:
         """Runs on a worker: (image, "") or (null image, why)."""

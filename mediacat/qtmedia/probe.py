@@ -119,3 +119,16 @@ def probe_video(path: str | os.PathLike[str], timeout_s: float = 10) -> dict[str
         player.setSource(QUrl())
         del player
         del sink
+
+
+def video_prober(path: Path) -> dict[str, Any]:
+    """The one `VideoProber` the CLI and the app pass to the core (`probe_file(..., video_prober)`).
+
+    Qt is imported only when a video is probed. In a command-line process (no QGuiApplication) Qt's and
+    FFmpeg's console chatter is silenced first: the CLI prints its own one-line error naming the file.
+    """
+    from PySide6.QtGui import QGuiApplication
+
+    if not _quiet and QGuiApplication.instance() is None:
+        quiet_multimedia_logs()
+    return probe_video(path)

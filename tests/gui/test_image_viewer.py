@@ -124,9 +124,9 @@ def test_a_newer_load_wins_over_an_older_one(qtbot, viewer: ImageViewer, tmp_pat
     viewer.load(str(big))
     load(qtbot, viewer, small)
     qtbot.wait(50)
-    from mediacat.gui.background import wait_for_background
+    from mediacat.gui.tasks import shared_runner
 
-    wait_for_background()
+    shared_runner().wait_for_all()
     qtbot.wait(50)
     assert loaded == [str(small)]
     assert viewer.view.sceneRect().width() == 320

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mediacat.core.model import Attachment, Item
-from mediacat.gui.background import wait_for_background
+from mediacat.gui.tasks import shared_runner
 from mediacat.gui.views.audio_player import AudioPlayer
 from mediacat.gui.views.image_viewer import ImageViewer
 from mediacat.gui.views.media_view import MediaView
@@ -27,7 +27,7 @@ from tests.media_fixtures import (
 @pytest.fixture(autouse=True)
 def _finish_background_work():
     yield
-    wait_for_background()
+    shared_runner().wait_for_all()
 
 
 def shown(qtbot, widget):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from mediacat.cli.common import EXIT_OK, EXIT_PROBLEMS, ProgressLine, open_library, report_error, report_warning
 from mediacat.cli.downloading import add_download_arguments, attach_url_with_progress, describe_attached
@@ -16,6 +15,7 @@ from mediacat.core.errors import MediaCatError
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.probe import display_path
+from mediacat.qtmedia.probe import video_prober
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -61,14 +61,6 @@ def is_url(argument: str) -> bool:
     An existing file whose name has a colon stays a file.
     """
     return looks_like_url(argument) and not Path(argument).exists()
-
-
-def video_prober(path: Path) -> dict[str, Any]:
-    """The QtMultimedia video prober, imported only when a video is attached; quiet on the terminal."""
-    from mediacat.qtmedia.probe import probe_video, quiet_multimedia_logs
-
-    quiet_multimedia_logs()
-    return probe_video(path)
 
 
 def run(args: argparse.Namespace) -> int:

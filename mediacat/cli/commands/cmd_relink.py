@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mediacat.cli.commands.cmd_attach import video_prober
 from mediacat.cli.common import EXIT_OK, EXIT_PROBLEMS, open_library, report_error
-from mediacat.core.attachments import get_attachment, relink, relink_candidates, relink_from_folder
+from mediacat.core.attachment_upkeep import relink_from_folder, relink_with_siblings
 from mediacat.core.probe import display_path
+from mediacat.qtmedia.probe import video_prober
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -31,20 +31,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     with open_library(args) as library:
-        old_path = Path(get_attachment(library, args.attachment_id).resolved_path)
-        new_path = Path(args.new_path)
-        attachment = relink(library, args.attachment_id, new_path, force=args.force, video_prober=video_prober)
+        result = relink_with_siblings(library, args.attachment_id, Path(args.new_path), force=args.force,
+                                      video_prober=video_prober)
+        attachment = result.attachment
         print(f"relinked #{attachment.id} to {display_path(attachment.resolved_path)}")
-        old_folder, new_folder = old_path.parent, new_path.absolute().parent
-        if old_folder == new_folder:
+        if not result.siblings:
             return EXIT_OK
         if not args.all_from_folder:
-            others = relink_candidates(library, old_folder, new_folder)
-            if others:
-                print(f"{len(others)} other missing files from {display_path(old_folder)} are in "
-                      f"{display_path(new_folder)}: run again with --all-from-folder to relink them")
+            print(f"{len(result.siblings)} other missing files from {display_path(result.old_folder)} are in "
+                  f"{display_path(result.new_folder)}: run again with --all-from-folder to relink them")
             return EXIT_OK
-        relinked, failures = relink_from_folder(library, old_folder, new_folder)
+        relinked, failures = relink_from_folder(library, result.old_folder, result.new_folder)
     for other in relinked:
         print(f"relinked #{other.id} to {display_path(other.resolved_path)}")
     for _path, message in failures:

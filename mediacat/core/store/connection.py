@@ -89,11 +89,13 @@ class Store:
         )
 
 
-def open_store(path: Path, *, create: bool = True, verify: bool = True) -> Store:
+def open_store(path: Path, *, create: bool = True, verify: bool = True, any_thread: bool = False) -> Store:
     """Open (and create or migrate) the database at `path`, or raise LibraryError naming the file.
 
     `verify` runs SQLite's quick_check (it reads the whole file: ~0.2 s at 100,000 items), once per program
-    start; further connections of the same process (worker threads) skip it.
+    start; further connections of the same process (worker threads) skip it. `any_thread`: the connection
+    may be used (one thread at a time) by threads other than the opening one: the app's writer and reader
+    connections, kept by a pool and closed by the thread that shuts the pool down.
     """
     path = Path(path)
     _check_folder(path.parent, create=create)
@@ -101,7 +103,8 @@ def open_store(path: Path, *, create: bool = True, verify: bool = True) -> Store
     if not existed and not create:
         raise LibraryError(f"{path}: no MediaCat library here")
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                               check_same_thread=not any_thread)
     except sqlite3.Error as error:
         raise library_error(path, error, "open the library database") from error
     try:
@@ -138,7 +141,8 @@ def _check_folder(folder: Path, *, create: bool) -> None:
         raise LibraryError(f"{folder}: cannot create the library folder ({error.strerror or error})") from error
     if not folder.is_dir():
         raise LibraryError(f"{folder}: the library folder is not a folder")
-    # A name of its own per attempt: two processes opening at once must not remove each other's probe.
+    # One probe name per call: reader connections of several threads, and processes, open at once, and a shared
+    # name let one delete another's probe ("not writable (No such file or directory)").
     probe = folder / f".mediacat-write-test-{os.getpid()}-{uuid.uuid4().hex[:12]}"
     try:
         os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

@@ -30,21 +30,16 @@ from mediacat.core.probe import display_path
 from mediacat.gui.dialogs.attachment_dialogs import AttachmentDialogs
 from mediacat.gui.dialogs.error_dialog import describe_exception
 from mediacat.gui.tasks import own_connection
+from mediacat.qtmedia.probe import video_prober
 
 PROBLEM_STATUSES = ("missing", "modified", "unreadable")
-
-
-def _video_prober(path: Path) -> dict[str, Any]:
-    from mediacat.qtmedia.probe import probe_video
-
-    return probe_video(path)
 
 
 @own_connection
 def _attach_worker(job: Job, library: Library, item_id: str, paths: list[str], mode: str, recursive: bool,
                    allow_duplicate: bool) -> ImportReport:
     return attach_paths(library, item_id, paths, recursive=recursive, mode=mode,
-                        allow_duplicate=allow_duplicate, video_prober=_video_prober, job=job)
+                        allow_duplicate=allow_duplicate, video_prober=video_prober, job=job)
 
 
 @own_connection
@@ -55,7 +50,7 @@ def _check_worker(job: Job, library: Library) -> list[CheckResult]:
 @own_connection
 def _relink_worker(job: Job, library: Library, attachment: Attachment, new_path: str, force: bool) -> dict[str, Any]:
     """Relink one attachment, then look for the other missing files of its old folder in the new folder."""
-    relinked = relink(library, attachment.id, new_path, force=force, video_prober=_video_prober, job=job)
+    relinked = relink(library, attachment.id, new_path, force=force, video_prober=video_prober, job=job)
     old_folder = Path(attachment.resolved_path).parent
     new_folder = Path(new_path).absolute().parent
     others = [] if old_folder == new_folder else relink_candidates(library, old_folder, new_folder, job=job)

@@ -29,14 +29,9 @@ from mediacat.gui.features.downloads_panel import (
     DownloadsPanel,
 )
 from mediacat.gui.tasks import own_connection
+from mediacat.qtmedia.probe import video_prober
 
 SPARE_THREADS = 2  # pool threads kept free for thumbnails and searches while downloads wait on the network
-
-
-def gui_video_prober(path: Any) -> dict[str, Any]:
-    from mediacat.qtmedia.probe import probe_video
-
-    return probe_video(path)
 
 
 @own_connection
@@ -81,7 +76,7 @@ class DownloadsFeature(QObject):
     def attach_url(self, item_id: str, url: str) -> DownloadEntry:
         def work(library: Library, job: Job) -> AttachResult:
             return attach_from_url(library, item_id, url, policy=download_policy(library), job=job,
-                                   video_prober=gui_video_prober)
+                                   video_prober=video_prober)
 
         return self.start(item_id, url, work)
 
@@ -90,14 +85,14 @@ class DownloadsFeature(QObject):
 
         def work(library: Library, job: Job) -> AttachResult:
             return attach_item_media_url(library, item_id, index=index, policy=download_policy(library), job=job,
-                                         video_prober=gui_video_prober)
+                                         video_prober=video_prober)
 
         return self.start(item_id, url, work)
 
     def attach_nasa(self, item_id: str, nasa_id: str, rendition: str, nasa: NasaImageLibrary) -> DownloadEntry:
         def work(library: Library, job: Job) -> AttachResult:
             return attach_from_nasa(library, item_id, nasa_id, rendition=rendition, nasa=nasa,
-                                    policy=download_policy(library), job=job, video_prober=gui_video_prober)
+                                    policy=download_policy(library), job=job, video_prober=video_prober)
 
         return self.start(item_id, f"NASA {nasa_id.strip()} ({rendition})", work)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from mediacat.gui.background import run_in_background
+from mediacat.gui.tasks import run_in_background
 from mediacat.gui.views.playback import PlayerControls, PlayerCore, TransportBar, unavailable_message
 from mediacat.gui.views.waveform_widget import WaveformWidget
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from mediacat.core.errors import MediaCatError
-from mediacat.gui.background import run_in_background
+from mediacat.gui.tasks import run_in_background
 
 PANORAMA_ASPECT = 2.5
 ZOOM_STEP = 1.25
