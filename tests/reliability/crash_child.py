@@ -105,7 +105,13 @@ def _random_op(rng: random.Random, library: Library, sources: list[Path], librar
     kind = rng.choice(("attach", "attach", "link", "tag", "untag", "note", "import", "detach", "detach-delete"))
     item = rng.choice(ITEMS)
     if kind in ("attach", "link"):
-        return {"op": kind, "item": item, "source": str(rng.choice(sources))}
+        source = rng.choice(sources)
+        if source.suffix == ".jpg" and rng.random() < 0.7:  # new content (bytes after the JPEG's end), so
+            unique = library_dir.parent / "made" / f"{os.getpid()}-{step}.jpg"  # the copy is not a reuse
+            unique.parent.mkdir(exist_ok=True)
+            unique.write_bytes(source.read_bytes() + f"{os.getpid()}-{step}".encode())
+            source = unique
+        return {"op": kind, "item": item, "file": str(source)}
     if kind in ("tag", "untag"):
         return {"op": kind, "item": item, "tag": rng.choice(TAGS)}
     if kind == "note":
@@ -121,7 +127,7 @@ def _random_op(rng: random.Random, library: Library, sources: list[Path], librar
 def _apply(library: Library, op: dict[str, Any], library_dir: Path) -> dict[str, Any]:
     kind = op["op"]
     if kind in ("attach", "link"):
-        result = attach_file(library, op["item"], op["source"], mode="copy" if kind == "attach" else "link",
+        result = attach_file(library, op["item"], op["file"], mode="copy" if kind == "attach" else "link",
                              allow_duplicate=True)
         return {"attachment_id": result.attachment.id, "path": result.attachment.path}
     if kind == "tag":

@@ -63,8 +63,8 @@ def sources(folder: Path) -> list[Path]:
     files = [make_jpeg(folder / f"photo-{n}.jpg", size=(64 + n, 48)) for n in range(3)]
     files.append(make_png(folder / "picture.png", size=(40, 30)))
     files.append(make_wav(folder / "tone.wav", seconds=0.5))
-    noise = folder / "noise.png"  # about 1.5 MB: its copy is a window a kill can land in
-    Image.effect_noise((1200, 1200), 64).save(noise)
+    noise = folder / "noise.jpg"  # about 1 MB: its copy is a window a kill can land in
+    Image.effect_noise((1200, 1200), 64).convert("RGB").save(noise, quality=95)
     files.append(noise)
     return files
 
