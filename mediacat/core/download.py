@@ -175,8 +175,10 @@ def normalize_url(url: str) -> str:
     """Percent-encode spaces and other unsafe characters in the path and query (never twice); drop the fragment."""
     parts = urlsplit(url.strip())
     host = parts.netloc
-    if parts.hostname and not parts.hostname.isascii():
-        host = host.replace(parts.hostname, parts.hostname.encode("idna").decode("ascii"))
+    if parts.hostname and not parts.hostname.isascii():  # rebuilt: `hostname` is lower-cased, netloc is not
+        userinfo, at, _ = parts.netloc.rpartition("@")
+        port = f":{parts.port}" if parts.port is not None else ""
+        host = f"{userinfo}{at}{parts.hostname.encode('idna').decode('ascii')}{port}"
     path = quote(parts.path, safe="/%:@!$&'()*+,;=~")
     query = quote(parts.query, safe="/%:@!$&'()*+,;=~?")
     return urlunsplit((parts.scheme, host, path, query, ""))
