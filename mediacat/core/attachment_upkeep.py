@@ -31,19 +31,29 @@ from mediacat.core.model import Attachment
 from mediacat.core.probe import VideoProber, display_path, probe_file
 from mediacat.core.recovery import recover_interrupted_files
 
+
+class ContentDiffers(AttachError):
+    """A relink target whose bytes differ from the attachment's (`force` relinks a linked file anyway). The
+    message says what differs; each front end adds how to force it in its own words."""
+
+    def __init__(self, message: str, attachment: Attachment) -> None:
+        super().__init__(message)
+        self.attachment = attachment
+
 STATUSES = ("ok", "missing", "modified", "unreadable")
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    attachment_id: int
+    attachment_id: int | None  # None for a built-in file of the seed catalog
     item_id: str
     path: str
     status: str  # ok | missing | modified | unreadable
     expected_sha256: str
     actual_sha256: str | None
     message: str
+    builtin: bool = False
 
     @property
     def ok(self) -> bool:
@@ -58,6 +68,7 @@ class CheckResult:
             "expected_sha256": self.expected_sha256,
             "actual_sha256": self.actual_sha256,
             "message": self.message,
+            "builtin": self.builtin,
         }
 
 
@@ -153,9 +164,9 @@ def relink(
         raise AttachError(f"{name}: cannot read the file ({os_reason(error)})") from error
     same = sha256 == attachment.sha256
     if not same and not force:
-        raise AttachError(
+        raise ContentDiffers(
             f"{name}: not the same content as attachment #{attachment_id} (SHA-256 {sha256[:12]}…, "
-            f"expected {attachment.sha256[:12]}…); not relinked (force it to relink anyway)"
+            f"expected {attachment.sha256[:12]}…); not relinked", attachment
         )
     if attachment.mode == "copy":
         if not same:

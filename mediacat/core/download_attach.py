@@ -69,23 +69,23 @@ def attach_from_url(
     try:
         provenance = downloaded.provenance(source="download", nasa_id=nasa_id, rendition=rendition,
                                            http_status=206 if downloaded.resumed else 200)
-        return _attach_downloaded(library, item_id, downloaded, provenance, allow_duplicate=allow_duplicate,
+        return attach_downloaded(library, item_id, downloaded, provenance, allow_duplicate=allow_duplicate,
                                   video_prober=video_prober, job=job)
     finally:
         downloaded.discard()  # after a move only the empty private folder is left; after a failure, the file too
 
 
-def _attach_downloaded(
+def attach_downloaded(
     library: Library,
     item_id: str,
     downloaded: DownloadedFile,
     provenance: dict[str, Any],
     *,
-    allow_duplicate: bool,
-    video_prober: VideoProber | None,
-    job: Job | None,
+    allow_duplicate: bool = False,
+    video_prober: VideoProber | None = None,
+    job: Job | None = None,
 ) -> AttachResult:
-    """attach_file(move=True), with errors naming the URL rather than the temporary file."""
+    """Attach a finished download (attach_file(move=True)), with errors naming the URL, not the temporary file."""
     url = downloaded.source_url
     try:
         return attach_file(
@@ -145,6 +145,7 @@ def attach_item_media_url(
     policy: DownloadPolicy | None = None,
     job: Job | None = None,
     video_prober: VideoProber | None = None,
+    allow_duplicate: bool = False,
 ) -> AttachResult:
     """"Download from NASA": attach the item's own verified direct media URL (`media_urls[index]`)."""
     item = library.item(item_id)
@@ -154,11 +155,12 @@ def attach_item_media_url(
         raise MediaCatError(f"item {item_id!r} has {len(item.media_urls)} media URLs; there is no number {index + 1}")
     url = item.media_urls[index]
     return attach_from_url(library, item_id, url, policy=policy, job=job, video_prober=video_prober,
-                           nasa_id=nasa_id_in_url(url, item.nasa_ids))
+                           nasa_id=nasa_id_in_url(url, item.nasa_ids), allow_duplicate=allow_duplicate)
 
 
 __all__ = [
     "DownloadError",
+    "attach_downloaded",
     "attach_from_nasa",
     "attach_from_url",
     "attach_item_media_url",

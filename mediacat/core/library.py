@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mediacat.core.errors import UnknownArticle, UnknownItem
-from mediacat.core.model import Article, Attachment, Item, ItemRow, MissionPhase, SourceLink
+from mediacat.core.model import Article, Attachment, BuiltinMedia, Item, ItemRow, MissionPhase, SourceLink
 from mediacat.core.recovery import recover_interrupted_files
 from mediacat.core.search import ItemQuery, to_fts_query
 from mediacat.core.seeds import SeedReport, apply_seed_catalog, load_seed_catalog
@@ -38,10 +38,13 @@ _SORT_SQL = {
 class Library:
     """An open library. Use from one thread; other threads call `reopen()` for their own connection."""
 
-    def __init__(self, paths: LibraryPaths, store: Store, seed_report: SeedReport | None = None) -> None:
+    def __init__(
+        self, paths: LibraryPaths, store: Store, seed_report: SeedReport | None = None, seeds: Path | None = None
+    ) -> None:
         self.paths = paths
         self.store = store
         self.seed_report = seed_report
+        self.seeds_dir = seeds or seeds_dir()  # where the built-in media files of this install are
 
     @classmethod
     def open(
@@ -62,7 +65,7 @@ class Library:
                 store.close()
                 raise
         recover_interrupted_files(store, paths)  # cheap: one folder; `check` also walks media/
-        return cls(paths, store, report)
+        return cls(paths, store, report, seeds)
 
     def reopen(self, *, any_thread: bool = False) -> Library:
         """A second connection to the same library, for another thread (seeds already applied).
@@ -70,7 +73,7 @@ class Library:
         `any_thread`: usable by any one thread at a time (a pooled connection), not only the opening one.
         """
         store = open_store(self.paths.database, create=False, verify=False, any_thread=any_thread)
-        return Library(self.paths, store, None)
+        return Library(self.paths, store, None, self.seeds_dir)
 
     def close(self) -> None:
         self.store.close()
@@ -101,6 +104,14 @@ class Library:
     def mission_phases(self) -> list[MissionPhase]:
         rows = self.store.execute("SELECT id, label, position, description FROM mission_phases ORDER BY position")
         return [MissionPhase(*row) for row in rows]
+
+    def credit_lines(self) -> list[str]:
+        """The distinct known credit lines of the catalog's items, most used first (for Help ▸ About)."""
+        rows = self.store.execute(
+            "SELECT credit FROM items WHERE credit IS NOT NULL AND trim(credit) != '' "
+            "AND lower(credit) != 'unknown' GROUP BY credit ORDER BY count(*) DESC, credit"
+        )
+        return [row[0] for row in rows]
 
     def articles(self) -> list[Article]:
         rows = self.store.execute(
@@ -226,6 +237,9 @@ class Library:
             "ORDER BY item_id, position", list(item_ids)
         ):
             external.setdefault(item_id, []).append({"url": url, "quote": quote, "title": title})
+        builtin: dict[str, list[BuiltinMedia]] = {}
+        for media in self.builtin_media_of(item_ids):
+            builtin.setdefault(media.item_id, []).append(media)
         items = {}
         for row in rows:
             item_id = row[0]
@@ -249,6 +263,7 @@ class Library:
                 attachments=tuple(attachments.get(item_id, ())),
                 overrides=overrides.get(item_id, {}),
                 external_sources=tuple(external.get(item_id, ())),
+                builtin_media=tuple(builtin.get(item_id, ())),
             )
         return items
 
@@ -283,6 +298,9 @@ class Library:
             ).fetchall()
             first_ids = [row[11] for row in rows if row[11] is not None]
             first = {a.id: a for a in self.attachments_by_id(first_ids)}
+            builtin: dict[str, BuiltinMedia] = {}
+            for media in self.builtin_media_of(chunk):
+                builtin.setdefault(media.item_id, media)
             for row in rows:
                 attachment = first.get(row[11]) if row[11] is not None else None
                 result[row[0]] = ItemRow(
@@ -302,6 +320,7 @@ class Library:
                     first_attachment_sha256=attachment.sha256 if attachment else None,
                     first_attachment_media_type=attachment.media_type if attachment else None,
                     problem_attachments=row[12],
+                    builtin=builtin.get(row[0]),
                 )
         return result
 
@@ -320,6 +339,29 @@ class Library:
         ):
             facets[facet] = dict(self.store.execute(sql).fetchall())
         return facets
+
+    # -- built-in media (shipped with the seeds; read-only) ----------------------------------------
+
+    def builtin_media_of(self, item_ids: Iterable[str] | None = None) -> list[BuiltinMedia]:
+        """The built-in files of these items (all items with None), in item then manifest order."""
+        sql = ("SELECT item_id, path, sha256, size, relation, label, credit, width, height, media_type, mime, "
+               "shows, confidence, source FROM builtin_media")
+        params: list[str] = []
+        if item_ids is not None:
+            params = list(item_ids)
+            if not params:
+                return []
+            sql += " WHERE item_id IN (SELECT value FROM json_each(?))"
+            params = [json.dumps(params)]
+        rows = self.store.execute(sql + " ORDER BY item_id, position", params)
+        return [
+            BuiltinMedia(
+                item_id=row[0], path=str(self.seeds_dir / row[1]), sha256=row[2], size=row[3], relation=row[4],
+                label=row[5], credit=row[6], width=row[7], height=row[8], media_type=row[9], mime=row[10],
+                shows=row[11], confidence=row[12], source=json.loads(row[13]),
+            )
+            for row in rows
+        ]
 
     # -- attachments (read side; writing lives in mediacat.core.attachments) ----------------------
 

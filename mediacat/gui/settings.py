@@ -20,8 +20,11 @@ KEY_VIEW_MODE = "view/mode"
 KEY_TABLE_HEADER = "view/table_header"
 KEY_VIEWER_GEOMETRY = "viewer/geometry"
 KEY_READER_GEOMETRY = "reader/geometry"
+KEY_WELCOME_DISMISSED = "help/welcome_dismissed"
 
 VIEW_MODES = ("grid", "table")
+
+KEY_PUBLIC_MEDIA_BAR = "catalog/public_media_bar_dismissed"
 
 
 class Settings:
@@ -105,3 +108,21 @@ class Settings:
         if mode not in VIEW_MODES:
             raise ValueError(f"unknown view mode {mode!r} (expected one of {', '.join(VIEW_MODES)})")
         self._qsettings.setValue(KEY_VIEW_MODE, mode)
+
+    @property
+    def public_media_bar_dismissed(self) -> bool:
+        """The user closed the "public NASA files not here yet" bar above the grid."""
+        return str(self._qsettings.value(KEY_PUBLIC_MEDIA_BAR, "false")).lower() == "true"
+
+    @public_media_bar_dismissed.setter
+    def public_media_bar_dismissed(self, value: bool) -> None:
+        self._qsettings.setValue(KEY_PUBLIC_MEDIA_BAR, "true" if value else "false")
+
+    @property
+    def welcome_dismissed(self) -> bool:
+        """The person closed the first-start welcome above the catalog."""
+        return str(self._qsettings.value(KEY_WELCOME_DISMISSED, "false")).lower() == "true"
+
+    @welcome_dismissed.setter
+    def welcome_dismissed(self, value: bool) -> None:
+        self._qsettings.setValue(KEY_WELCOME_DISMISSED, "true" if value else "false")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mediacat.gui.features import archivist, attachments, csv_export, downloads, tags
+from mediacat.gui.features import archivist, attachments, csv_export, downloads, help_menu, public_media, tags
 
 INSTALLERS: list[Callable[[Any], None]] = [
     tags.install,
@@ -17,4 +17,6 @@ INSTALLERS: list[Callable[[Any], None]] = [
     attachments.install,
     downloads.install,
     archivist.install,
+    public_media.install,
+    help_menu.install,  # last: its shortcut list reads every menu
 ]

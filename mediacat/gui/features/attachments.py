@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
+from mediacat.core.attachment_upkeep import ContentDiffers
 from mediacat.core.attachments import (
-    AttachError,
     CheckResult,
     ImportReport,
     attach_paths,
@@ -23,6 +23,7 @@ from mediacat.core.attachments import (
     relink_candidates,
     relink_from_folder,
 )
+from mediacat.core.builtin_media import check_builtin_media
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.model import Attachment
@@ -44,7 +45,8 @@ def _attach_worker(job: Job, library: Library, item_id: str, paths: list[str], m
 
 @own_connection
 def _check_worker(job: Job, library: Library) -> list[CheckResult]:
-    return check_attachments(library, job)
+    """Every attachment, then the catalog's built-in files (their results have `builtin` set)."""
+    return [*check_attachments(library, job), *check_builtin_media(library, job)]
 
 
 @own_connection
@@ -137,24 +139,41 @@ class AttachmentsFeature(QObject):
         self.window.status_message(f"Link base folder: {library.link_base_dir}")
 
     def attach_dropped(self, item_id: str, paths: list[str]) -> None:
-        """Files or folders dropped on an item: copied in (folders with their subfolders)."""
-        if paths:
-            self.attach(item_id, list(paths), "copy", recursive=True)
+        """Files or folders dropped on an item: that item becomes the selected one, the person chooses copy or
+        link as Attach Files… asks, and a report names what was attached."""
+        if not paths:
+            return
+        self.window.select_item(item_id)  # the drop target is the item the details and the report speak of
+        found = self.window.library.items([item_id])
+        title = found[0].title if found else item_id
+
+        def chosen(choice: tuple[str, bool] | None) -> None:
+            if choice is None:
+                self.window.status_message("Drop cancelled: nothing attached")
+                return
+            mode, recursive = choice
+            self.attach(item_id, list(paths), mode, recursive=recursive, title=f"Attach to {title}",
+                        report_always=True)
+
+        self.dialogs.ask_drop_mode(self.window, title, list(paths), chosen)
 
     def attach(self, item_id: str, paths: list[str], mode: str, *, recursive: bool = False,
-               allow_duplicate: bool = False, title: str = "Attach files") -> Any:
-        """Attach in the background with a cancellable progress dialog; returns the task handle."""
+               allow_duplicate: bool = False, title: str = "Attach files", report_always: bool = False) -> Any:
+        """Attach in the background with a cancellable progress dialog; returns the task handle. The report is
+        shown when something failed, was ignored or cancelled (and after a drop, always)."""
         return self.window.tasks.run(
             _attach_worker, self.window.library, item_id, [str(p) for p in paths], mode, recursive, allow_duplicate,
-            on_done=lambda report: self._attached(item_id, mode, title, report, allow_duplicate),
+            on_done=lambda report: self._attached(item_id, mode, title, report, allow_duplicate, report_always),
             label=title, cancellable=True, with_progress_dialog=True,
         )
 
-    def _attached(self, item_id: str, mode: str, title: str, report: ImportReport, allow_duplicate: bool) -> None:
+    def _attached(self, item_id: str, mode: str, title: str, report: ImportReport, allow_duplicate: bool,
+                  report_always: bool = False) -> None:
         self.window.refresh_items([item_id])
         self.window.status_message(f"{title}: {report.summary()}")
-        if report.failures or report.cancelled:
-            self.dialogs.show_report(self.window, title, f"{title}: {report.summary()}", report.failures)
+        if report.failures or report.cancelled or report.ignored or (report_always and report.attached):
+            self.dialogs.show_report(self.window, title, f"{title}: {report.summary()}", report.failures,
+                                     details=report_details(report, mode))
         retry = report.duplicates and not allow_duplicate and not report.cancelled and \
             self.dialogs.attach_duplicates(self.window, report.duplicates)
         self.attach_finished.emit(report)
@@ -171,10 +190,18 @@ class AttachmentsFeature(QObject):
 
     def _checked(self, results: list[CheckResult]) -> None:
         self.window.refresh_items(None)  # the grid's warning badges follow the stored verdicts
+        builtin = [result for result in results if result.builtin]
+        results = [result for result in results if not result.builtin]
         problems = [result for result in results if result.status != "ok"]
         summary = f"{len(results)} attachments checked: {len(results) - len(problems)} ok"
         if problems:
             summary += f", {len(problems)} missing, modified or unreadable"
+        bad_builtin = [result for result in builtin if result.status != "ok"]
+        if builtin:
+            summary += f"; {len(builtin)} built-in files: " + (
+                f"{len(bad_builtin)} missing or not as the seed manifest says" if bad_builtin else "all ok")
+        problems += bad_builtin
+        if problems:
             self.dialogs.show_report(self.window, "Check attachments", summary,
                                      [(r.path, f"{r.status}: {r.message}") for r in problems])
         self.window.status_message(summary)
@@ -213,11 +240,14 @@ class AttachmentsFeature(QObject):
         )
 
     def _relink_failed(self, attachment: Attachment, new_path: str, force: bool, error: BaseException) -> None:
-        """Different content: a linked file may be relinked anyway (its facts are re-read); else show why."""
-        different = isinstance(error, AttachError) and "not the same content" in str(error)
-        if different and not force and attachment.mode == "link" and \
-                self.dialogs.relink_anyway(self.window, str(error)):
-            self.relink(attachment, new_path, force=True)
+        """Different content: a linked file may be relinked anyway (its facts are re-read); declining leaves it
+        as it was, with no second dialog. Any other failure is shown."""
+        if isinstance(error, ContentDiffers) and not force and attachment.mode == "link":
+            if self.dialogs.relink_anyway(self.window, str(error)):
+                self.relink(attachment, new_path, force=True)
+                return
+            self.window.status_message(f"Not relinked: {attachment.original_name} keeps its old link")
+            self.relink_finished.emit([])
             return
         self.window.show_error("Relink failed", *describe_exception(error))
         self.relink_finished.emit([])
@@ -264,6 +294,26 @@ class AttachmentsFeature(QObject):
             message += " and deleted its managed copy"
         self.window.status_message(message)
         self.detach_finished.emit(result)
+
+
+def report_details(report: ImportReport, mode: str) -> str:
+    """The full account behind a report's Show Details: every file with its path, by outcome."""
+    sections: list[tuple[str, list[str]]] = [
+        (f"Attached ({'copied into the library' if mode == 'copy' else 'linked where they are'})",
+         [f"{result.path}  (attachment #{result.attachment.id}, stored at {result.attachment.resolved_path})"
+          for result in report.attached]),
+        ("Failed", [f"{path}\n    {message}" for path, message in report.failures]),
+        ("Already attached (skipped)", [f"{path}  (same content as #{existing[0].id} of {existing[0].item_id})"
+                                        for path, existing in report.duplicates]),
+        ("Ignored (not media files)", [str(path) for path in report.ignored]),
+    ]
+    text = [f"{report.folder}", ""]
+    for heading, lines in sections:
+        if lines:
+            text += [f"{heading}: {len(lines)}", *(f"  {line}" for line in lines), ""]
+    if report.cancelled:
+        text.append("Cancelled: the files listed as attached stay attached.")
+    return "\n".join(text).rstrip()
 
 
 def install(window: Any) -> None:

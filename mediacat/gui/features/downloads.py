@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from mediacat.core.attachments import AttachResult
+from mediacat.core.attachments import AttachResult, DuplicateContent
 from mediacat.core.download_attach import attach_from_nasa, attach_from_url, attach_item_media_url, download_policy
 from mediacat.core.jobs import Job, Progress
 from mediacat.core.library import Library
@@ -47,7 +47,7 @@ class DownloadsFeature(QObject):
         self.window = window
         self._numbers = itertools.count(1)
         self.model = DownloadsModel(self)
-        self.panel = DownloadsPanel(self.model, self.cancel, self.retry)
+        self.panel = DownloadsPanel(self.model, self.cancel, self.retry, attach_anyway=self.attach_anyway)
         self.dock = window.add_dock(self.panel, "Downloads", Qt.DockWidgetArea.BottomDockWidgetArea)
         self.url_dialog: AttachUrlDialog | None = None
         self.media_url_dialog: QInputDialog | None = None
@@ -74,25 +74,26 @@ class DownloadsFeature(QObject):
     # -- starting -------------------------------------------------------------------------------
 
     def attach_url(self, item_id: str, url: str) -> DownloadEntry:
-        def work(library: Library, job: Job) -> AttachResult:
+        def work(library: Library, job: Job, allow_duplicate: bool = False) -> AttachResult:
             return attach_from_url(library, item_id, url, policy=download_policy(library), job=job,
-                                   video_prober=video_prober)
+                                   video_prober=video_prober, allow_duplicate=allow_duplicate)
 
         return self.start(item_id, url, work)
 
     def attach_item_media(self, item_id: str, index: int = 0) -> DownloadEntry:
         url = self.window.library.item(item_id).media_urls[index]
 
-        def work(library: Library, job: Job) -> AttachResult:
+        def work(library: Library, job: Job, allow_duplicate: bool = False) -> AttachResult:
             return attach_item_media_url(library, item_id, index=index, policy=download_policy(library), job=job,
-                                         video_prober=video_prober)
+                                         video_prober=video_prober, allow_duplicate=allow_duplicate)
 
         return self.start(item_id, url, work)
 
     def attach_nasa(self, item_id: str, nasa_id: str, rendition: str, nasa: NasaImageLibrary) -> DownloadEntry:
-        def work(library: Library, job: Job) -> AttachResult:
+        def work(library: Library, job: Job, allow_duplicate: bool = False) -> AttachResult:
             return attach_from_nasa(library, item_id, nasa_id, rendition=rendition, nasa=nasa,
-                                    policy=download_policy(library), job=job, video_prober=video_prober)
+                                    policy=download_policy(library), job=job, video_prober=video_prober,
+                                    allow_duplicate=allow_duplicate)
 
         return self.start(item_id, f"NASA {nasa_id.strip()} ({rendition})", work)
 
@@ -110,10 +111,16 @@ class DownloadsFeature(QObject):
         if pool.maxThreadCount() < needed:
             pool.setMaxThreadCount(needed)
         entry.state, entry.done, entry.total, entry.message = RUNNING, 0, None, "connecting…"
+        entry.duplicate = False
+        allow_duplicate = entry.allow_duplicate
+
+        def work(library: Library, job: Job) -> AttachResult:
+            return entry.work(library, job, allow_duplicate=True) if allow_duplicate else entry.work(library, job)
+
         entry.handle = self.window.tasks.run(
             download_worker,
             self.window.library,
-            entry.work,
+            work,
             on_done=lambda result: self._finished(entry, result),
             on_error=lambda error: self._failed(entry, error),
             on_progress=lambda progress: self._progress(entry, progress),
@@ -137,6 +144,7 @@ class DownloadsFeature(QObject):
 
     def _failed(self, entry: DownloadEntry, error: BaseException) -> None:
         entry.state, entry.message, entry.handle = FAILED, str(error), None
+        entry.duplicate = isinstance(error, DuplicateContent)
         self.model.changed(entry)
         self.window.status_message(f"Download failed: {error}", 8000)
         self.dock.show()
@@ -154,6 +162,13 @@ class DownloadsFeature(QObject):
         if entry.state == RUNNING and entry.handle is not None:
             entry.message = "cancelling…"
             entry.handle.cancel()
+            self.model.changed(entry)
+
+    def attach_anyway(self, entry: DownloadEntry) -> None:
+        """A download whose content is already attached: fetch it again and attach it as a second copy."""
+        if entry.state == FAILED and entry.duplicate:
+            entry.allow_duplicate = True
+            self._run(entry)
             self.model.changed(entry)
 
     def retry(self, entry: DownloadEntry) -> None:
