@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from mediacat.core.errors import UnknownArticle, UnknownItem
-from mediacat.core.filestore import remove_stale_partial_files
 from mediacat.core.model import Article, Attachment, BuiltinMedia, Item, ItemRow, MissionPhase, SourceLink
+from mediacat.core.recovery import recover_interrupted_files
 from mediacat.core.search import ItemQuery, to_fts_query
 from mediacat.core.seeds import SeedReport, apply_seed_catalog, load_seed_catalog
 from mediacat.core.store import Store, open_store
@@ -68,7 +68,7 @@ class Library:
             except BaseException:
                 store.close()
                 raise
-        remove_stale_partial_files(None, paths.incoming)  # cheap: one folder; `check` also sweeps media/
+        recover_interrupted_files(store, paths)  # cheap: one folder; `check` also walks media/
         return cls(paths, store, report, seeds)
 
     def reopen(self, *, any_thread: bool = False) -> Library:
