@@ -16,6 +16,8 @@ from mediacat.gui.features import (
     database_check,
     downloads,
     help_menu,
+    item_time,
+    play_together,
     public_media,
     tags,
 )
@@ -27,6 +29,8 @@ INSTALLERS: list[Callable[[Any], None]] = [
     downloads.install,
     archivist.install,
     public_media.install,
+    play_together.install,
+    item_time.install,
     database_check.install,
     help_menu.install,  # last: its shortcut list reads every menu
 ]
