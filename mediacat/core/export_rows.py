@@ -29,7 +29,8 @@ class ExportRecord:
     """One item as an export reads it (the attributes of `Item`; its tags, sources and attachments are
     sequences, not always tuples)."""
 
-    __slots__ = ("_media_urls", "_nasa_ids", "_official_urls", "attachments", "builtin_media", "camera", "credit",
+    __slots__ = ("_item", "_library", "_media_urls", "_nasa_ids", "_official_urls", "attachments", "builtin_media",
+                 "camera", "credit",
                  "date_taken", "description", "external_sources", "id", "kind", "media_type", "mission_phase",
                  "notes", "origin", "overrides", "sources", "tags", "title")
 
@@ -45,6 +46,17 @@ class ExportRecord:
         self.overrides = overrides or {}
         self.external_sources = external_sources
         self.builtin_media = builtin_media
+        self._library: Library | None = None
+        self._item: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        """An `Item` field this record does not read set-based (one added since): from the full item, loaded
+        once per record (correct, not fast: read it in `export_records` when a default column needs it)."""
+        if name.startswith("_") or self._library is None:
+            raise AttributeError(name)
+        if self._item is None:
+            self._item = self._library.item(self.id)
+        return getattr(self._item, name)
 
     @property
     def nasa_ids(self) -> tuple[str, ...]:
@@ -111,8 +123,10 @@ def export_records(library: Library, item_ids: Sequence[str]) -> Iterator[Export
     )
     for row in rows:
         item_id = row[0]
-        yield ExportRecord(row, tags.get(item_id, ()), sources.get(item_id, ()), attachments.get(item_id, ()),
-                           overrides.get(item_id), external.get(item_id, ()), builtin.get(item_id, ()))
+        record = ExportRecord(row, tags.get(item_id, ()), sources.get(item_id, ()), attachments.get(item_id, ()),
+                              overrides.get(item_id), external.get(item_id, ()), builtin.get(item_id, ()))
+        record._library = library
+        yield record
 
 
 __all__ = ["ExportRecord", "export_records"]
