@@ -32,7 +32,7 @@ class ExportRecord:
     __slots__ = ("_item", "_library", "_media_urls", "_nasa_ids", "_official_urls", "attachments", "builtin_media",
                  "camera", "credit",
                  "date_taken", "description", "external_sources", "id", "kind", "media_type", "mission_phase",
-                 "notes", "origin", "overrides", "sources", "tags", "title")
+                 "notes", "origin", "overrides", "sources", "tags", "time", "title")
 
     def __init__(self, row: Sequence[Any], tags: Sequence[str], sources: Sequence[SourceLink],
                  attachments: Sequence[Attachment], overrides: dict[str, Any] | None = None,
@@ -46,6 +46,7 @@ class ExportRecord:
         self.overrides = overrides or {}
         self.external_sources = external_sources
         self.builtin_media = builtin_media
+        self.time: dict[str, Any] | None = None
         self._library: Library | None = None
         self._item: Any = None
 
@@ -117,6 +118,10 @@ def export_records(library: Library, item_ids: Sequence[str]) -> Iterator[Export
     for media in library.builtin_media_of(None if everything else item_ids):
         builtin.setdefault(media.item_id, []).append(media)
 
+    from mediacat.core.timeline import item_times_json  # (it imports this module's reader, the Library)
+
+    times = item_times_json(library, list(item_ids))
+
     rows = store.execute(
         f"SELECT {', '.join('i.' + c.strip() for c in _ITEM_COLUMNS.split(','))} FROM json_each(:ids) o "
         "JOIN items i ON i.id = o.value ORDER BY o.key", {"ids": selected},
@@ -125,6 +130,7 @@ def export_records(library: Library, item_ids: Sequence[str]) -> Iterator[Export
         item_id = row[0]
         record = ExportRecord(row, tags.get(item_id, ()), sources.get(item_id, ()), attachments.get(item_id, ()),
                               overrides.get(item_id), external.get(item_id, ()), builtin.get(item_id, ()))
+        record.time = times.get(item_id)
         record._library = library
         yield record
 
