@@ -35,6 +35,10 @@ STATUSES = ("ok", "missing", "modified", "unreadable")
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 
+class DifferentContent(AttachError):
+    """The file offered for a relink is not the attached content (a linked file may be relinked anyway)."""
+
+
 @dataclass(frozen=True)
 class CheckResult:
     attachment_id: int
@@ -150,7 +154,7 @@ def relink(
         raise AttachError(f"{name}: cannot read the file ({os_reason(error)})") from error
     same = sha256 == attachment.sha256
     if not same and not force:
-        raise AttachError(
+        raise DifferentContent(
             f"{name}: not the same content as attachment #{attachment_id} (SHA-256 {sha256[:12]}…, "
             f"expected {attachment.sha256[:12]}…); not relinked (force it to relink anyway)"
         )

@@ -115,6 +115,16 @@ def find_duplicates(library: Library, sha256: str) -> list[Attachment]:
     return library.attachments_by_id([row[0] for row in rows])
 
 
+def other_users_of_managed_copy(library: Library, attachment: Attachment) -> int:
+    """How many other attachments share this attachment's managed copy (0 for a linked file)."""
+    if attachment.mode != "copy":
+        return 0
+    return int(library.store.execute(
+        "SELECT count(*) FROM attachments WHERE mode = 'copy' AND path = ? AND id != ?",
+        (attachment.path, attachment.id),
+    ).fetchone()[0])
+
+
 def get_attachment(library: Library, attachment_id: int) -> Attachment:
     found = library.attachments_by_id([attachment_id])
     if not found:

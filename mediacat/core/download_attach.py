@@ -60,6 +60,24 @@ def attach_from_url(
     require_item(library, item_id)
     downloaded = download(url, library.paths.incoming, policy=policy or download_policy(library), job=job,
                           resume=resume)
+    return attach_downloaded(library, item_id, downloaded, nasa_id=nasa_id, rendition=rendition,
+                             allow_duplicate=allow_duplicate, video_prober=video_prober, job=job)
+
+
+def attach_downloaded(
+    library: Library,
+    item_id: str,
+    downloaded: DownloadedFile,
+    *,
+    nasa_id: str | None = None,
+    rendition: str | None = None,
+    allow_duplicate: bool = False,
+    video_prober: VideoProber | None = None,
+    job: Job | None = None,
+) -> AttachResult:
+    """Attach a file `download()` fetched into the library's incoming folder (the write half of
+    `attach_from_url`: the app downloads on its download pool, then attaches on its one writer). The
+    download's folder is removed either way."""
     try:
         provenance = downloaded.provenance(source="download", nasa_id=nasa_id, rendition=rendition)
         return _attach_downloaded(library, item_id, downloaded, provenance, allow_duplicate=allow_duplicate,
@@ -140,22 +158,30 @@ def attach_item_media_url(
     video_prober: VideoProber | None = None,
 ) -> AttachResult:
     """"Download from NASA": attach the item's own verified direct media URL (`media_urls[index]`)."""
+    url, nasa_id = item_media_url(library, item_id, index)
+    return attach_from_url(library, item_id, url, policy=policy, job=job, video_prober=video_prober,
+                           nasa_id=nasa_id)
+
+
+def item_media_url(library: Library, item_id: str, index: int = 0) -> tuple[str, str | None]:
+    """The item's verified direct media URL number `index` and the NASA id it names (if any)."""
     item = library.item(item_id)
     if not item.media_urls:
         raise MediaCatError(f"item {item_id!r} has no known direct media URL to download")
     if not 0 <= index < len(item.media_urls):
         raise MediaCatError(f"item {item_id!r} has {len(item.media_urls)} media URLs; there is no number {index + 1}")
     url = item.media_urls[index]
-    return attach_from_url(library, item_id, url, policy=policy, job=job, video_prober=video_prober,
-                           nasa_id=nasa_id_in_url(url, item.nasa_ids))
+    return url, nasa_id_in_url(url, item.nasa_ids)
 
 
 __all__ = [
     "DownloadError",
+    "attach_downloaded",
     "attach_from_nasa",
     "attach_from_url",
     "attach_item_media_url",
     "download_policy",
+    "item_media_url",
     "nasa_id_in_url",
     "set_max_download_bytes",
 ]

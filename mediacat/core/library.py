@@ -292,6 +292,10 @@ class Library:
                 )
         return result
 
+    def item_ids_with_attachments(self) -> frozenset[str]:
+        """Every item that has at least one attached file (the status bar's "with media" count)."""
+        return frozenset(row[0] for row in self.store.execute("SELECT DISTINCT item_id FROM attachments"))
+
     def facet_counts(self) -> dict[str, dict[str, int]]:
         """Counts per value for the filter side bar: media_type, kind, mission_phase, article, tag."""
         facets: dict[str, dict[str, int]] = {}

@@ -23,10 +23,11 @@ from mediacat.core.attachment_upkeep import (
     relink_from_folder,
     relink_with_siblings,
 )
-from mediacat.core.attachments import ImportReport, attach_paths
+from mediacat.core.attachments import AttachResult, ImportReport, attach_paths
 from mediacat.core.changes import NO_CHANGES, Changes
 from mediacat.core.csvio import ImportPlan, ImportResult, apply_import
-from mediacat.core.download_attach import set_max_download_bytes
+from mediacat.core.download import DownloadedFile
+from mediacat.core.download_attach import attach_downloaded, set_max_download_bytes
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.probe import VideoProber
@@ -133,6 +134,14 @@ class CheckReport:
 
 def check_attachments_op(job: Job, library: Library, attachment_ids: list[int] | None = None) -> CheckReport:
     return CheckReport(check_attachments(library, job, attachment_ids))
+
+
+def attach_downloaded_op(job: Job, library: Library, item_id: str, downloaded: DownloadedFile,
+                         nasa_id: str | None = None, rendition: str | None = None,
+                         video_prober: VideoProber | None = None) -> AttachResult:
+    """Attach a file the download pool fetched into the library's incoming folder (see `attach_downloaded`)."""
+    return attach_downloaded(library, item_id, downloaded, nasa_id=nasa_id, rendition=rendition,
+                             video_prober=video_prober, job=job)
 
 
 # -- settings ----------------------------------------------------------------------------------------

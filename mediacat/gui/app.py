@@ -73,6 +73,8 @@ def run_app(args: argparse.Namespace) -> int:
     scratch = tempfile.TemporaryDirectory(prefix="mediacat-screenshot-") if screenshot else None
     settings = Settings(Path(scratch.name) / SETTINGS_FILE_NAME) if scratch is not None else None
     window = MainWindow(library, settings=settings)
+    if screenshot:
+        _wait_until_settled(window)  # the first query's answer: the current item the views show
     view = getattr(args, "view", None)
     select = getattr(args, "select", None)
     try:
@@ -116,6 +118,7 @@ def take_screenshot(window: QWidget, path: Path, view: str | None) -> int:
         target.resize(*(VIEWER_SCREENSHOT_SIZE if view == "viewer" else READER_SCREENSHOT_SIZE))
         target.show()
     _process_events_for(200)
+    _wait_until_settled(window)
     view_widget = window.current_view()
     current = view_widget.currentIndex()
     view_widget.scrollToTop()  # start at the top, scrolling only as far as the selected item needs
@@ -132,6 +135,12 @@ def take_screenshot(window: QWidget, path: Path, view: str | None) -> int:
     if not pixmap.save(str(path), "PNG"):
         raise MediaCatError(f"{path}: cannot write the screenshot")
     return 0
+
+
+def _wait_until_settled(window: QWidget, timeout_ms: int = 30_000) -> None:
+    deadline = QDeadlineTimer(timeout_ms)
+    while not window.settled and not deadline.hasExpired():
+        _process_events_for(20)
 
 
 def _process_events_for(msecs: int) -> None:

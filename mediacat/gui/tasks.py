@@ -9,7 +9,6 @@ handles is shown in the error dialog, never swallowed.
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
 from collections.abc import Callable
@@ -19,7 +18,6 @@ from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable,
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from mediacat.core.jobs import Cancelled, Job, Progress
-from mediacat.core.library import Library
 from mediacat.gui.dialogs.error_dialog import ErrorDialog, describe_exception
 
 PROGRESS_INTERVAL_S = 0.1
@@ -33,17 +31,6 @@ THUMBNAIL = "thumbnail"
 GENERAL = "general"
 # Threads per pool. The writer must stay 1: operations run one at a time, in the order given.
 POOL_SIZES: dict[str, int] = {WRITER: 1, READER: 2, PROBE: 2, DOWNLOAD: 4, THUMBNAIL: 2, GENERAL: 4}
-
-
-def own_connection(work: Callable[..., Any]) -> Callable[..., Any]:
-    """`work(job, library, *args)` run on its own connection to `library`, closed when it returns."""
-
-    @functools.wraps(work)
-    def run(job: Job, library: Library, *args: Any) -> Any:
-        with library.reopen() as own:
-            return work(job, own, *args)
-
-    return run
 
 
 class _TaskSignals(QObject):

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from mediacat.core.library import Library
 from mediacat.core.search import ItemQuery
-from tests.gui.window_helpers import open_window
+from tests.gui.window_helpers import open_window, settle
 
 GENERATED = 100_000
 
@@ -72,12 +72,14 @@ def test_search_and_sort_over_a_large_catalog(qtbot, large_library):
     window = open_window(qtbot, large_library)
     qtbot.keyClicks(window.search_box, "keyword42")
     qtbot.waitUntil(lambda: window.current_query().search == "keyword42", timeout=10_000)
+    settle(qtbot, window)
     expected = large_library.item_ids(ItemQuery(search="keyword42"))
     assert len(expected) == GENERATED // 100
     assert window.visible_item_ids() == expected
     assert window.count_label.text() == f"{len(expected)} items, 0 with media (of {large_library.count_items()})"
     window.set_view_mode("table")
     window.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    settle(qtbot, window)
     assert window.visible_item_ids() == large_library.item_ids(
         ItemQuery(search="keyword42", sort="title", descending=True))
     assert window.model.rows_fetched < 1000

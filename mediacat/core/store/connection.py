@@ -7,7 +7,9 @@ opens its own `Store` on the same file; WAL mode lets readers and one writer sha
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,6 +53,22 @@ class Store:
             self.conn.execute("COMMIT")
         else:
             self.conn.execute(f"RELEASE sp{self._depth}")
+
+    def data_version(self) -> int:
+        """SQLite's `PRAGMA data_version`: changes whenever *another* connection commits (never for this
+        connection's own commits); how the app notices writes by other processes."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    @property
+    def total_changes(self) -> int:
+        """Rows this connection has changed since it opened (tells whether an operation wrote anything)."""
+        return self.conn.total_changes
+
+    def end_open_transaction(self) -> None:
+        """Roll back a transaction some reader left open (a pooled connection is handed on clean)."""
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+            self._depth = 0
 
     def execute(self, sql: str, parameters: tuple | dict = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, parameters)
@@ -116,7 +134,9 @@ def _check_folder(folder: Path, *, create: bool) -> None:
         raise LibraryError(f"{folder}: cannot create the library folder ({error.strerror or error})") from error
     if not folder.is_dir():
         raise LibraryError(f"{folder}: the library folder is not a folder")
-    probe = folder / ".mediacat-write-test"
+    # One name per process and thread: connections opened at once (the app's writer and readers) must not
+    # remove each other's probe.
+    probe = folder / f".mediacat-write-test-{os.getpid()}-{threading.get_ident()}"
     try:
         probe.write_bytes(b"")
         probe.unlink()

@@ -11,7 +11,7 @@ from typing import Any
 
 from mediacat.gui.features import attachments, csv_export, downloads, tags
 
-INSTALLERS: list[Callable[[Any], None]] = [
+INSTALLERS: list[Callable[[Any], object]] = [
     tags.install,
     csv_export.install,
     attachments.install,
