@@ -15,6 +15,7 @@ from mediacat import __version__
 from mediacat.cli import commands
 from mediacat.cli.common import EXIT_ERROR, report_error
 from mediacat.core.errors import MediaCatError
+from mediacat.core.jobs import Cancelled
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.DatabaseError as error:
         report_error(f"the library database failed: {error}")
         return EXIT_ERROR
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Cancelled):
         report_error("interrupted")
         return 130
     except BrokenPipeError:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from mediacat.core.errors import MediaCatError, UnknownItem
 from mediacat.core.library import Library
+from mediacat.gui.error_hook import ExceptionHook
 from mediacat.gui.settings import SETTINGS_FILE_NAME, Settings
 from mediacat.paths import resources_dir
 
@@ -73,6 +74,7 @@ def run_app(args: argparse.Namespace) -> int:
     scratch = tempfile.TemporaryDirectory(prefix="mediacat-screenshot-") if screenshot else None
     settings = Settings(Path(scratch.name) / SETTINGS_FILE_NAME) if scratch is not None else None
     window = MainWindow(library, settings=settings)
+    hook = ExceptionHook(lambda: window).install()
     if screenshot:
         _wait_until_settled(window)  # the first query's answer: the current item the views show
     view = getattr(args, "view", None)
@@ -86,6 +88,7 @@ def run_app(args: argparse.Namespace) -> int:
         show_view(window, view)
         return app.exec()
     finally:
+        hook.uninstall()
         window.close()
         window.deleteLater()
         library.close()
