@@ -267,6 +267,7 @@ def _insert_row(library: Library, row: dict[str, Any], facts: MediaFacts) -> int
             json.dumps(row["provenance"], ensure_ascii=False),
         ),
     )
+    assert cursor.lastrowid is not None  # an INSERT always sets it
     return int(cursor.lastrowid)
 
 
@@ -292,7 +293,9 @@ def _store_managed_copy(
             with library.store.transaction():
                 attachment_id = _insert_row(library, {**row, "path": relative}, facts)
                 if not reuse:
-                    os.replace(source if move else temp, destination)
+                    moved = source if move else temp
+                    assert moved is not None  # copied to temp above unless moving
+                    os.replace(moved, destination)
                     temp, placed = None, move or not existed
                     fsync_folder(destination.parent)
         except OSError as error:

@@ -50,7 +50,7 @@ class TaskHandle(QObject):
         super().__init__(parent)
         self.label = label
         self.cancellable = cancellable
-        self.job: Job
+        self.job: _ThrottledJob
         self.done = False
         self.cancelled = False
         self.result: Any = None
@@ -82,7 +82,8 @@ class _CallRunnable(QRunnable):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], job: Job, signals: _TaskSignals) -> None:
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], job: _ThrottledJob,
+                 signals: _TaskSignals) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self.fn = fn

@@ -10,8 +10,9 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from mediacat.core.errors import LibraryError
 from mediacat.core.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -70,7 +71,7 @@ class Store:
             self.conn.execute("ROLLBACK")
             self._depth = 0
 
-    def execute(self, sql: str, parameters: tuple | dict = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, parameters)
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:

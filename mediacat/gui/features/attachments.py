@@ -51,13 +51,17 @@ class AttachmentsFeature(QObject):
         self.parent_widget = window.dialog_parent()
         self.dialogs = dialogs or AttachmentDialogs()
         parent = window.dialog_parent()
-        self.attach_action = QAction("&Attach Files…", parent, shortcut=QKeySequence("Ctrl+Shift+A"),
-                                     triggered=self.attach_files)
-        self.import_action = QAction("&Import Folder…", parent, triggered=self.import_folder)
-        self.relink_action = QAction("&Relink…", parent, triggered=self.relink_attachment)
-        self.detach_action = QAction("&Detach…", parent, triggered=self.detach_attachment)
-        self.check_action = QAction("&Check Attachments", parent, triggered=self.check)
-        self.base_dir_action = QAction("&Link Base Folder…", parent, triggered=self.choose_link_base_dir)
+        self.attach_action = QAction("&Attach Files…", parent, shortcut=QKeySequence("Ctrl+Shift+A"))
+        self.import_action = QAction("&Import Folder…", parent)
+        self.relink_action = QAction("&Relink…", parent)
+        self.detach_action = QAction("&Detach…", parent)
+        self.check_action = QAction("&Check Attachments", parent)
+        self.base_dir_action = QAction("&Link Base Folder…", parent)
+        for action, slot in ((self.attach_action, self.attach_files), (self.import_action, self.import_folder),
+                             (self.relink_action, self.relink_attachment),
+                             (self.detach_action, self.detach_attachment), (self.check_action, self.check),
+                             (self.base_dir_action, self.choose_link_base_dir)):
+            action.triggered.connect(slot)
         self.attach_action.setToolTip("Attach media files to the selected item (copy or link)")
         self.import_action.setToolTip("Attach every media file in a folder to the selected item")
         self.relink_action.setToolTip("Locate a missing attached file")
@@ -89,14 +93,14 @@ class AttachmentsFeature(QObject):
     def attach_files(self) -> None:
         item_id = self._item_or_hint()
         choice = self.dialogs.choose_files(self.parent_widget) if item_id else None
-        if choice:
+        if item_id and choice:
             paths, mode = choice
             self.attach(item_id, paths, mode)
 
     def import_folder(self) -> None:
         item_id = self._item_or_hint()
         choice = self.dialogs.choose_folder(self.parent_widget) if item_id else None
-        if choice:
+        if item_id and choice:
             folder, recursive, mode = choice
             self.attach(item_id, [folder], mode, recursive=recursive, title="Import folder")
 

@@ -137,11 +137,11 @@ class ExportDialog(QDialog):
         }
         labels = {"all": "All items", "view": "The current view", "selection": "The selected items"}
         for scope in SCOPES:
-            button = QRadioButton(f"{labels[scope]} ({counts[scope]})")
-            button.setProperty("scope", scope)
-            button.setEnabled(counts[scope] > 0)
-            self.scope_group.addButton(button)
-            layout.addWidget(button)
+            radio = QRadioButton(f"{labels[scope]} ({counts[scope]})")
+            radio.setProperty("scope", scope)
+            radio.setEnabled(counts[scope] > 0)
+            self.scope_group.addButton(radio)
+            layout.addWidget(radio)
         default = "selection" if counts["selection"] > 1 else "view"
         for button in self.scope_group.buttons():
             if button.property("scope") == default:
@@ -201,6 +201,9 @@ def install(window: FeatureWindow) -> None:
     export_action.triggered.connect(lambda: _ask_export(window))
     import_action = QAction("Import CSV…", window.dialog_parent())
     import_action.triggered.connect(lambda: _ask_import(window))
-    first = file_menu.actions()[0] if file_menu.actions() else None  # above Quit
-    file_menu.insertActions(first, [export_action, import_action])
-    file_menu.insertSeparator(first)
+    if file_menu.actions():  # above Quit
+        first = file_menu.actions()[0]
+        file_menu.insertActions(first, [export_action, import_action])
+        file_menu.insertSeparator(first)
+    else:
+        file_menu.addActions([export_action, import_action])
