@@ -92,10 +92,10 @@ class ImportReport:
 
     @property
     def changes(self) -> Changes:
-        result = NO_CHANGES
-        for attached in self.attached:
-            result = result | attached.changes
-        return result
+        if not self.attached:
+            return NO_CHANGES
+        return Changes.of_items({a.attachment.item_id for a in self.attached}, facets=True,
+                                attachments=frozenset(a.attachment.id for a in self.attached))
 
     def summary(self) -> str:
         parts = [f"{len(self.attached)} attached"]

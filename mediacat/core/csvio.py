@@ -343,10 +343,8 @@ class ImportResult:
 
     @property
     def changes(self) -> Changes:
-        result = self.tag_edit.changes
-        for note in self.note_edits:
-            result = result | note.changes
-        return result
+        noted = Changes.of_items(edit.item_id for edit in self.note_edits if edit.changed)
+        return self.tag_edit.changes | noted
 
 
 def read_import(library: Library, path: str | os.PathLike[str]) -> ImportPlan:
