@@ -46,7 +46,7 @@ from mediacat.core.library import Library
 from mediacat.core.search import ItemQuery
 from mediacat.gui.dialogs.error_dialog import ErrorDialog, describe_exception
 from mediacat.gui.features import INSTALLERS
-from mediacat.gui.models.catalog_model import CatalogModel, Column, Roles
+from mediacat.gui.models.catalog_model import CatalogModel, Column, Roles, row_runs
 from mediacat.gui.models.facet_model import FacetModel
 from mediacat.gui.operations import LibraryOperations, Operation, Query
 from mediacat.gui.settings import Settings
@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
         rows = sorted(row for row in (self.model.row_of(i) for i in selected if i != current) if row is not None)
         if rows:
             selection = QItemSelection()
-            for first, last in _runs(rows):
+            for first, last in row_runs(rows):
                 selection.select(self.model.index(first, 0), self.model.index(last, len(Column) - 1))
             self.selection_model.select(selection, QItemSelectionModel.SelectionFlag.Select)
         self.selection_changed.emit()
@@ -666,14 +666,3 @@ class MainWindow(QMainWindow):
             if self.detail.item is not None:
                 self.detail.set_preview(self._preview_pixmap(self.detail.item))
         super().changeEvent(event)
-
-
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Sorted row numbers as (first, last) runs of consecutive rows."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs

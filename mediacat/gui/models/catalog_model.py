@@ -84,6 +84,7 @@ class CatalogAnswer:
 
     query: ItemQuery
     ids: list[str]
+    row_of: dict[str, int]  # built on the reader too: the GUI thread only swaps it in
     media_ids: frozenset[str]  # every item with an attached file (cached by the model until attachments change)
     with_media: int
     total: int  # items in the whole catalog
@@ -98,7 +99,7 @@ def load_catalog(job: Job, library: Library, query: ItemQuery, media_ids: frozen
     with_media = sum(1 for item_id in ids if item_id in media_ids) if media_ids else 0
     unfiltered = replace(query, sort="catalog", descending=False) == ItemQuery()
     total = len(ids) if unfiltered else library.count_items()
-    return CatalogAnswer(query, ids, media_ids, with_media, total)
+    return CatalogAnswer(query, ids, {item_id: row for row, item_id in enumerate(ids)}, media_ids, with_media, total)
 
 
 RunQuery = Callable[..., Any]  # window.run_query / LibraryOperations.run_query
@@ -176,24 +177,24 @@ class CatalogModel(QAbstractTableModel):
         self.with_media, self.total = answer.with_media, answer.total
         if answer.ids == self._ids:
             self._query = answer.query
-        elif len(answer.ids) == len(self._ids) and set(answer.ids) == set(self._ids):
-            self._reorder(answer.query, answer.ids)
+        elif len(answer.ids) == len(self._ids) and _same_filters(answer.query, self._query):
+            self._reorder(answer)  # a sort: the same items (a change meanwhile is announced and reloaded)
         else:
             self.beginResetModel()
             self._query = answer.query
             self._ids = answer.ids
-            self._row_of = None
+            self._row_of = answer.row_of
             self._cache.clear()
             self.endResetModel()
         self.query_changed.emit()
 
-    def _reorder(self, query: ItemQuery, ids: list[str]) -> None:
+    def _reorder(self, answer: CatalogAnswer) -> None:
         """The same items in another order (a sort): persistent indexes (selection, current) follow them."""
         self.layoutAboutToBeChanged.emit()
         old_ids = self._ids
-        self._query = query
-        self._ids = ids
-        self._row_of = None
+        self._query = answer.query
+        self._ids = answer.ids
+        self._row_of = answer.row_of
         persistent = self.persistentIndexList()
         new_indexes = []
         for index in persistent:
@@ -206,19 +207,18 @@ class CatalogModel(QAbstractTableModel):
         self._phase_labels = {phase.id: phase.label for phase in self.library.mission_phases()}
 
     def refresh_rows(self, item_ids: Iterable[str] | None = None) -> None:
-        """Re-read these items' rows when next shown (None: every row); one repaint for all of them."""
+        """Re-read these items' rows (None: every row). Only rows a view has fetched (the cache: what is on
+        screen and near it) need repainting; the others are read fresh whenever they are first shown. So
+        a change to 20,000 items costs the GUI thread a few screenfuls, not 20,000 rows."""
         if item_ids is None:
+            dropped = list(self._cache)
             self._cache.clear()
-            rows = [0, len(self._ids) - 1] if self._ids else []
         else:
-            rows = []
-            for item_id in item_ids:
-                self._cache.pop(item_id, None)
-                row = self.row_of(item_id)
-                if row is not None:
-                    rows.append(row)
-        if rows:
-            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(Column) - 1))
+            dropped = [item_id for item_id in item_ids if self._cache.pop(item_id, None) is not None]
+        rows = sorted(row for row in (self.row_of(item_id) for item_id in dropped) if row is not None)
+        last_column = len(Column) - 1
+        for first, last in row_runs(rows):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
 
     def row_of(self, item_id: str) -> int | None:
         if self._row_of is None:
@@ -365,3 +365,19 @@ class CatalogModel(QAbstractTableModel):
                         descending=order == Qt.SortOrder.DescendingOrder and key != "catalog")
         if query != self._requested:
             self.set_query(query)
+
+
+def _same_filters(one: ItemQuery, other: ItemQuery) -> bool:
+    """Whether two queries select the same items (they may differ in order only)."""
+    return replace(one, sort="catalog", descending=False) == replace(other, sort="catalog", descending=False)
+
+
+def row_runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
