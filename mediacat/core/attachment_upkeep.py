@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mediacat.core import events
 from mediacat.core.attachments import check_source_file, get_attachment, link_path
 from mediacat.core.changes import Changes
 from mediacat.core.filestore import (
@@ -74,7 +75,7 @@ class DetachResult:
     @property
     def changes(self) -> Changes:
         return Changes.of_items([self.attachment.item_id], attachments=frozenset([self.attachment.id]),
-                                facets=True)
+                                facets=True, events=True)
 
 
 def check_attachment(attachment: Attachment, job: Job | None = None) -> CheckResult:
@@ -128,6 +129,9 @@ def check_attachments(
                 f"UPDATE attachments SET check_status = ?, checked_at = {_NOW} WHERE id = ?",
                 [(r.status, r.attachment_id) for r in results],
             )
+            for r in results:
+                events.record(conn, "check", item_id=r.item_id, attachment_id=r.attachment_id, outcome=r.status,
+                              path=r.path, expected_sha256=r.expected_sha256, actual_sha256=r.actual_sha256)
     if job is not None:
         job.report(total, total, "checked")
     return results
@@ -169,6 +173,8 @@ def relink(
     stored = link_path(library, source)
     mtime = source.stat().st_mtime
     with library.store.transaction() as conn:
+        events.record(conn, "relink", item_id=attachment.item_id, attachment_id=attachment_id, path=stored,
+                      old_path=attachment.path, sha256=sha256, same_content=same)
         if same:
             conn.execute(
                 f"UPDATE attachments SET path = ?, mtime = ?, check_status = 'ok', checked_at = {_NOW} WHERE id = ?",
@@ -203,6 +209,8 @@ def _restore_managed_copy(library: Library, attachment: Attachment, source: Path
                     f"UPDATE attachments SET check_status = 'ok', checked_at = {_NOW} WHERE path = ? AND mode = 'copy'",
                     (attachment.path,),
                 )
+                events.record(conn, "relink", item_id=attachment.item_id, attachment_id=attachment.id,
+                              path=attachment.path, restored_from=display_path(source), same_content=True)
                 os.replace(temp, destination)
                 temp = None
                 fsync_folder(destination.parent)
@@ -264,7 +272,7 @@ class RelinkResult:
 
     @property
     def changes(self) -> Changes:
-        return Changes.of_items([self.attachment.item_id], attachments=frozenset([self.attachment.id]))
+        return Changes.of_items([self.attachment.item_id], attachments=frozenset([self.attachment.id]), events=True)
 
 
 def relink_with_siblings(
@@ -292,7 +300,8 @@ class FolderRelinkResult:
 
     @property
     def changes(self) -> Changes:
-        return Changes.of_items({a.item_id for a in self.relinked}, attachments=frozenset(a.id for a in self.relinked))
+        return Changes.of_items({a.item_id for a in self.relinked}, attachments=frozenset(a.id for a in self.relinked),
+                                events=bool(self.relinked))
 
 
 def relink_from_folder(
@@ -321,6 +330,9 @@ def detach(library: Library, attachment_id: int, *, delete_managed_copy: bool) -
     try:
         with library.store.transaction() as conn:
             conn.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
+            events.record(conn, "detach", item_id=attachment.item_id, attachment_id=attachment_id,
+                          name=attachment.original_name, sha256=attachment.sha256, mode=attachment.mode,
+                          delete_managed_copy=delete_managed_copy)
             if delete_managed_copy and attachment.mode == "copy":
                 users = conn.execute(
                     "SELECT count(*) FROM attachments WHERE mode = 'copy' AND path = ?", (attachment.path,)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mediacat.core import events
 from mediacat.core.changes import NO_CHANGES, Changes
 from mediacat.core.errors import MediaCatError, UnknownItem
 from mediacat.core.filestore import (
@@ -73,7 +74,7 @@ class AttachResult:
     def changes(self) -> Changes:
         """The item and its new attachment; the "has media" facet (undo: detach the attachment)."""
         return Changes.of_items([self.attachment.item_id], attachments=frozenset([self.attachment.id]),
-                                facets=True)
+                                facets=True, events=True)
 
 
 @dataclass
@@ -247,9 +248,12 @@ def _insert_row(library: Library, row: dict[str, Any], facts: MediaFacts) -> int
     if facts.warnings:
         stored_facts["warnings"] = list(facts.warnings)
     cursor = library.store.execute(
-        """INSERT INTO attachments(item_id, mode, path, original_name, sha256, size, mtime, mime, media_type,
+        # an id is never reused, not even one a detach freed: the event log names attachments by id
+        """INSERT INTO attachments(id, item_id, mode, path, original_name, sha256, size, mtime, mime, media_type,
                width, height, duration, facts, provenance, check_status, checked_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))""",
+           VALUES (1 + max(coalesce((SELECT max(id) FROM attachments), 0),
+                           coalesce((SELECT max(attachment_id) FROM events), 0)),
+                   ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))""",
         (
             row["item_id"],
             row["mode"],
@@ -268,6 +272,7 @@ def _insert_row(library: Library, row: dict[str, Any], facts: MediaFacts) -> int
         ),
     )
     assert cursor.lastrowid is not None  # an INSERT always sets it
+    events.log_attach(library.store.conn, int(cursor.lastrowid), row, facts.mime)
     return int(cursor.lastrowid)
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from mediacat.core import events
 from mediacat.core.changes import Changes
 from mediacat.core.errors import MediaCatError
 from mediacat.core.jobs import Job
@@ -344,7 +345,7 @@ class ImportResult:
     @property
     def changes(self) -> Changes:
         noted = Changes.of_items(edit.item_id for edit in self.note_edits if edit.changed)
-        return self.tag_edit.changes | noted
+        return self.tag_edit.changes | noted | Changes(events=True)  # and the import's own event
 
 
 def read_import(library: Library, path: str | os.PathLike[str]) -> ImportPlan:
@@ -424,7 +425,8 @@ def apply_import(library: Library, plan: ImportPlan) -> ImportResult:
     if not plan.ok:
         count = len(plan.errors) + len(plan.unknown_ids)
         raise CsvError(f"{plan.path}: {count} problem(s) in the file; nothing was imported")
-    with library.store.transaction():
+    with library.store.transaction() as conn:
+        events.record(conn, "import", file=str(plan.path), summary=plan.summary())
         ids = [change.item_id for change in plan.changes]
         current_tags = tags_of(library, ids)
         current_notes = _notes_of(library, ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
+from mediacat.core import events
 from mediacat.core.attachments import AttachResult, DuplicateContent, attach_file, require_item
 from mediacat.core.download import DownloadedFile, DownloadError, DownloadPolicy, download
 from mediacat.core.errors import MediaCatError
@@ -58,10 +59,20 @@ def attach_from_url(
     nothing is attached and no file is left behind.
     """
     require_item(library, item_id)
-    downloaded = download(url, library.paths.incoming, policy=policy or download_policy(library), job=job,
-                          resume=resume)
+    try:
+        downloaded = download(url, library.paths.incoming, policy=policy or download_policy(library), job=job,
+                              resume=resume)
+    except DownloadError as error:
+        record_download_failure(library, item_id, url, error)
+        raise
     return attach_downloaded(library, item_id, downloaded, nasa_id=nasa_id, rendition=rendition,
                              allow_duplicate=allow_duplicate, video_prober=video_prober, job=job)
+
+
+def record_download_failure(library: Library, item_id: str, url: str, error: DownloadError) -> None:
+    """The event of a download that failed (the app records it through its writer)."""
+    events.record_alone(library, "download", item_id=item_id, outcome="failed", url=url,
+                        http_status=getattr(error, "status", None), message=str(error))
 
 
 def attach_downloaded(
@@ -79,7 +90,8 @@ def attach_downloaded(
     `attach_from_url`: the app downloads on its download pool, then attaches on its one writer). The
     download's folder is removed either way."""
     try:
-        provenance = downloaded.provenance(source="download", nasa_id=nasa_id, rendition=rendition)
+        provenance = downloaded.provenance(source="download", nasa_id=nasa_id, rendition=rendition,
+                                           http_status=206 if downloaded.resumed else 200)
         return _attach_downloaded(library, item_id, downloaded, provenance, allow_duplicate=allow_duplicate,
                                   video_prober=video_prober, job=job)
     finally:

@@ -215,6 +215,17 @@ class Library:
         attachments: dict[str, list[Attachment]] = {}
         for attachment in self.attachments_of(item_ids):
             attachments.setdefault(attachment.item_id, []).append(attachment)
+        overrides: dict[str, dict[str, Any]] = {}
+        for item_id, name, seed in self.store.execute(
+            f"SELECT item_id, field, seed_value FROM item_overrides WHERE item_id IN ({marks})", list(item_ids)
+        ):
+            overrides.setdefault(item_id, {})[name] = json.loads(seed) if seed is not None else None
+        external: dict[str, list[dict[str, str]]] = {}
+        for item_id, url, quote, title in self.store.execute(
+            f"SELECT item_id, url, quote, title FROM external_sources WHERE item_id IN ({marks}) "
+            "ORDER BY item_id, position", list(item_ids)
+        ):
+            external.setdefault(item_id, []).append({"url": url, "quote": quote, "title": title})
         items = {}
         for row in rows:
             item_id = row[0]
@@ -236,6 +247,8 @@ class Library:
                 tags=tuple(tags.get(item_id, ())),
                 sources=tuple(sources.get(item_id, ())),
                 attachments=tuple(attachments.get(item_id, ())),
+                overrides=overrides.get(item_id, {}),
+                external_sources=tuple(external.get(item_id, ())),
             )
         return items
 

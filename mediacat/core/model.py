@@ -131,6 +131,8 @@ class Item:
     sources: tuple[SourceLink, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     origin: str = "seed"
+    overrides: dict[str, Any] = field(default_factory=dict)  # corrected seed field -> the seed's own value
+    external_sources: tuple[dict[str, str], ...] = ()  # {url, quote, title}: sources outside the articles
 
     def to_json(self) -> dict[str, Any]:
         """The `show --json` object; `list --json` is an array of these. Field names are a contract."""
@@ -151,7 +153,15 @@ class Item:
             "notes": self.notes,
             "sources": [source.to_json() for source in self.sources],
             "attachments": [attachment.to_json() for attachment in self.attachments],
+            "origin": self.origin,
+            "overrides": {name: {"value": self._value(name), "seed_value": seed}
+                          for name, seed in self.overrides.items()},
+            "external_sources": [dict(source) for source in self.external_sources],
         }
+
+    def _value(self, name: str) -> Any:
+        value = getattr(self, name)
+        return list(value) if isinstance(value, tuple) else value
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,15 @@ class NasaImageLibrary:
         total = metadata.get("total_hits") if isinstance(metadata, dict) else None
         return SearchPage(items=items, next_url=next_url, total_hits=total if isinstance(total, int) else None)
 
+    def record(self, nasa_id: str) -> tuple[NasaResult, dict[str, Any]]:
+        """One asset's search record (the result, and its raw `data` object: photographer, secondary_creator ...)."""
+        url = f"{self.base_url}/search?{urlencode({'nasa_id': nasa_id}, quote_via=quote)}"
+        for entry in self._collection(url).get("items") or []:
+            result = _result(entry)
+            if result is not None and result.nasa_id == nasa_id:
+                return result, entry["data"][0]
+        raise NasaApiError(url, f"NASA has no record with nasa_id {nasa_id!r}")
+
     def asset_url(self, nasa_id: str) -> str:
         return f"{self.base_url}/asset/{quote(nasa_id, safe='')}"
 

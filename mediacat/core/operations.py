@@ -26,8 +26,8 @@ from mediacat.core.attachment_upkeep import (
 from mediacat.core.attachments import AttachResult, ImportReport, attach_paths
 from mediacat.core.changes import NO_CHANGES, Changes
 from mediacat.core.csvio import ImportPlan, ImportResult, apply_import
-from mediacat.core.download import DownloadedFile
-from mediacat.core.download_attach import attach_downloaded, set_max_download_bytes
+from mediacat.core.download import DownloadedFile, DownloadError
+from mediacat.core.download_attach import attach_downloaded, record_download_failure, set_max_download_bytes
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.probe import VideoProber
@@ -73,7 +73,7 @@ class NoteEdits:
 
     @property
     def changes(self) -> Changes:
-        return Changes.of_items(edit.item_id for edit in self.edits) if self.edits else NO_CHANGES
+        return Changes.of_items((edit.item_id for edit in self.edits), events=True) if self.edits else NO_CHANGES
 
 
 def restore_notes_op(job: Job, library: Library, notes_by_item: Mapping[str, str]) -> NoteEdits:
@@ -129,7 +129,7 @@ class CheckReport:
     @property
     def changes(self) -> Changes:
         return Changes.of_items({r.item_id for r in self.results}, attachments=frozenset(
-            r.attachment_id for r in self.results))
+            r.attachment_id for r in self.results), events=bool(self.results))
 
 
 def check_attachments_op(job: Job, library: Library, attachment_ids: list[int] | None = None) -> CheckReport:
@@ -142,6 +142,12 @@ def attach_downloaded_op(job: Job, library: Library, item_id: str, downloaded: D
     """Attach a file the download pool fetched into the library's incoming folder (see `attach_downloaded`)."""
     return attach_downloaded(library, item_id, downloaded, nasa_id=nasa_id, rendition=rendition,
                              video_prober=video_prober, job=job)
+
+
+def record_download_failure_op(job: Job, library: Library, item_id: str, url: str, error: DownloadError) -> Changes:
+    """The event of a download that failed on the app's download pool (recorded through the writer)."""
+    record_download_failure(library, item_id, url, error)
+    return Changes(events=True)
 
 
 # -- settings ----------------------------------------------------------------------------------------

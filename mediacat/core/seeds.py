@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mediacat.core import events
 from mediacat.core.errors import SeedError
 from mediacat.core.model import KINDS, MEDIA_TYPES
 from mediacat.core.store import Store
+from mediacat.core.user_items import reapply_overrides
 
 SEED_FORMAT = 1
 CATALOG_FILE = "catalog.json"
@@ -186,7 +188,8 @@ def apply_seed_catalog(store: Store, catalog: SeedCatalog) -> SeedReport:
             has_user_data = conn.execute(
                 """SELECT (SELECT notes FROM items WHERE id = :id) != ''
                        OR EXISTS (SELECT 1 FROM item_tags WHERE item_id = :id)
-                       OR EXISTS (SELECT 1 FROM attachments WHERE item_id = :id)""",
+                       OR EXISTS (SELECT 1 FROM attachments WHERE item_id = :id)
+                       OR EXISTS (SELECT 1 FROM item_overrides WHERE item_id = :id)""",
                 {"id": item_id},
             ).fetchone()[0]
             if has_user_data:
@@ -195,8 +198,12 @@ def apply_seed_catalog(store: Store, catalog: SeedCatalog) -> SeedReport:
             else:
                 conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
                 removed += 1
+        reapply_overrides(conn)  # the user's corrections of seed facts survive the update
         article_ids = [article["id"] for article in catalog.articles]
         conn.execute(f"DELETE FROM articles WHERE id NOT IN ({_marks(article_ids)})", article_ids)
+        events.record(conn, "seed-update", version=catalog.version, added=added, updated=updated, removed=removed,
+                      retired=retired, summary=f"catalog {catalog.version}: {added} added, {updated} updated, "
+                      f"{removed} removed, {retired} retired")
         store.set_meta("seed_digest", catalog.digest)
         store.set_meta("seed_version", catalog.version)
     return SeedReport(True, catalog.version, added, updated, removed, retired)

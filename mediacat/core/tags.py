@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from mediacat.core import events
 from mediacat.core.changes import NO_CHANGES, Changes
 from mediacat.core.errors import MediaCatError, UnknownItem
 from mediacat.core.library import Library
@@ -57,7 +58,7 @@ class TagEdit:
         """The items whose tags changed, and the tag counts and facets (undo: `set_tags_many(before)`)."""
         if not self.before:
             return NO_CHANGES
-        return Changes.of_items(self.before, tags=True, facets=True)
+        return Changes.of_items(self.before, tags=True, facets=True, events=bool(self.before))
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class NoteEdit:
     @property
     def changes(self) -> Changes:
         """The item whose note changed (undo: `set_note(item_id, before)`)."""
-        return Changes.of_items([self.item_id]) if self.changed else NO_CHANGES
+        return Changes.of_items([self.item_id], events=True) if self.changed else NO_CHANGES
 
 
 def normalize_tag(name: str) -> str:
@@ -192,6 +193,7 @@ def set_note(library: Library, item_id: str, text: str) -> NoteEdit:
             raise UnknownItem(item_id)
         if row[0] != note:
             conn.execute(f"UPDATE items SET notes = ?, updated_at = {_NOW} WHERE id = ?", (note, item_id))
+            events.record(conn, "note", item_id=item_id, length=len(note), before_length=len(row[0]))
     return NoteEdit(item_id, row[0], note)
 
 
@@ -255,6 +257,7 @@ def merge_tags(library: Library, sources: Sequence[str], target: str) -> TagEdit
         _touch(conn, affected)
         _delete_orphans(conn)
         after = tags_of(library, affected)
+        _log_tag_events(conn, before, after, affected)
     changed = [item_id for item_id in affected if before[item_id] != after[item_id]]
     return TagEdit({i: before[i] for i in changed}, {i: after[i] for i in changed})
 
@@ -276,6 +279,7 @@ def _edit(library: Library, item_ids: Sequence[str], wanted_tags: WantedTags) ->
         _touch(conn, written)
         _delete_orphans(conn)
         stored = tags_of(library, written)
+        _log_tag_events(conn, before, stored, written)
     changed = [item_id for item_id in written if stored[item_id] != before[item_id]]
     return TagEdit({i: before[i] for i in changed}, {i: stored[i] for i in changed})
 
@@ -296,6 +300,13 @@ def _write_item_tags(conn: sqlite3.Connection, item_id: str, current: Sequence[s
                 "INSERT OR IGNORE INTO item_tags(item_id, tag_id) SELECT ?, id FROM tags WHERE name = ?",
                 (item_id, name),
             )
+
+
+def _log_tag_events(conn: sqlite3.Connection, before: Mapping[str, tuple[str, ...]],
+                    after: Mapping[str, tuple[str, ...]], item_ids: Sequence[str]) -> None:
+    for item_id in item_ids:
+        if before[item_id] != after[item_id]:
+            events.record(conn, "tag", item_id=item_id, before=list(before[item_id]), after=list(after[item_id]))
 
 
 def _union(current: tuple[str, ...], names: list[str]) -> tuple[str, ...]:

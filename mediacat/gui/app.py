@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from mediacat.core.errors import MediaCatError, UnknownItem
+from mediacat.core.events import set_program
 from mediacat.core.library import Library
 from mediacat.gui.error_hook import ExceptionHook
 from mediacat.gui.settings import SETTINGS_FILE_NAME, Settings
@@ -62,6 +63,8 @@ def run_app(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = application()
     from mediacat.gui.main_window import MainWindow  # after QApplication exists
+
+    set_program("mediacat-gui")  # the event log names the app, not the command line, as the changes' program
 
     try:
         library = Library.open(getattr(args, "library", None))

@@ -19,6 +19,7 @@ from mediacat.core.download_attach import (
     set_max_download_bytes,
 )
 from mediacat.core.errors import MediaCatError, UnknownItem
+from mediacat.core.events import events
 from mediacat.core.jobs import Cancelled, Job, Progress
 from mediacat.core.library import Library
 from mediacat.core.nasa import NasaImageLibrary
@@ -38,8 +39,9 @@ def library(tmp_path: Path):
 
 
 def snapshot(library: Library) -> tuple[str, list[str]]:
-    """The whole database as SQL text, and every file under the library's media folder."""
-    dump = "\n".join(library.store.conn.iterdump())
+    """The whole database as SQL text (but the event log, which records failures too), and every file under the
+    library's media folder."""
+    dump = "\n".join(line for line in library.store.conn.iterdump() if not line.startswith('INSERT INTO "events"'))
     files = sorted(
         str(path.relative_to(library.paths.root))
         for path in library.paths.media.rglob("*")
@@ -104,6 +106,10 @@ def test_every_failure_leaves_the_library_unchanged(library: Library, server: Me
     assert str(caught.value).startswith(url + ": ")
     assert snapshot(library) == before
     assert incoming_leftovers(library) == []
+    logged = events(library, item_id="skycrane-still")[-1]
+    assert (logged.action, logged.outcome, logged.details["url"]) == ("download", "failed", url)
+    if fault in ("404", "500"):
+        assert logged.details["http_status"] == int(fault)
 
 
 @pytest.mark.parametrize("target", ["loop", "file", "six"])

@@ -16,7 +16,7 @@ def test_tag_edits_name_their_items_tags_and_facets_and_undo_restores(library):
     ids = library.item_ids()[:3]
     job = Job()
     edit = ops.add_tags_op(job, library, ids, ["parachute"])
-    assert changes_of(edit) == Changes.of_items(ids, tags=True, facets=True)
+    assert changes_of(edit) == Changes.of_items(ids, tags=True, facets=True, events=True)
     again = ops.add_tags_op(job, library, ids, ["parachute"])
     assert not changes_of(again)  # nothing changed, nothing to refresh
     undo = ops.restore_tags_op(job, library, edit.before)
@@ -38,10 +38,10 @@ def test_rename_and_merge_name_the_items_they_moved(library):
 def test_a_note_edit_names_its_item_and_undo_restores_the_text(library):
     item_id = library.item_ids()[0]
     edit = ops.set_note_op(Job(), library, item_id, "first")
-    assert changes_of(edit) == Changes.of_items([item_id])
+    assert changes_of(edit) == Changes.of_items([item_id], events=True)
     assert edit.before == "" and edit.after == "first"
     undo = ops.restore_notes_op(Job(), library, {item_id: edit.before})
-    assert note_of(library, item_id) == "" and changes_of(undo) == Changes.of_items([item_id])
+    assert note_of(library, item_id) == "" and changes_of(undo) == Changes.of_items([item_id], events=True)
     assert not changes_of(ops.restore_notes_op(Job(), library, {item_id: ""}))
 
 
@@ -75,9 +75,11 @@ def test_attach_check_relink_and_detach_name_the_attachment(library, tmp_path: P
     image = make_png(tmp_path / "photos" / "a.png", (40, 30))
     report = ops.attach_paths_op(Job(), library, item_id, [str(image)], "link", False, False)
     attachment = report.attached[0].attachment
-    assert changes_of(report) == Changes.of_items([item_id], attachments=frozenset([attachment.id]), facets=True)
+    assert changes_of(report) == Changes.of_items([item_id], attachments=frozenset([attachment.id]), facets=True,
+                                                 events=True)
     check = ops.check_attachments_op(Job(), library, [attachment.id])
-    assert changes_of(check) == Changes.of_items([item_id], attachments=frozenset([attachment.id]))
+    assert changes_of(check) == Changes.of_items([item_id], attachments=frozenset([attachment.id]),
+                                                events=True)
     moved = tmp_path / "moved" / "a.png"
     moved.parent.mkdir()
     image.rename(moved)

@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     columns = args.columns.split(",") if args.columns is not None else None
     with open_library(args) as library:
-        ids = library.item_ids(query_from_args(args))
+        ids = library.item_ids(query_from_args(args, library))
         if args.output:
             progress = ProgressLine("export")
             try:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 
 from mediacat.cli.common import open_library, print_json, print_table
+from mediacat.core.library import Library
 from mediacat.core.model import MEDIA_TYPES
+from mediacat.core.saved_searches import get_saved_search, merge_queries
 from mediacat.core.search import SORT_KEYS, ItemQuery
 
 
@@ -22,11 +24,20 @@ def add_query_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only items with this tag (repeatable: all must match)")
     parser.add_argument("--search", metavar="QUERY", help="full-text search (title, description, camera, "
                         "credit, tags, notes, source quotes)")
+    parser.add_argument("--saved", metavar="NAME", help="a saved search (other filters given replace its own)")
     parser.add_argument("--sort", choices=SORT_KEYS, default="catalog")
     parser.add_argument("--desc", action="store_true", help="reverse the order")
 
 
-def query_from_args(args: argparse.Namespace) -> ItemQuery:
+def query_from_args(args: argparse.Namespace, library: Library | None = None) -> ItemQuery:
+    """The filters given; with `--saved NAME` (and the library), that saved search narrowed by them."""
+    given = _given_query(args)
+    if getattr(args, "saved", None) and library is not None:
+        return merge_queries(get_saved_search(library, args.saved).query, given)
+    return given
+
+
+def _given_query(args: argparse.Namespace) -> ItemQuery:
     return ItemQuery(
         search=args.search,
         media_types=tuple(args.media_types),
@@ -48,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     with open_library(args) as library:
-        ids = library.item_ids(query_from_args(args))
+        ids = library.item_ids(query_from_args(args, library))
         if args.json:
             print_json([item.to_json() for item in library.items(ids)])
             return 0

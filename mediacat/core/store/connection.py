@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import threading
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -135,9 +135,9 @@ def _check_folder(folder: Path, *, create: bool) -> None:
         raise LibraryError(f"{folder}: cannot create the library folder ({error.strerror or error})") from error
     if not folder.is_dir():
         raise LibraryError(f"{folder}: the library folder is not a folder")
-    # One name per process and thread: connections opened at once (the app's writer and readers) must not
-    # remove each other's probe.
-    probe = folder / f".mediacat-write-test-{os.getpid()}-{threading.get_ident()}"
+    # one probe name per call: reader connections of several threads open at once, and a shared name let one
+    # thread delete another's probe ("not writable (No such file or directory)")
+    probe = folder / f".mediacat-write-test-{os.getpid()}-{uuid.uuid4().hex[:12]}"
     try:
         probe.write_bytes(b"")
         probe.unlink()

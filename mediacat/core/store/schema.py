@@ -147,6 +147,62 @@ _SCHEMA_V1 = f"""
             {_refresh_fts("SELECT pk FROM items WHERE id = OLD.item_id")} END;
 """
 
+# Issue 15, the event log: one row per change to the library, never rewritten (the triggers refuse UPDATE and
+# DELETE). No foreign keys: an item's history outlives the item.
+_EVENTS = """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            action TEXT NOT NULL,
+            item_id TEXT,
+            attachment_id INTEGER,
+            program TEXT NOT NULL,
+            version TEXT NOT NULL,
+            outcome TEXT NOT NULL DEFAULT 'ok',
+            details TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX events_item ON events(item_id, id);
+        CREATE INDEX events_attachment ON events(attachment_id, id);
+        CREATE INDEX events_at ON events(at);
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN
+            SELECT RAISE(ABORT, 'the event log is append-only: events cannot be changed'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN
+            SELECT RAISE(ABORT, 'the event log is append-only: events cannot be deleted'); END;
+"""
+
+# Issue 15, saved searches: a named ItemQuery (JSON) that travels with the library.
+_SAVED_SEARCHES = """
+        CREATE TABLE saved_searches (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            query TEXT NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+"""
+
+# Issue 15, items of their own: a user's correction of a seed item's field, kept beside the seed's value (the
+# items row holds the corrected value, so search, filters and exports see it; a seed update refreshes
+# seed_value and puts the correction back), and sources outside the shipped articles (a URL and a quote).
+_USER_ITEMS = """
+        CREATE TABLE item_overrides (
+            item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            field TEXT NOT NULL,
+            value TEXT,
+            seed_value TEXT,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            PRIMARY KEY (item_id, field)
+        ) WITHOUT ROWID;
+        CREATE TABLE external_sources (
+            item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            position INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            quote TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (item_id, position)
+        ) WITHOUT ROWID;
+"""
+
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_SCHEMA_V1]
+MIGRATIONS: list[Migration] = [_SCHEMA_V1, _EVENTS, _SAVED_SEARCHES, _USER_ITEMS]
 SCHEMA_VERSION = len(MIGRATIONS)

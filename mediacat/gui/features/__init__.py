@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mediacat.gui.features import attachments, csv_export, downloads, tags
+from mediacat.gui.features import archivist, attachments, csv_export, downloads, tags
 
 INSTALLERS: list[Callable[[Any], object]] = [
     tags.install,
     csv_export.install,
     attachments.install,
     downloads.install,
+    archivist.install,
 ]

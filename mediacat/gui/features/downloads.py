@@ -18,11 +18,11 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from mediacat.core.attachments import AttachResult, require_item
-from mediacat.core.download import DownloadedFile, DownloadPolicy, download
+from mediacat.core.download import DownloadedFile, DownloadError, DownloadPolicy, download
 from mediacat.core.download_attach import download_policy, item_media_url
 from mediacat.core.jobs import Job, Progress
 from mediacat.core.nasa import NasaImageLibrary
-from mediacat.core.operations import attach_downloaded_op
+from mediacat.core.operations import attach_downloaded_op, record_download_failure_op
 from mediacat.gui.dialogs.attach_url import AttachUrlDialog
 from mediacat.gui.features.downloads_panel import (
     CANCELLED,
@@ -131,7 +131,7 @@ class DownloadsFeature(QObject):
         entry.handle = self.window.tasks.run(
             entry.work,
             on_done=lambda fetched: self._attach(entry, fetched),
-            on_error=lambda error: self._failed(entry, error),
+            on_error=lambda error: self._transfer_failed(entry, error),
             on_progress=lambda progress: self._progress(entry, progress),
             on_cancelled=lambda: self._cancelled(entry),
             label=f"Download {entry.label}",
@@ -173,6 +173,12 @@ class DownloadsFeature(QObject):
         self.model.changed(entry)
         self.window.status_message(f"Download failed: {error}", 8000)
         self.dock.show()
+
+    def _transfer_failed(self, entry: DownloadEntry, error: BaseException) -> None:
+        if isinstance(error, DownloadError):  # the event log keeps failed downloads too
+            self.window.run_op(record_download_failure_op, entry.item_id, entry.label, error,
+                               label="Record the failed download")
+        self._failed(entry, error)
 
     def _cancelled(self, entry: DownloadEntry) -> None:
         entry.state, entry.handle = CANCELLED, None

@@ -18,6 +18,7 @@ from mediacat.core.jobs import Progress
 from mediacat.core.library import Library
 from mediacat.core.search import ItemQuery
 from mediacat.gui.tasks import TaskHandle, TaskRunner
+from mediacat.gui.views.filter_sidebar import FilterSidebar
 
 
 class FeatureWindow(Protocol):
@@ -26,6 +27,7 @@ class FeatureWindow(Protocol):
     library: Library  # the GUI thread's read connection: bounded per-row reads only, never writes
     tasks: TaskRunner
     undo_stack: QUndoStack
+    sidebar: FilterSidebar  # `sidebar.add_section(title, widget)` puts a section above the filters
     library_changed: SignalInstance  # (Changes)
     selection_changed: SignalInstance  # ()
     files_dropped: SignalInstance  # (str item_id, list[str] paths)

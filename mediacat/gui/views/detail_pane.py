@@ -200,6 +200,13 @@ class DetailPane(ItemDropTarget, QWidget):
         if item.media_urls:
             rows.append(("Media files", "<br>".join(_link(url) for url in item.media_urls)))
         rows.append(("Tags", escape(", ".join(item.tags)) if item.tags else "—"))
+        if item.origin == "user":
+            rows.append(("Origin", "an item of your own"))
+        for name, seed in item.overrides.items():  # a user's corrections of shipped facts, shown as such
+            rows.append((escape(name.replace("_", " ").capitalize()),
+                         f"<i>your correction</i>; the catalog says: {escape(str(seed) if seed else '(empty)')}"))
+        for source in item.external_sources:
+            rows.append(("Source", f"{_link(source['url'])}<br>“{escape(source['quote'])}”"))
         if item.notes:
             rows.append(("Notes", escape(item.notes).replace("\n", "<br>")))
         table = "".join(

@@ -41,3 +41,16 @@ class FilterSidebar(QWidget):
         layout.setContentsMargins(4, 4, 0, 4)
         layout.addLayout(header)
         layout.addWidget(self.tree, 1)
+        self._sections = 0
+
+    def add_section(self, title: str, widget: QWidget) -> None:
+        """A titled section above the filters (feature modules: the saved searches)."""
+        label = QLabel(title)
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(self._sections, label)
+        layout.insertWidget(self._sections + 1, widget)
+        self._sections += 2

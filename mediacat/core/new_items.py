@@ -1,0 +1,110 @@
+"""New user items filled from somewhere: a NASA Image Library record (and its media), or a file's own facts."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mediacat.core.attachments import AttachResult, attach_file
+from mediacat.core.download_attach import attach_from_nasa
+from mediacat.core.errors import MediaCatError
+from mediacat.core.jobs import Job
+from mediacat.core.library import Library
+from mediacat.core.nasa import NasaImageLibrary, api_url
+from mediacat.core.probe import VideoProber, probe_file
+from mediacat.core.user_items import ItemAdded, add_item, delete_item
+
+_DEFAULT_KIND = {"image": "still", "video": "clip", "audio": "recording"}
+_CREDIT = re.compile(r"(?:Image |Video )?Credit:\s*(.+?)\.?\s*$", re.IGNORECASE)
+
+
+def values_from_nasa(nasa: NasaImageLibrary, nasa_id: str) -> tuple[dict[str, Any], list[str]]:
+    """Title, date, credit, description, media type and the official page of a NASA record; and its keywords."""
+    result, data = nasa.record(nasa_id)
+    credit = data.get("photographer") or data.get("secondary_creator")
+    if not credit:
+        found = _CREDIT.search(result.description.strip().splitlines()[-1] if result.description.strip() else "")
+        credit = found.group(1) if found else None
+    media_type = result.media_type if result.media_type in _DEFAULT_KIND else "image"
+    values: dict[str, Any] = {
+        "title": result.title,
+        "media_type": media_type,
+        "kind": _DEFAULT_KIND[media_type],
+        "description": result.description,
+        "date_taken": (result.date_created or "")[:10] or None,
+        "credit": str(credit) if credit else None,
+        "nasa_ids": [result.nasa_id],
+        "official_urls": [f"https://images.nasa.gov/details/{result.nasa_id}"],
+    }
+    return values, [k for k in result.keywords if k.strip() and ";" not in k]
+
+
+def values_from_file(path: Path, video_prober: VideoProber | None = None) -> dict[str, Any]:
+    """What a media file says about itself: its type, title tag (else its name), camera, date, artist."""
+    facts = probe_file(path, video_prober)
+    extra = facts.facts
+    date = str(extra.get("exif_date") or extra.get("year") or "")[:10] or None
+    values: dict[str, Any] = {
+        "title": str(extra.get("title") or path.stem),
+        "media_type": facts.media_type,
+        "kind": _DEFAULT_KIND.get(facts.media_type, "still"),
+        "camera": extra.get("camera"),
+        "date_taken": date if date and re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", date) else None,
+        "credit": extra.get("artist"),
+    }
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def add_item_from_nasa(
+    library: Library,
+    nasa_id: str,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    rendition: str = "orig",
+    nasa: NasaImageLibrary | None = None,
+    job: Job | None = None,
+    video_prober: VideoProber | None = None,
+    **add_arguments: Any,
+) -> tuple[ItemAdded, AttachResult]:
+    """A user item from a NASA record (the user's own values win), with the chosen rendition attached.
+    If the media cannot be downloaded and attached, the new item is deleted again and the error raised."""
+    nasa = nasa or NasaImageLibrary(api_url(library))
+    values, keywords = values_from_nasa(nasa, nasa_id)
+    values.update({key: value for key, value in (overrides or {}).items() if value not in (None, [], "")})
+    added = add_item(library, values, tags=[*keywords, *add_arguments.pop("tags", [])], **add_arguments)
+    try:
+        attached = attach_from_nasa(library, added.item_id, nasa_id, rendition=rendition, nasa=nasa, job=job,
+                                    video_prober=video_prober, allow_duplicate=True)
+    except BaseException:
+        delete_item(library, added.item_id, remove_files=True)
+        raise
+    return added, attached
+
+
+def add_item_from_file(
+    library: Library,
+    path: str | os.PathLike[str],
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    mode: str = "copy",
+    video_prober: VideoProber | None = None,
+    job: Job | None = None,
+    **add_arguments: Any,
+) -> tuple[ItemAdded, AttachResult]:
+    """A user item from a media file's facts (the user's own values win), with the file attached."""
+    source = Path(path)
+    if not source.is_file():
+        raise MediaCatError(f"{source}: no such file")
+    values = values_from_file(source, video_prober)
+    values.update({key: value for key, value in (overrides or {}).items() if value not in (None, [], "")})
+    added = add_item(library, values, **add_arguments)
+    try:
+        attached = attach_file(library, added.item_id, source, mode=mode, video_prober=video_prober, job=job,
+                               allow_duplicate=True)
+    except BaseException:
+        delete_item(library, added.item_id, remove_files=True)
+        raise
+    return added, attached
