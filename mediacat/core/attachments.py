@@ -95,7 +95,7 @@ class ImportReport:
     def changes(self) -> Changes:
         if not self.attached:
             return NO_CHANGES
-        return Changes.of_items({a.attachment.item_id for a in self.attached}, facets=True,
+        return Changes.of_items({a.attachment.item_id for a in self.attached}, facets=True, events=True,
                                 attachments=frozenset(a.attachment.id for a in self.attached))
 
     def summary(self) -> str:
