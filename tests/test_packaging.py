@@ -4,6 +4,7 @@ the source tree; plus the desktop entry, AppStream metainfo, icons and the packa
 from __future__ import annotations
 
 import configparser
+import hashlib
 import json
 import os
 import shutil
@@ -96,6 +97,10 @@ def make_venv(folder: Path) -> Path:
     return folder
 
 
+def builtin_manifest() -> list[dict]:
+    return json.loads((REPO / "seeds" / "builtin_media.json").read_text(encoding="utf-8"))["files"]
+
+
 @pytest.mark.slow
 def test_the_wheel_ships_the_package_the_seeds_the_articles_and_the_resources(wheel: Path) -> None:
     assert wheel.name.startswith(f"mediacat-{mediacat.__version__}-")
@@ -114,7 +119,13 @@ def test_the_wheel_ships_the_package_the_seeds_the_articles_and_the_resources(wh
         "mediacat/_resources/icons/mediacat.svg",
         *(f"mediacat/_resources/icons/hicolor/{size}x{size}/apps/mediacat.png" for size in ICON_SIZES),
         *(f"mediacat/_seeds/{article['file']}" for article in catalog["articles"]),
+        "mediacat/_seeds/builtin_media.json",
+        *(f"mediacat/_seeds/{media['file']}" for media in builtin_manifest()),
     }
+    assert len(builtin_manifest()) == 6
+    with zipfile.ZipFile(wheel) as archive:
+        for media in builtin_manifest():  # byte for byte
+            assert hashlib.sha256(archive.read(f"mediacat/_seeds/{media['file']}")).hexdigest() == media["sha256"]
     assert len(catalog["articles"]) >= 5
     assert expected - names == set()
     modules = {path.relative_to(REPO).as_posix() for path in (REPO / "mediacat").rglob("*.py")}
@@ -146,6 +157,12 @@ def test_the_installed_wheel_runs_the_shipped_catalog_outside_the_source_tree(
     ids = [item["id"] for item in items]
     assert len(ids) >= 20
     assert "skycrane-still" in ids
+    builtin = {item["id"]: item["builtin_media"] for item in items if item["builtin_media"]}
+    assert len(builtin) >= 5
+    for media in (m for files in builtin.values() for m in files):
+        path = Path(media["path"])
+        assert path.resolve().is_relative_to(venv.resolve())
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == media["sha256"]
     assert (tmp_path / "lib" / "mediacat.sqlite3").is_file()
     assert list(elsewhere.iterdir()) == []
 

@@ -42,13 +42,14 @@ class DifferentContent(AttachError):
 
 @dataclass(frozen=True)
 class CheckResult:
-    attachment_id: int
+    attachment_id: int | None  # None for a built-in file of the seed catalog
     item_id: str
     path: str
     status: str  # ok | missing | modified | unreadable
     expected_sha256: str
     actual_sha256: str | None
     message: str
+    builtin: bool = False
 
     @property
     def ok(self) -> bool:
@@ -63,6 +64,7 @@ class CheckResult:
             "expected_sha256": self.expected_sha256,
             "actual_sha256": self.actual_sha256,
             "message": self.message,
+            "builtin": self.builtin,
         }
 
 

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import hashlib
 import http.client
+import json
 import os
 import re
 import shutil
@@ -415,6 +416,59 @@ class _Transfer:
     resumed: int = 0
     started: float = field(default_factory=time.monotonic)
     session_start_bytes: int = 0
+    state_path: Path | None = None  # a kept partial download: what a later process needs to resume it
+
+
+_STATE_FILE = "download.json"
+_PART_FILE = "download.part"
+
+
+def _save_state(transfer: _Transfer) -> None:
+    """Note what a later process needs to continue this partial file with Range / If-Range."""
+    if transfer.state_path is None:
+        return
+    state = {"url": transfer.url, "final_url": transfer.final_url, "content_type": transfer.content_type,
+             "etag": transfer.etag, "last_modified": transfer.last_modified, "disposition": transfer.disposition,
+             "ranges": transfer.ranges, "total": transfer.total}
+    temporary = transfer.state_path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(state), encoding="utf-8")
+    os.replace(temporary, transfer.state_path)
+
+
+def _restore_state(transfer: _Transfer) -> bool:
+    """Pick up a partial file a cancelled or killed run left (same URL, a validator, ranges): True if resumed."""
+    if transfer.state_path is None:
+        return False
+    try:
+        state = json.loads(transfer.state_path.read_text(encoding="utf-8"))
+        size = transfer.part.stat().st_size
+    except (OSError, ValueError):
+        return False
+    if (not isinstance(state, dict) or state.get("url") != transfer.url or not state.get("ranges")
+            or not (state.get("etag") or state.get("last_modified")) or not size
+            or not isinstance(state.get("total"), int) or size > state["total"]):
+        return False
+    hasher = hashlib.sha256()
+    with transfer.part.open("rb") as part:
+        for block in iter(lambda: part.read(1024 * 1024), b""):
+            hasher.update(block)
+    transfer.hasher = hasher
+    transfer.done = size
+    transfer.total = state["total"]
+    transfer.final_url = state.get("final_url") or transfer.url
+    transfer.content_type = state.get("content_type") or ""
+    transfer.etag = state.get("etag")
+    transfer.last_modified = state.get("last_modified")
+    transfer.disposition = state.get("disposition")
+    transfer.ranges = True
+    return True
+
+
+def _resumable(error: BaseException) -> bool:
+    """Whether a partial file is worth keeping after this failure (a cancel, a kill, a network problem)."""
+    from mediacat.core.jobs import Cancelled
+
+    return isinstance(error, Cancelled | IncompleteDownload | DownloadTimeout | ConnectionFailed | KeyboardInterrupt)
 
 
 def download(
@@ -425,23 +479,39 @@ def download(
     job: Job | None = None,
     resume: bool = True,
     sniff: Callable[[bytes], object | None] | None = sniff_bytes,
+    keep_partial: str | None = None,
 ) -> DownloadedFile:
     """Stream `url` to a `.part` file in a private folder under `dest_dir`, check it, rename it to its real name.
 
     `sniff(first bytes)` names the media type of the finished file, or returns None when the bytes are not an
     image, audio or video file (default: `mediacat.core.probe.sniff_bytes`; None skips the check).
     On any failure the folder and its `.part` file are removed and a DownloadError (or Cancelled) is raised.
+
+    `keep_partial` names a folder under `dest_dir` of its own (e.g. `fetch-<item id>`): after a cancel, a
+    network failure or a killed process, its `.part` file and a note of the validators stay, and the next
+    download of the same URL into that folder continues it with Range / If-Range (or starts again when the
+    server's file changed or ignores the Range).
     """
     policy = policy or DownloadPolicy()
     job = job or Job()
     check_url(url, policy)
     dest = Path(dest_dir)
     dest.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="download-", dir=dest))
-    transfer = _Transfer(url=url, part=folder / "download.part", policy=policy, job=job)
+    if keep_partial is not None:
+        folder = dest / sanitize_filename(keep_partial)
+        folder.mkdir(exist_ok=True)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="download-", dir=dest))
+    transfer = _Transfer(url=url, part=folder / _PART_FILE, policy=policy, job=job,
+                         state_path=folder / _STATE_FILE if keep_partial is not None else None)
+    resumed = _restore_state(transfer)
     try:
-        with transfer.part.open("wb") as handle:
-            _transfer(transfer, handle, resume=resume)
+        with transfer.part.open("r+b" if resumed else "wb") as handle:
+            if resumed:
+                handle.seek(transfer.done)
+                transfer.job.report(transfer.done, transfer.total, f"resuming at {format_bytes(transfer.done)}")
+            if not (resumed and transfer.done == transfer.total):  # a killed run may have had it all
+                _transfer(transfer, handle, resume=resume)
             handle.flush()
             os.fsync(handle.fileno())
         size = transfer.part.stat().st_size
@@ -456,8 +526,12 @@ def download(
         filename = filename_from(transfer.disposition, transfer.final_url)
         if filename == "download":
             filename = filename_from(None, url)
+        if filename in (_PART_FILE, _STATE_FILE):
+            filename = "media-" + filename
         final_path = folder / filename
         os.replace(transfer.part, final_path)
+        if transfer.state_path is not None:
+            transfer.state_path.unlink(missing_ok=True)
         return DownloadedFile(
             path=final_path,
             source_url=url,
@@ -469,10 +543,14 @@ def download(
             last_modified=transfer.last_modified,
             retrieved_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             filename=filename,
-            resumed=transfer.resumed,
+            resumed=transfer.resumed + (1 if resumed else 0),
         )
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+    except BaseException as error:
+        if transfer.state_path is not None and transfer.done > 0 and transfer.ranges and _resumable(error):
+            with contextlib.suppress(OSError):
+                _save_state(transfer)  # keep the .part file for the next run
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
         raise
 
 
@@ -550,6 +628,8 @@ def _start_body(transfer: _Transfer, response: http.client.HTTPResponse, final_u
     transfer.total = _content_length(response)
     transfer.session_start_bytes = 0
     transfer.started = time.monotonic()
+    if transfer.ranges and transfer.total is not None:
+        _save_state(transfer)  # written before the body, so a killed process leaves a resumable file
     if transfer.total is not None and transfer.total > policy.max_bytes:
         raise DownloadTooLarge(url, f"the file is {format_bytes(transfer.total)}, over the limit of "
                                     f"{format_bytes(policy.max_bytes)}")

@@ -65,8 +65,8 @@ def attach_from_url(
     except DownloadError as error:
         record_download_failure(library, item_id, url, error)
         raise
-    return attach_downloaded(library, item_id, downloaded, nasa_id=nasa_id, rendition=rendition,
-                             allow_duplicate=allow_duplicate, video_prober=video_prober, job=job)
+    return attach_download(library, item_id, downloaded, nasa_id=nasa_id, rendition=rendition,
+                           allow_duplicate=allow_duplicate, video_prober=video_prober, job=job)
 
 
 def record_download_failure(library: Library, item_id: str, url: str, error: DownloadError) -> None:
@@ -75,7 +75,7 @@ def record_download_failure(library: Library, item_id: str, url: str, error: Dow
                         http_status=getattr(error, "status", None), message=str(error))
 
 
-def attach_downloaded(
+def attach_download(
     library: Library,
     item_id: str,
     downloaded: DownloadedFile,
@@ -92,23 +92,23 @@ def attach_downloaded(
     try:
         provenance = downloaded.provenance(source="download", nasa_id=nasa_id, rendition=rendition,
                                            http_status=206 if downloaded.resumed else 200)
-        return _attach_downloaded(library, item_id, downloaded, provenance, allow_duplicate=allow_duplicate,
-                                  video_prober=video_prober, job=job)
+        return attach_downloaded(library, item_id, downloaded, provenance, allow_duplicate=allow_duplicate,
+                                 video_prober=video_prober, job=job)
     finally:
         downloaded.discard()  # after a move only the empty private folder is left; after a failure, the file too
 
 
-def _attach_downloaded(
+def attach_downloaded(
     library: Library,
     item_id: str,
     downloaded: DownloadedFile,
     provenance: dict[str, Any],
     *,
-    allow_duplicate: bool,
-    video_prober: VideoProber | None,
-    job: Job | None,
+    allow_duplicate: bool = False,
+    video_prober: VideoProber | None = None,
+    job: Job | None = None,
 ) -> AttachResult:
-    """attach_file(move=True), with errors naming the URL rather than the temporary file."""
+    """Attach a finished download (attach_file(move=True)), with errors naming the URL, not the temporary file."""
     url = downloaded.source_url
     try:
         return attach_file(
@@ -188,6 +188,7 @@ def item_media_url(library: Library, item_id: str, index: int = 0) -> tuple[str,
 
 __all__ = [
     "DownloadError",
+    "attach_download",
     "attach_downloaded",
     "attach_from_nasa",
     "attach_from_url",

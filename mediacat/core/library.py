@@ -14,7 +14,7 @@ from typing import Any
 
 from mediacat.core.errors import UnknownArticle, UnknownItem
 from mediacat.core.filestore import remove_stale_partial_files
-from mediacat.core.model import Article, Attachment, Item, ItemRow, MissionPhase, SourceLink
+from mediacat.core.model import Article, Attachment, BuiltinMedia, Item, ItemRow, MissionPhase, SourceLink
 from mediacat.core.search import ItemQuery, to_fts_query
 from mediacat.core.seeds import SeedReport, apply_seed_catalog, load_seed_catalog
 from mediacat.core.store import Store, open_store
@@ -38,10 +38,13 @@ _SORT_SQL = {
 class Library:
     """An open library. Use from one thread; other threads call `reopen()` for their own connection."""
 
-    def __init__(self, paths: LibraryPaths, store: Store, seed_report: SeedReport | None = None) -> None:
+    def __init__(
+        self, paths: LibraryPaths, store: Store, seed_report: SeedReport | None = None, seeds: Path | None = None
+    ) -> None:
         self.paths = paths
         self.store = store
         self.seed_report = seed_report
+        self.seeds_dir = seeds or seeds_dir()  # where the built-in media files of this install are
 
     @classmethod
     def open(
@@ -62,7 +65,7 @@ class Library:
                 store.close()
                 raise
         remove_stale_partial_files(None, paths.incoming)  # cheap: one folder; `check` also sweeps media/
-        return cls(paths, store, report)
+        return cls(paths, store, report, seeds)
 
     def reopen(self, *, any_thread: bool = False) -> Library:
         """A second connection to the same library, for another thread (seeds already applied).
@@ -70,7 +73,7 @@ class Library:
         `any_thread`: usable by any one thread at a time (a pooled connection), not only the opening one.
         """
         store = open_store(self.paths.database, create=False, verify=False, any_thread=any_thread)
-        return Library(self.paths, store, None)
+        return Library(self.paths, store, None, self.seeds_dir)
 
     def close(self) -> None:
         self.store.close()
@@ -226,6 +229,9 @@ class Library:
             "ORDER BY item_id, position", list(item_ids)
         ):
             external.setdefault(item_id, []).append({"url": url, "quote": quote, "title": title})
+        builtin: dict[str, list[BuiltinMedia]] = {}
+        for media in self.builtin_media_of(item_ids):
+            builtin.setdefault(media.item_id, []).append(media)
         items = {}
         for row in rows:
             item_id = row[0]
@@ -249,6 +255,7 @@ class Library:
                 attachments=tuple(attachments.get(item_id, ())),
                 overrides=overrides.get(item_id, {}),
                 external_sources=tuple(external.get(item_id, ())),
+                builtin_media=tuple(builtin.get(item_id, ())),
             )
         return items
 
@@ -283,6 +290,9 @@ class Library:
             ).fetchall()
             first_ids = [row[11] for row in rows if row[11] is not None]
             first = {a.id: a for a in self.attachments_by_id(first_ids)}
+            builtin: dict[str, BuiltinMedia] = {}
+            for media in self.builtin_media_of(chunk):
+                builtin.setdefault(media.item_id, media)
             for row in rows:
                 attachment = first.get(row[11]) if row[11] is not None else None
                 result[row[0]] = ItemRow(
@@ -302,6 +312,7 @@ class Library:
                     first_attachment_sha256=attachment.sha256 if attachment else None,
                     first_attachment_media_type=attachment.media_type if attachment else None,
                     problem_attachments=row[12],
+                    builtin=builtin.get(row[0]),
                 )
         return result
 
@@ -324,6 +335,29 @@ class Library:
         ):
             facets[facet] = dict(self.store.execute(sql).fetchall())
         return facets
+
+    # -- built-in media (shipped with the seeds; read-only) ----------------------------------------
+
+    def builtin_media_of(self, item_ids: Iterable[str] | None = None) -> list[BuiltinMedia]:
+        """The built-in files of these items (all items with None), in item then manifest order."""
+        sql = ("SELECT item_id, path, sha256, size, relation, label, credit, width, height, media_type, mime, "
+               "shows, confidence, source FROM builtin_media")
+        params: list[str] = []
+        if item_ids is not None:
+            params = list(item_ids)
+            if not params:
+                return []
+            sql += " WHERE item_id IN (SELECT value FROM json_each(?))"
+            params = [json.dumps(params)]
+        rows = self.store.execute(sql + " ORDER BY item_id, position", params)
+        return [
+            BuiltinMedia(
+                item_id=row[0], path=str(self.seeds_dir / row[1]), sha256=row[2], size=row[3], relation=row[4],
+                label=row[5], credit=row[6], width=row[7], height=row[8], media_type=row[9], mime=row[10],
+                shows=row[11], confidence=row[12], source=json.loads(row[13]),
+            )
+            for row in rows
+        ]
 
     # -- attachments (read side; writing lives in mediacat.core.attachments) ----------------------
 

@@ -112,6 +112,61 @@ class Attachment:
         return data
 
 
+BUILTIN_RELATIONS = ("own-image", "one-of-set", "frame-of-clip", "related")
+
+
+@dataclass(frozen=True)
+class BuiltinMedia:
+    """A genuine NASA file shipped with the seed catalog for an item: read-only, never a user attachment.
+
+    `relation` says what the file is to its item (own-image, one-of-set, frame-of-clip, related) and `label`
+    is the sentence shown next to the picture, so a file is never presented as more than its manifest says.
+    """
+
+    item_id: str
+    path: str  # absolute path of the shipped file on this machine
+    sha256: str
+    size: int
+    relation: str
+    label: str
+    credit: str
+    width: int | None
+    height: int | None
+    media_type: str
+    mime: str
+    shows: str = ""
+    confidence: str = ""
+    source: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def short_relation(self) -> str:
+        """A few words for a small tile: what the file is to its item (empty for the item's own image)."""
+        return {"one-of-set": "One of the set", "frame-of-clip": "A frame, not the clip",
+                "related": "Related view"}.get(self.relation, "")
+
+    @property
+    def caption(self) -> str:
+        """The words shown with the picture: what it is to the item, then its credit."""
+        return f"{self.label}. Credit: {self.credit}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "size": self.size,
+            "relation": self.relation,
+            "label": self.label,
+            "credit": self.credit,
+            "width": self.width,
+            "height": self.height,
+            "media_type": self.media_type,
+            "mime": self.mime,
+            "shows": self.shows,
+            "confidence": self.confidence,
+            "source": self.source,
+        }
+
+
 @dataclass(frozen=True)
 class Item:
     id: str
@@ -133,6 +188,7 @@ class Item:
     origin: str = "seed"
     overrides: dict[str, Any] = field(default_factory=dict)  # corrected seed field -> the seed's own value
     external_sources: tuple[dict[str, str], ...] = ()  # {url, quote, title}: sources outside the articles
+    builtin_media: tuple[BuiltinMedia, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The `show --json` object; `list --json` is an array of these. Field names are a contract."""
@@ -157,6 +213,7 @@ class Item:
             "overrides": {name: {"value": self._value(name), "seed_value": seed}
                           for name, seed in self.overrides.items()},
             "external_sources": [dict(source) for source in self.external_sources],
+            "builtin_media": [media.to_json() for media in self.builtin_media],
         }
 
     def _value(self, name: str) -> Any:
@@ -184,3 +241,4 @@ class ItemRow:
     first_attachment_sha256: str | None
     first_attachment_media_type: str | None = None
     problem_attachments: int = 0  # attachments whose last check found them missing, modified or unreadable
+    builtin: BuiltinMedia | None = None  # the first built-in file, shown when nothing is attached

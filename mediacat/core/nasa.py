@@ -74,13 +74,18 @@ def api_url(library: Any = None) -> str:
 
 def set_api_url(library: Any, url: str | None) -> None:
     """Keep (or with None forget) the API base URL in the library."""
+    store_url_setting(library, API_SETTING, url)
+
+
+def store_url_setting(library: Any, key: str, url: str | None) -> None:
+    """Keep an http(s) URL (checked, without a trailing slash) as the library setting `key`; None forgets it."""
     if url:
         check_url(url)
     with library.store.transaction():
         if url:
-            library.store.set_meta(API_SETTING, url.strip().rstrip("/"))
+            library.store.set_meta(key, url.strip().rstrip("/"))
         else:
-            library.store.execute("DELETE FROM meta WHERE key = ?", (API_SETTING,))
+            library.store.execute("DELETE FROM meta WHERE key = ?", (key,))
 
 
 def rendition_name(url: str) -> str | None:

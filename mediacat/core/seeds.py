@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mediacat.core import events
 from mediacat.core.errors import SeedError
-from mediacat.core.model import KINDS, MEDIA_TYPES
+from mediacat.core.model import BUILTIN_RELATIONS, KINDS, MEDIA_TYPES
 from mediacat.core.store import Store
 from mediacat.core.user_items import reapply_overrides
 
 SEED_FORMAT = 1
 CATALOG_FILE = "catalog.json"
+BUILTIN_MEDIA_FILE = "builtin_media.json"  # the manifest of the shipped NASA files (seeds/media/)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class SeedCatalog:
     phases: list[dict[str, Any]]
     articles: list[dict[str, Any]]  # each with "text"
     items: list[dict[str, Any]]
+    builtin_media: list[dict[str, Any]] = field(default_factory=list)  # seeds/builtin_media.json "files"
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,45 @@ def load_seed_catalog(seeds_dir: Path) -> SeedCatalog:
     phases = _list(data, "mission_phases", catalog_path)
     items = _list(data, "items", catalog_path)
     _check(catalog_path, phases, articles, items)
-    return SeedCatalog(str(data.get("version", "")), digest.hexdigest(), phases, articles, items)
+    builtin = _load_builtin_media(seeds_dir, {item["id"] for item in items}, digest)
+    return SeedCatalog(str(data.get("version", "")), digest.hexdigest(), phases, articles, items, builtin)
+
+
+_BUILTIN_FIELDS = ("item_id", "file", "sha256", "bytes", "media_type", "mime", "relation", "label", "credit")
+
+
+def _load_builtin_media(seeds_dir: Path, item_ids: set[str], digest: Any) -> list[dict[str, Any]]:
+    """The built-in media manifest (optional): each file must exist with the size it names.
+
+    The files' SHA-256 is checked by the tests and by `check`, not on every open (that would hash them all).
+    """
+    manifest = seeds_dir / BUILTIN_MEDIA_FILE
+    if not manifest.exists():
+        return []
+    try:
+        raw = manifest.read_bytes()
+        data = json.loads(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise SeedError(f"{manifest}: cannot read the built-in media manifest ({error})") from error
+    if data.get("format") != SEED_FORMAT:
+        raise SeedError(f"{manifest}: format {data.get('format')!r} is not {SEED_FORMAT}")
+    digest.update(raw)
+    files = _list(data, "files", manifest)
+    for entry in files:
+        for key in _BUILTIN_FIELDS:
+            _field(entry, key, manifest)
+        if entry["item_id"] not in item_ids:
+            raise SeedError(f"{manifest}: {entry['file']!r} belongs to unknown item {entry['item_id']!r}")
+        if entry["relation"] not in BUILTIN_RELATIONS:
+            raise SeedError(f"{manifest}: {entry['file']!r} has relation {entry['relation']!r}")
+        path = seeds_dir / entry["file"]
+        try:
+            size = path.stat().st_size
+        except OSError as error:
+            raise SeedError(f"{path}: the built-in media file is missing ({error.strerror or error})") from error
+        if size != entry["bytes"]:
+            raise SeedError(f"{path}: {size} bytes, but the manifest says {entry['bytes']}")
+    return files
 
 
 def _list(data: dict[str, Any], key: str, path: Path) -> list[dict[str, Any]]:
@@ -182,6 +222,20 @@ def apply_seed_catalog(store: Store, catalog: SeedCatalog) -> SeedReport:
                     (item["id"], index, source["article"], source["quote"])
                     for index, source in enumerate(item.get("sources", []))
                 ],
+            )
+        conn.execute("DELETE FROM builtin_media")
+        positions: dict[str, int] = {}
+        for media in catalog.builtin_media:
+            position = positions.get(media["item_id"], 0)
+            positions[media["item_id"]] = position + 1
+            conn.execute(
+                """INSERT INTO builtin_media(item_id, position, path, sha256, size, relation, label, credit,
+                       width, height, media_type, mime, shows, confidence, source)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (media["item_id"], position, media["file"], media["sha256"], media["bytes"], media["relation"],
+                 media["label"], media["credit"], media.get("width"), media.get("height"), media["media_type"],
+                 media["mime"], media.get("shows", ""), media.get("confidence", ""),
+                 json.dumps(media.get("source", {}), ensure_ascii=False)),
             )
         gone = existing - {item["id"] for item in catalog.items}
         for item_id in sorted(gone):

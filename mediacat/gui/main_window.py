@@ -3,7 +3,7 @@
 Feature modules extend it only through its public API (docs/ARCHITECTURE.md, "GUI";
 `gui/features/window_api.py::FeatureWindow`): `library` (read only), `run_op`, `run_query`,
 `library_changed`, `tasks`, `undo_stack`, `menu(name)`, the selection queries, `selection_changed`,
-`files_dropped`, `add_dock`, `show_error`, `status_message`, `select_item` and `set_tag_filter`.
+`files_dropped`, `add_dock`, `add_bar`, `show_error`, `status_message`, `select_item` and `set_tag_filter`.
 Every view refreshes from `library_changed(Changes)`; the item query, counts and facets run on readers.
 """
 
@@ -35,10 +35,12 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from mediacat import __version__
+from mediacat.core.builtin_media import shown_media
 from mediacat.core.changes import Changes
 from mediacat.core.errors import MediaCatError
 from mediacat.core.jobs import Progress
@@ -149,9 +151,16 @@ class MainWindow(QMainWindow):
         self.views.setAccessibleName("Items")
         self.detail = DetailPane()
         self.detail.phase_labels = {phase.id: phase.label for phase in self.library.mission_phases()}
+        # Bars above the items (features add them with add_bar), then the grid or table.
+        self.center = QWidget()
+        self.center.setAccessibleName("Catalog")
+        self._center_layout = QVBoxLayout(self.center)
+        self._center_layout.setContentsMargins(0, 0, 0, 0)
+        self._center_layout.setSpacing(2)
+        self._center_layout.addWidget(self.views, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main-splitter")
-        for widget in (self.sidebar, self.views, self.detail):
+        for widget in (self.sidebar, self.center, self.detail):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
@@ -316,6 +325,10 @@ class MainWindow(QMainWindow):
     def current_query(self) -> ItemQuery:
         """The query whose items are shown."""
         return self.model.query
+
+    def add_bar(self, widget: QWidget) -> None:
+        """Put a message bar (e.g. "public NASA files not here yet") above the grid and table."""
+        self._center_layout.insertWidget(self._center_layout.count() - 1, widget)
 
     def _library_changed(self, changes: Changes) -> None:
         """Refresh only what `changes` names: rows, the item query and counts, facets, the detail pane."""
@@ -502,8 +515,13 @@ class MainWindow(QMainWindow):
         self.detail.show_item(item, self._preview_pixmap(item) if item else None)
 
     def _preview_pixmap(self, item: Any) -> QPixmap | None:
-        if self.thumbnails is None or not item.attachments:
+        if self.thumbnails is None:
             return None
+        if not item.attachments:
+            builtin = shown_media(item)
+            if builtin is None:
+                return None
+            return self.thumbnails.thumbnail(item.id, builtin.path, builtin.sha256, builtin.media_type, PREVIEW_SIZE)
         first = item.attachments[0]
         return self.thumbnails.thumbnail(item.id, first.resolved_path, first.sha256,
                                          first.media_type or item.media_type, PREVIEW_SIZE)

@@ -23,6 +23,8 @@ KEY_READER_GEOMETRY = "reader/geometry"
 
 VIEW_MODES = ("grid", "table")
 
+KEY_PUBLIC_MEDIA_BAR = "catalog/public_media_bar_dismissed"
+
 
 class Settings:
     """The remembered state of the app, one property per key."""
@@ -105,3 +107,12 @@ class Settings:
         if mode not in VIEW_MODES:
             raise ValueError(f"unknown view mode {mode!r} (expected one of {', '.join(VIEW_MODES)})")
         self._qsettings.setValue(KEY_VIEW_MODE, mode)
+
+    @property
+    def public_media_bar_dismissed(self) -> bool:
+        """The user closed the "public NASA files not here yet" bar above the grid."""
+        return str(self._qsettings.value(KEY_PUBLIC_MEDIA_BAR, "false")).lower() == "true"
+
+    @public_media_bar_dismissed.setter
+    def public_media_bar_dismissed(self, value: bool) -> None:
+        self._qsettings.setValue(KEY_PUBLIC_MEDIA_BAR, "true" if value else "false")

@@ -96,7 +96,8 @@ def test_download_settings_are_kept_in_the_library(capsys, monkeypatch) -> None:
     monkeypatch.delenv("MEDIACAT_NASA_API", raising=False)
     code, out, _ = run(capsys, "download-settings", "--max-size", "500M", "--nasa-api", "http://127.0.0.1:8080/",
                        "--json")
-    assert code == 0 and json.loads(out) == {"max_bytes": 500 * 1024**2, "nasa_api_url": "http://127.0.0.1:8080"}
+    assert code == 0 and json.loads(out) == {"max_bytes": 500 * 1024**2, "nasa_api_url": "http://127.0.0.1:8080",
+                                           "media_mirror_url": None}
     code, out, _ = run(capsys, "download-settings", "--max-size", "default", "--nasa-api", "default")
     assert code == 0 and "2147483648 bytes" in out and "https://images-api.nasa.gov" in out
     code, _, err = run(capsys, "download-settings", "--nasa-api", "ftp://example.org")

@@ -53,7 +53,8 @@ def test_add_a_user_item_with_a_verbatim_source_and_an_outside_one(library: Libr
     assert item.sources[0].article_id == "bbc-news-2021-02-19" and item.sources[0].quote == QUOTE
     assert item.to_json()["external_sources"] == [
         {"url": "https://example.org/pano", "quote": "the first 360-degree panorama", "title": ""}]
-    assert library.item_ids(ItemQuery(search="Mastcam")) == [added.item_id]
+    # the shipped catalog has its own announced Mastcam-Z panorama (issue 10): both are found, the user's too
+    assert set(library.item_ids(ItemQuery(search="Mastcam"))) == {"mastcam-z-panorama", added.item_id}
     assert library.item_ids(ItemQuery(kinds=("panorama",), tags=("panorama",))) == [added.item_id]
     assert library.item_ids(ItemQuery(article_ids=("bbc-news-2021-02-19",))).count(added.item_id) == 1
     assert library.facet_counts()["kind"]["panorama"] >= 1

@@ -234,6 +234,7 @@ def test_check_marks_missing_files_with_a_badge(qtbot, window, feature, tmp_path
     assert window.model.index(row, 0).data(Roles.ProblemCountRole) == 1
     [(_title, summary, failures)] = feature.dialogs.reports
     assert "1 missing, modified or unreadable" in summary and "wind.wav: missing" in failures[0][1]
+    assert "6 built-in files: all ok" in summary  # the catalog's shipped NASA files are checked too
 
 
 def test_relink_one_then_the_rest_of_the_folder(qtbot, window, feature, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,7 @@ def test_keyboard_find_escape_view_switch_and_arrows(qtbot, window):
 
 
 def test_enter_opens_the_viewer_with_the_placeholder_and_how_to(qtbot, window, library):
+    assert window.select_item("edl-landing-video")  # no attachment and no built-in picture
     window.grid.setFocus()
     qtbot.keyClick(window.grid, Qt.Key.Key_Return)
     viewer = window.findChild(ViewerWindow)
@@ -150,19 +152,23 @@ def test_enter_opens_the_viewer_with_the_placeholder_and_how_to(qtbot, window, l
 
 
 def test_detail_pane_shows_the_item_and_how_to_attach(qtbot, window, library):
-    assert window.select_item("navcam-panorama")
+    assert window.select_item("edl-landing-video")
     settle(qtbot, window)
-    item = library.item("navcam-panorama")
+    item = library.item("edl-landing-video")
     pane = window.detail
-    assert pane.item.id == "navcam-panorama"
+    assert pane.item.id == "edl-landing-video"
     assert pane.how_to.isVisibleTo(pane)
     assert pane.how_to.text() == (
         "No file is attached to this item. Attach one with Item ▸ Attach files…, drag files here, "
-        "or run mediacat attach navcam-panorama FILE. "
-        f"Or download one of the {len(item.media_urls)} public NASA files listed under Media files in the details."
+        "or run mediacat attach edl-landing-video FILE. "
+        "Or download Perseverance-landing-1080p.mp4 with “Download from NASA” below."
     )
+    assert pane.download_button.isVisibleTo(pane)
+    assert pane.download_button.text() == "Download from NASA"
+    assert "Perseverance-landing-1080p.mp4" in pane.download_button.toolTip()
+    assert pane.get_public_button.isVisibleTo(pane)
     html = pane.fields.text()
-    assert item.title in html
+    assert escape(item.title) in html
     for url in item.official_urls + item.media_urls:
         assert f"href='{url}'" in html
     assert pane.sources_model.rowCount() == len(item.sources)

@@ -203,6 +203,46 @@ _USER_ITEMS = """
         ) WITHOUT ROWID;
 """
 
+# Built-in media (issue 10): the genuine NASA files shipped with the seed catalog (seeds/builtin_media.json),
+# one row per file; `path` is relative to the seeds folder of the running install. Replaced with the seeds.
+_BUILTIN_MEDIA = """
+        CREATE TABLE builtin_media (
+            item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            position INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            relation TEXT NOT NULL,
+            label TEXT NOT NULL,
+            credit TEXT NOT NULL,
+            width INTEGER,
+            height INTEGER,
+            media_type TEXT NOT NULL,
+            mime TEXT NOT NULL,
+            shows TEXT NOT NULL DEFAULT '',
+            confidence TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (item_id, position)
+        );
+"""
+
+# Fetch queue (issue 10, `fetch-media` / Get Public Media): one row per item a run still has to fetch, so a
+# cancelled, killed or offline run resumes on the next start (its partial file, with the validators Range
+# needs, lives in media/.incoming/fetch-<item id>/); `state` is queued | done | failed | skipped.
+_FETCH_QUEUE = """
+        CREATE TABLE fetch_queue (
+            item_id TEXT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            position INTEGER NOT NULL,
+            url TEXT,
+            nasa_id TEXT,
+            state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'done', 'failed', 'skipped')),
+            outcome TEXT NOT NULL DEFAULT '',
+            message TEXT NOT NULL DEFAULT '',
+            added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            finished_at TEXT
+        );
+"""
+
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_SCHEMA_V1, _EVENTS, _SAVED_SEARCHES, _USER_ITEMS]
+MIGRATIONS: list[Migration] = [_SCHEMA_V1, _EVENTS, _SAVED_SEARCHES, _USER_ITEMS, _BUILTIN_MEDIA, _FETCH_QUEUE]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mediacat.gui.features import archivist, attachments, csv_export, downloads, tags
+from mediacat.gui.features import archivist, attachments, csv_export, downloads, public_media, tags
 
 INSTALLERS: list[Callable[[Any], object]] = [
     tags.install,
@@ -17,4 +17,5 @@ INSTALLERS: list[Callable[[Any], object]] = [
     attachments.install,
     downloads.install,
     archivist.install,
+    public_media.install,
 ]

@@ -163,10 +163,18 @@ class AttachmentsFeature(QObject):
 
     def _checked(self, report: CheckReport) -> None:
         results: list[CheckResult] = report.results
+        builtin = [result for result in results if result.builtin]
+        results = [result for result in results if not result.builtin]
         problems = [result for result in results if result.status != "ok"]
         summary = f"{len(results)} attachments checked: {len(results) - len(problems)} ok"
         if problems:
             summary += f", {len(problems)} missing, modified or unreadable"
+        bad_builtin = [result for result in builtin if result.status != "ok"]
+        if builtin:
+            summary += f"; {len(builtin)} built-in files: " + (
+                f"{len(bad_builtin)} missing or not as the seed manifest says" if bad_builtin else "all ok")
+        problems += bad_builtin
+        if problems:
             self.dialogs.show_report(self.parent_widget, "Check attachments", summary,
                                      [(r.path, f"{r.status}: {r.message}") for r in problems])
         self.window.status_message(summary)

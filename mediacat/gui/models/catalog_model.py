@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
-from mediacat.core.model import ItemRow
+from mediacat.core.model import BuiltinMedia, ItemRow
 from mediacat.core.search import ItemQuery
 
 FETCH_BATCH = 64
@@ -35,6 +35,12 @@ class Roles(IntEnum):
     MediaTypeRole = Qt.ItemDataRole.UserRole + 4
     AttachmentCountRole = Qt.ItemDataRole.UserRole + 5
     ProblemCountRole = Qt.ItemDataRole.UserRole + 6
+    BuiltinRole = Qt.ItemDataRole.UserRole + 7  # the BuiltinMedia shown (no attachment of its own), or None
+
+
+def shown_builtin(row: ItemRow) -> BuiltinMedia | None:
+    """The built-in picture a view shows for this row: only while the item has no attachment of its own."""
+    return row.builtin if not row.attachment_count else None
 
 
 class Column(IntEnum):
@@ -313,6 +319,8 @@ class CatalogModel(QAbstractTableModel):
             return row.problem_attachments
         if role == Roles.ThumbnailRole:
             return self._thumbnail(row)
+        if role == Roles.BuiltinRole:
+            return shown_builtin(row)
         return None
 
     def _display(self, row: ItemRow, column: Column) -> str:
@@ -342,14 +350,22 @@ class CatalogModel(QAbstractTableModel):
             lines.append(self.phase_label(row.mission_phase))
         files = "1 file" if row.attachment_count == 1 else f"{row.attachment_count} files"
         lines.append(files if row.attachment_count else "no file attached")
+        builtin = shown_builtin(row)
+        if builtin is not None:
+            lines.append(f"Picture built into the catalog: {builtin.caption}")
         if row.problem_attachments:
             lines.append(f"{row.problem_attachments} attached file(s) missing, modified or unreadable")
         return "\n".join(lines)
 
     def _thumbnail(self, row: ItemRow) -> Any:
         provider = self.thumbnail_provider
-        if provider is None or not row.first_attachment_path:
+        if provider is None:
             return None
+        if not row.first_attachment_path:
+            builtin = shown_builtin(row)
+            if builtin is None:
+                return None
+            return provider.thumbnail(row.id, builtin.path, builtin.sha256, builtin.media_type, self.thumbnail_size)
         return provider.thumbnail(
             row.id,
             row.first_attachment_path,

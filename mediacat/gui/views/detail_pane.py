@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPixmap
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QListView,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QSplitter,
@@ -20,7 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediacat.core.model import Attachment, Item
+from mediacat.core.builtin_media import shown_media
+from mediacat.core.fetch_queue import already_attached, public_source
+from mediacat.core.model import Attachment, BuiltinMedia, Item
 from mediacat.gui.models.sources_model import ARTICLE_ID_ROLE, QUOTE_ROLE, SourcesModel
 from mediacat.gui.views.drops import ItemDropTarget
 from mediacat.gui.views.placeholders import placeholder_pixmap
@@ -30,18 +35,33 @@ PREVIEW_SIZE = 220
 
 def how_to_attach_text(item: Item) -> str:
     """The sentence shown where an item's media would be, when it has no file attached."""
-    text = (
-        "No file is attached to this item. Attach one with Item ▸ Attach files…, drag files here, "
-        f"or run mediacat attach {item.id} FILE."
-    )
-    if item.media_urls:
-        count = len(item.media_urls)
-        text += (
-            " Or download the public NASA file listed under Media files in the details."
-            if count == 1
-            else f" Or download one of the {count} public NASA files listed under Media files in the details."
+    if item.builtin_media:
+        text = (
+            "The picture shown is built into the catalog; no file of your own is attached. Attach one with "
+            f"Item ▸ Attach files…, drag files here, or run mediacat attach {item.id} FILE."
         )
+    else:
+        text = (
+            "No file is attached to this item. Attach one with Item ▸ Attach files…, drag files here, "
+            f"or run mediacat attach {item.id} FILE."
+        )
+    source = public_source(item)
+    if source is not None:
+        text += f" Or download {public_file_name(item)} with “{DOWNLOAD_BUTTON_TEXT}” below."
     return text
+
+
+DOWNLOAD_BUTTON_TEXT = "Download from NASA"
+
+
+def public_file_name(item: Item) -> str:
+    """What the Download button fetches: the file's name, or the NASA id the Image Library resolves."""
+    source = public_source(item)
+    if source is None:
+        return ""
+    if source.url:
+        return PurePosixPath(urlsplit(source.url).path).name
+    return f"{source.nasa_id} from the NASA Image Library"
 
 
 def human_size(size: int) -> str:
@@ -64,6 +84,13 @@ def attachment_summary(attachment: Attachment) -> str:
     return ", ".join(parts)
 
 
+def builtin_summary(media: BuiltinMedia) -> str:
+    parts = [human_size(media.size)]
+    if media.width and media.height:
+        parts.append(f"{media.width}×{media.height}")
+    return ", ".join(parts)
+
+
 class WrappedTextDelegate(QStyledItemDelegate):
     """List rows as tall as their word-wrapped text at the list's current width."""
 
@@ -80,6 +107,8 @@ class DetailPane(ItemDropTarget, QWidget):
 
     source_activated = Signal(str, str, str)  # article id, quote, item id
     files_dropped = Signal(str, list)
+    download_requested = Signal(str)  # item id: fetch its public NASA file (Get Public Media for one item)
+    get_public_media_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,11 +121,27 @@ class DetailPane(ItemDropTarget, QWidget):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumHeight(PREVIEW_SIZE // 2)
         self.preview.setAccessibleName("Preview")
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setAccessibleName("Picture caption")
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.how_to = QLabel()
         self.how_to.setWordWrap(True)
         self.how_to.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.how_to.setAccessibleName("How to attach a file")
         self.how_to.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.download_button = QPushButton(DOWNLOAD_BUTTON_TEXT)
+        self.download_button.setAccessibleName("Download the public NASA file")
+        self.download_button.clicked.connect(self._download_clicked)
+        self.get_public_button = QPushButton("Get Public Media…")
+        self.get_public_button.setToolTip("Download the public NASA files of every item that has one")
+        self.get_public_button.clicked.connect(self.get_public_media_requested)
+        buttons = QVBoxLayout()  # stacked, and free to shrink with a narrow pane (the text names the file)
+        for button in (self.download_button, self.get_public_button):
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            button.setMinimumWidth(0)
+            buttons.addWidget(button)
         self.fields = QLabel()
         self.fields.setWordWrap(True)
         self.fields.setTextFormat(Qt.TextFormat.RichText)
@@ -111,13 +156,15 @@ class DetailPane(ItemDropTarget, QWidget):
         content = QWidget()
         content_layout = QVBoxLayout(content)
         content_layout.addWidget(self.preview)
+        content_layout.addWidget(self.caption)
         content_layout.addWidget(self.how_to)
+        content_layout.addLayout(buttons)
         content_layout.addWidget(self.fields)
         content_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for label in (self.preview, self.how_to, self.fields):
+        for label in (self.preview, self.caption, self.how_to, self.fields):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setMinimumWidth(0)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -160,8 +207,12 @@ class DetailPane(ItemDropTarget, QWidget):
         self.item = item
         if item is None:
             self.preview.clear()
+            self.caption.clear()
+            self.caption.setVisible(False)
             self.how_to.setText("Select an item to see its details.")
             self.how_to.setVisible(True)
+            self.download_button.setVisible(False)
+            self.get_public_button.setVisible(False)
             self.fields.clear()
             self.sources_model.set_sources(())
             return
@@ -170,10 +221,15 @@ class DetailPane(ItemDropTarget, QWidget):
         self.sources_model.set_sources(item.sources)
 
     def set_preview(self, pixmap: QPixmap | None) -> None:
-        """The first attachment's thumbnail, or the placeholder and how-to sentence when there is none."""
+        """The first attachment's thumbnail (else the built-in picture's, with its caption), or the placeholder
+        and how-to sentence when there is none."""
         item = self.item
         if item is None:
             return
+        builtin = shown_media(item)
+        has_picture = pixmap is not None and not pixmap.isNull()
+        self.caption.setText(builtin.caption if builtin is not None and has_picture else "")
+        self.caption.setVisible(builtin is not None and has_picture)
         if pixmap is not None and not pixmap.isNull():
             self.preview.setPixmap(pixmap)
         else:
@@ -184,6 +240,13 @@ class DetailPane(ItemDropTarget, QWidget):
             )
         self.how_to.setText(how_to_attach_text(item))
         self.how_to.setVisible(not item.attachments)
+        source = public_source(item)
+        missing = source is not None and already_attached(item, source) is None
+        self.download_button.setText(DOWNLOAD_BUTTON_TEXT)
+        self.download_button.setToolTip(f"Download {public_file_name(item)} and attach it ({source.describe()})"
+                                        if source is not None else "")
+        self.download_button.setVisible(missing)
+        self.get_public_button.setVisible(not item.attachments)
 
     def _fields_html(self, item: Item) -> str:
         rows: list[tuple[str, str]] = [
@@ -220,10 +283,22 @@ class DetailPane(ItemDropTarget, QWidget):
                 for a in item.attachments
             )
             attachments = f"<p><b>Attachments</b></p><ul style='margin-left:12px'>{entries}</ul>"
+        if item.builtin_media:
+            entries = "".join(
+                f"<li>{escape(m.label)}<br><small>{escape(builtin_summary(m))} · Credit: {escape(m.credit)}"
+                f"{' · found in ' + _link(m.source['url']) if m.source.get('url') else ''}</small></li>"
+                for m in item.builtin_media
+            )
+            attachments += (f"<p><b>Built into the catalog</b> (read-only)</p>"
+                            f"<ul style='margin-left:12px'>{entries}</ul>")
         return (
             f"<h3>{escape(item.title)}</h3><p>{escape(item.description)}</p>"
             f"<table cellspacing='2'>{table}</table>{attachments}"
         )
+
+    def _download_clicked(self) -> None:
+        if self.item is not None:
+            self.download_requested.emit(self.item.id)
 
     def open_link(self, url: str) -> None:
         QDesktopServices.openUrl(QUrl(url))

@@ -6,6 +6,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from mediacat.core.model import BuiltinMedia
 from mediacat.gui.models.catalog_model import Roles
 from mediacat.gui.views.placeholders import placeholder_pixmap
 
@@ -81,6 +82,11 @@ class ItemDelegate(QStyledItemDelegate):
             painter.setPen(QColor(Qt.GlobalColor.white))
             painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, "!")
 
+        # A built-in picture: its credit, and what it is to the item when it is not the item's own image.
+        builtin = index.data(Roles.BuiltinRole)
+        if builtin is not None and isinstance(pixmap, QPixmap) and not pixmap.isNull():
+            _credit_band(painter, thumb_rect, builtin, option.font)
+
         # Title, one elided line.
         painter.setFont(option.font)
         text_rect = QRect(rect.left() + 4, thumb_rect.bottom() + 4, rect.width() - 8,
@@ -104,6 +110,26 @@ def _draw_fitted(painter: QPainter, pixmap: QPixmap, box: QRect) -> None:
     target.moveCenter(QRectF(box).center())
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
     painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
+
+
+def _credit_band(painter: QPainter, box: QRect, builtin: BuiltinMedia, font: QFont) -> None:
+    """A dark band along the bottom of the thumbnail with the credit (and 'Related view' and the like)."""
+    small = QFont(font)
+    small.setPointSizeF(max(6.0, font.pointSizeF() * 0.7))
+    small.setBold(False)
+    painter.setFont(small)
+    metrics = QFontMetrics(small)
+    lines = [text for text in (builtin.short_relation, builtin.credit) if text]
+    height = metrics.height() * len(lines) + 4
+    band = QRect(box.left(), box.bottom() - height + 1, box.width(), height)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(0, 0, 0, 170))
+    painter.drawRect(band)
+    painter.setPen(QColor(Qt.GlobalColor.white))
+    for number, text in enumerate(lines):
+        line = QRect(band.left() + 4, band.top() + 2 + number * metrics.height(), band.width() - 8, metrics.height())
+        painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(text, Qt.TextElideMode.ElideRight, line.width()))
 
 
 def _badge(painter: QPainter, rect: QRect, text: str, background: QColor, foreground: QColor) -> None:

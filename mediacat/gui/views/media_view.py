@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
-from mediacat.core.model import Attachment, Item
+from mediacat.core.model import Attachment, BuiltinMedia, Item
 from mediacat.gui.views.audio_player import AudioPlayer
 from mediacat.gui.views.image_viewer import ImageViewer
 from mediacat.gui.views.video_player import VideoPlayer
@@ -68,6 +68,13 @@ class MediaView(QStackedWidget):
         else:
             self.image_viewer.load(path, panorama=item.kind == "panorama")
             self.setCurrentWidget(self.image_viewer)
+
+    def show_builtin(self, media: BuiltinMedia, item: Item) -> None:
+        """Show a built-in file of the seed catalog (an image) in the image viewer; it is no attachment."""
+        self.stop()
+        self._attachment = None
+        self.image_viewer.load(media.path, panorama=item.kind == "panorama")
+        self.setCurrentWidget(self.image_viewer)
 
     def current_viewer(self) -> QWidget | None:
         """The image viewer or player on show, None when nothing is."""

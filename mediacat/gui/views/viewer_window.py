@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from mediacat.core.builtin_media import shown_media
 from mediacat.core.model import Item
 from mediacat.gui.views.detail_pane import how_to_attach_text
 from mediacat.gui.views.drops import ItemDropTarget
@@ -57,13 +58,19 @@ class ViewerWindow(ItemDropTarget, QWidget):
         placeholder_layout.addWidget(self.placeholder)
         placeholder_layout.addWidget(self.how_to, 0, Qt.AlignmentFlag.AlignHCenter)
         placeholder_layout.addStretch(1)
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setAccessibleName("Picture caption")
+        self.caption.setVisible(False)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.placeholder_page)
         if self.media_view is not None:
             self.pages.addWidget(self.media_view)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.pages)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.caption)
         self.play_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
         self.play_shortcut.activated.connect(self.toggle_playback)
         self.close_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
@@ -76,9 +83,17 @@ class ViewerWindow(ItemDropTarget, QWidget):
         self.setWindowTitle(f"{item.title} – MediaCat")
         self.title.setText(f"<h2>{escape(item.title)}</h2>")
         attachment = item.attachments[0] if item.attachments else None
-        has_media = attachment is not None and self.media_view is not None
+        builtin = shown_media(item) if self.media_view is not None else None
+        has_media = (attachment is not None or builtin is not None) and self.media_view is not None
         if self.media_view is not None:
-            self.media_view.show_attachment(attachment, item)
+            if builtin is not None:
+                self.media_view.show_builtin(builtin, item)
+            else:
+                self.media_view.show_attachment(attachment, item)
+        # What a built-in picture is to the item, and its credit, stay next to it.
+        self.caption.setText(f"{builtin.caption}. Built into the catalog; drop a file here to attach your own."
+                             if builtin is not None else "")
+        self.caption.setVisible(builtin is not None)
         if attachment is None:
             self.how_to.setText(how_to_attach_text(item))
         else:

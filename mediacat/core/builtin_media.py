@@ -1,0 +1,65 @@
+"""Built-in media: the genuine NASA files shipped with the seed catalog (`seeds/media/`, `seeds/builtin_media.json`).
+
+They are part of the seed catalog, never user attachments: read-only, never detached or deleted, replaced when
+a newer seed catalog is applied (`mediacat.core.seeds`), shown where an item has no attachment of its own, and
+verified by `check` against the manifest's SHA-256. Read them with `Library.builtin_media_of()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from mediacat.core.attachment_upkeep import CheckResult
+from mediacat.core.filestore import hash_file, os_reason
+from mediacat.core.jobs import Job
+from mediacat.core.library import Library
+from mediacat.core.model import BuiltinMedia, Item
+from mediacat.core.probe import display_path
+
+
+def check_builtin_file(media: BuiltinMedia, job: Job | None = None) -> CheckResult:
+    """Re-hash one shipped file against the manifest (`attachment_id` is None: it is not an attachment)."""
+    path = Path(media.path)
+    shown = display_path(path)
+
+    def result(status: str, message: str, actual: str | None = None) -> CheckResult:
+        return CheckResult(None, media.item_id, shown, status, media.sha256, actual, message, builtin=True)
+
+    if not path.is_file():
+        return result("missing", f"{shown}: built-in file of {media.item_id!r} is missing from the installation")
+    try:
+        actual, _size = hash_file(path, job)
+    except OSError as error:
+        return result("unreadable", f"{shown}: cannot read ({os_reason(error)})")
+    if actual != media.sha256:
+        return result("modified", f"{shown}: built-in file differs from the seed manifest (different SHA-256)",
+                      actual)
+    return result("ok", f"{shown}: ok (built-in)", actual)
+
+
+def check_builtin_media(library: Library, job: Job | None = None) -> list[CheckResult]:
+    """Re-hash every built-in file of the library's seed catalog (nothing is written: they are read-only)."""
+    files = library.builtin_media_of()
+    results = []
+    for index, media in enumerate(files):
+        if job is not None:
+            job.check()
+            job.report(index, len(files), Path(media.path).name)
+        results.append(check_builtin_file(media, job))
+    return results
+
+
+def shown_media(item: Item) -> BuiltinMedia | None:
+    """The built-in file to show for an item: its first, but only while it has no attachment of its own."""
+    if item.attachments or not item.builtin_media:
+        return None
+    return item.builtin_media[0]
+
+
+def caption_of(files: Sequence[BuiltinMedia]) -> str:
+    """The words shown with built-in pictures: what each is to the item, and its credit."""
+    return " ".join(media.caption + "." for media in files)
+
+
+__all__ = ["caption_of", "check_builtin_file", "check_builtin_media", "shown_media"]

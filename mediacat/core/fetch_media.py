@@ -1,0 +1,335 @@
+"""Get Public Media / `mediacat fetch-media`: download each queued item's public NASA file and attach it.
+
+Two downloads at a time, one overall progress (items done of total, bytes, rate, time left), cancel, and a report
+per item. One failure never stops the others. The queue is `mediacat.core.fetch_queue` (in the library):
+an item is marked done or failed as it ends, so a cancelled, killed or offline run leaves the rest queued,
+and each unfinished file is kept in `media/.incoming/fetch-<item id>/` to be continued with Range.
+Downloading and attaching reuse `mediacat.core.download` and `mediacat.core.download_attach`.
+"""
+
+from __future__ import annotations
+
+import functools
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mediacat.core.attachments import DuplicateContent
+from mediacat.core.changes import Changes
+from mediacat.core.download import (
+    ConnectionFailed,
+    DownloadedFile,
+    DownloadPolicy,
+    DownloadTimeout,
+    IncompleteDownload,
+    download,
+    format_bytes,
+)
+from mediacat.core.download_attach import attach_downloaded, download_policy, nasa_id_in_url
+from mediacat.core.errors import MediaCatError
+from mediacat.core.fetch_queue import (
+    ALREADY_THERE,
+    ATTACHED,
+    FAILED,
+    INTERRUPTED,
+    PublicSource,
+    QueueEntry,
+    already_attached,
+    finish_fetch_item,
+    media_mirror,
+    mirror_url,
+    partial_folder,
+    queue_entries,
+    remove_partial_downloads,
+)
+from mediacat.core.jobs import Cancelled, Job, Progress
+from mediacat.core.library import Library
+from mediacat.core.nasa import NasaApiError, NasaImageLibrary, api_url
+from mediacat.core.probe import VideoProber
+
+WORKERS = 2
+_OFFLINE = (ConnectionFailed, DownloadTimeout, IncompleteDownload)  # the network went: resume next time
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    item_id: str
+    outcome: str  # attached | already-there | no-public-file | failed | interrupted
+    message: str
+    attachment_id: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {"item_id": self.item_id, "outcome": self.outcome, "message": self.message,
+                "attachment_id": self.attachment_id}
+
+
+@dataclass
+class FetchReport:
+    """The final report: one outcome per item of the run, in queue order."""
+
+    outcomes: list[ItemOutcome] = field(default_factory=list)
+    cancelled: bool = False
+    bytes_received: int = 0
+    changes: Changes = field(default_factory=lambda: Changes(fetch_queue=True))
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for entry in self.outcomes if entry.outcome == outcome)
+
+    @property
+    def ok(self) -> bool:
+        return not self.cancelled and not self.count(FAILED) and not self.count(INTERRUPTED)
+
+    def summary(self) -> str:
+        parts = [f"{self.count(ATTACHED)} attached", f"{self.count(ALREADY_THERE)} already there"]
+        for outcome, words in (("no-public-file", "with no public file known"), (FAILED, "failed"),
+                               (INTERRUPTED, "left to resume")):
+            if self.count(outcome):
+                parts.append(f"{self.count(outcome)} {words}")
+        return ", ".join(parts) + (" (cancelled)" if self.cancelled else "")
+
+
+class _Progress:
+    """The one overall progress of a run: items done of total, bytes, rate, time left."""
+
+    def __init__(self, job: Job, total: int) -> None:
+        self.job = job
+        self.total = total
+        self.done = 0
+        self.finished_bytes = 0
+        self.finished_sizes: list[int] = []
+        self.active: dict[str, tuple[int, int | None]] = {}
+        self.started = time.monotonic()
+        self.lock = threading.Lock()
+
+    def file_progress(self, item_id: str, progress: Progress) -> None:
+        with self.lock:
+            self.active[item_id] = (progress.done, progress.total)
+            self._report()
+
+    def item_finished(self, item_id: str, received: int) -> None:
+        with self.lock:
+            self.active.pop(item_id, None)
+            self.done += 1
+            self.finished_bytes += received
+            if received:
+                self.finished_sizes.append(received)
+            self._report()
+
+    @property
+    def bytes(self) -> int:
+        return self.finished_bytes + sum(done for done, _total in self.active.values())
+
+    def message(self) -> str:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        received = self.bytes
+        rate = received / elapsed
+        text = f"{format_bytes(received)}, {format_bytes(rate)}/s"
+        left = self._seconds_left(rate)
+        if left is not None:
+            text += f", about {_duration(left)} left"
+        return text
+
+    def _seconds_left(self, rate: float) -> float | None:
+        if rate <= 0:
+            return None
+        remaining: float = sum((total - done) for done, total in self.active.values() if total is not None)
+        if any(total is None for _done, total in self.active.values()):
+            return None
+        waiting = self.total - self.done - len(self.active)
+        if waiting > 0:
+            if not self.finished_sizes and not self.active:
+                return None
+            sizes = self.finished_sizes or [total or 0 for _done, total in self.active.values()]
+            remaining += waiting * (sum(sizes) / len(sizes))
+        return remaining / rate
+
+    def _report(self) -> None:
+        self.job.report(self.done, self.total, self.message())
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 5400:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+@dataclass
+class _Fetched:
+    """What a download thread hands back: the file (to attach), or the item's outcome."""
+
+    entry: QueueEntry
+    url: str = ""
+    nasa_id: str | None = None
+    rendition: str | None = None
+    downloaded: DownloadedFile | None = None
+    outcome: ItemOutcome | None = None
+    received: int = 0
+
+
+def download_one(entry: QueueEntry, nasa_ids: tuple[str, ...], *, job: Job, mirror: str | None,
+                 policy: DownloadPolicy, incoming: Path, nasa: NasaImageLibrary) -> _Fetched:
+    """The network half of one item (no database): resolve the NASA id if needed, download into the item's
+    partial folder. A problem becomes the item's outcome; Cancelled propagates."""
+    fetched = _Fetched(entry)
+    try:
+        if entry.url:
+            fetched.url, fetched.nasa_id = entry.url, nasa_id_in_url(entry.url, nasa_ids)
+        else:
+            assert entry.nasa_id is not None
+            fetched.rendition, fetched.url = nasa.best_rendition(entry.nasa_id)
+            fetched.nasa_id = entry.nasa_id
+        fetched.downloaded = download(mirror_url(fetched.url, mirror), incoming, policy=policy, job=job,
+                                      keep_partial=partial_folder(entry.item_id))
+        fetched.received = fetched.downloaded.size
+    except Cancelled:
+        raise
+    except _OFFLINE as error:
+        fetched.outcome = ItemOutcome(entry.item_id, INTERRUPTED, f"{error} (the rest is fetched next time)")
+    except NasaApiError as error:
+        offline = isinstance(error.__cause__, _OFFLINE)
+        fetched.outcome = ItemOutcome(entry.item_id, INTERRUPTED if offline else FAILED, str(error))
+    except MediaCatError as error:
+        fetched.outcome = ItemOutcome(entry.item_id, FAILED, str(error))
+    return fetched
+
+
+def attach_fetched(library: Library, fetched: _Fetched, *, mirror: str | None, video_prober: VideoProber | None,
+                   job: Job | None = None) -> ItemOutcome:
+    """The library half: attach a downloaded file with its official URL as provenance (on the caller's thread)."""
+    item_id = fetched.entry.item_id
+    downloaded = fetched.downloaded
+    if downloaded is None:
+        assert fetched.outcome is not None
+        return fetched.outcome
+    try:
+        item = library.item(item_id)
+        reason = already_attached(item, PublicSource(fetched.entry.url, fetched.entry.nasa_id), fetched.url)
+        if reason:
+            return ItemOutcome(item_id, ALREADY_THERE, reason)
+        provenance = downloaded.provenance(source="fetch-media", nasa_id=fetched.nasa_id, rendition=fetched.rendition)
+        provenance["source_url"] = fetched.url  # the official URL, wherever the bytes came from
+        if mirror:
+            provenance["final_url"] = fetched.url
+            provenance["mirror_url"] = downloaded.final_url
+        result = attach_downloaded(library, item_id, downloaded, provenance, video_prober=video_prober, job=job)
+        attachment = result.attachment
+        return ItemOutcome(item_id, ATTACHED, f"attached #{attachment.id}: {attachment.original_name} "
+                                              f"({format_bytes(attachment.size)}) from {fetched.url}", attachment.id)
+    except DuplicateContent as error:
+        where = ", ".join(f"#{a.id} of {a.item_id!r}" for a in error.existing[:3])
+        return ItemOutcome(item_id, ALREADY_THERE, f"already there: the same SHA-256 as attachment {where}")
+    except MediaCatError as error:
+        return ItemOutcome(item_id, FAILED, str(error))
+    finally:
+        downloaded.discard()
+
+
+def run_fetch(
+    library: Library,
+    job: Job | None = None,
+    *,
+    mirror: str | None = None,
+    policy: DownloadPolicy | None = None,
+    video_prober: VideoProber | None = None,
+    workers: int = WORKERS,
+    on_item: Callable[[ItemOutcome], None] | None = None,
+) -> FetchReport:
+    """Run every queued item: `workers` threads download (two at a time), the calling thread attaches each file
+    and records its outcome as it arrives (one writer; the video prober runs on the caller's thread).
+
+    `mirror` (else the library's `media_mirror_url` setting) fetches each official URL as `MIRROR/HOST/PATH`.
+    Cancelling stops both transfers at once; their partial files and queue rows stay for the next run.
+    """
+    job = job or Job()
+    mirror = mirror if mirror is not None else media_mirror(library)
+    policy = policy or download_policy(library)
+    pending = [entry for entry in queue_entries(library) if entry.state == "queued"]
+    progress = _Progress(job, len(pending))
+    job.report(0, len(pending), "starting")
+    outcomes: dict[str, ItemOutcome] = {}
+
+    def record(entry: QueueEntry, outcome: ItemOutcome, received: int) -> None:
+        state = {INTERRUPTED: "queued", FAILED: "failed"}.get(outcome.outcome, "done")
+        if state != "queued":
+            remove_partial_downloads(library, [entry.item_id])
+        finish_fetch_item(library, entry.item_id, state, outcome.outcome, outcome.message)
+        progress.item_finished(entry.item_id, received)
+        outcomes[entry.item_id] = outcome
+        if on_item is not None:
+            on_item(outcome)
+
+    work: queue.Queue[tuple[QueueEntry, tuple[str, ...]]] = queue.Queue()
+    for entry in pending:  # the cheap check first: nothing is downloaded for a file already attached
+        item = library.item(entry.item_id)
+        reason = already_attached(item, PublicSource(entry.url, entry.nasa_id))
+        if reason:
+            record(entry, ItemOutcome(entry.item_id, ALREADY_THERE, reason), 0)
+        else:
+            work.put((entry, item.nasa_ids))
+    results: queue.Queue[_Fetched | BaseException] = queue.Queue()
+    nasa = NasaImageLibrary(mirror_url(api_url(library), mirror))
+    incoming = library.paths.incoming
+
+    def worker() -> None:
+        while not job.cancelled:
+            try:
+                entry, nasa_ids = work.get_nowait()
+            except queue.Empty:
+                return
+            item_job = Job(functools.partial(progress.file_progress, entry.item_id))
+            remove = job.on_cancel(item_job.cancel)
+            try:
+                results.put(download_one(entry, nasa_ids, job=item_job, mirror=mirror, policy=policy,
+                                         incoming=incoming, nasa=nasa))
+            except Cancelled:
+                results.put(_Fetched(entry, outcome=ItemOutcome(entry.item_id, INTERRUPTED,
+                                                                "cancelled; resumes next time")))
+            except BaseException as error:  # a bug: reported once the others have ended
+                results.put(error)
+            finally:
+                remove()
+
+    expected = work.qsize()
+    threads = [threading.Thread(target=worker, name=f"fetch-media-{n}", daemon=True)
+               for n in range(max(1, min(workers, expected)))] if expected else []
+    for thread in threads:
+        thread.start()
+    failure: BaseException | None = None
+    try:
+        while any(thread.is_alive() for thread in threads) or not results.empty():
+            try:
+                fetched = results.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if isinstance(fetched, BaseException):
+                failure = failure or fetched
+                continue
+            outcome = attach_fetched(library, fetched, mirror=mirror, video_prober=video_prober)
+            record(fetched.entry, outcome, fetched.received)
+    except BaseException:
+        job.cancel()  # Ctrl-C or a database failure: stop the transfers, keep their partial files
+        for thread in threads:
+            thread.join()
+        raise
+    if failure is not None:
+        raise failure
+    report = FetchReport(cancelled=job.cancelled, bytes_received=progress.bytes)
+    attached = [o for o in outcomes.values() if o.outcome == ATTACHED]
+    report.changes = Changes(fetch_queue=True, items=frozenset(o.item_id for o in attached), facets=bool(attached),
+                             attachments=frozenset(o.attachment_id for o in attached if o.attachment_id))
+    for entry in queue_entries(library):
+        if entry.item_id in outcomes:
+            report.outcomes.append(outcomes[entry.item_id])
+        elif entry.state == "queued":
+            report.outcomes.append(ItemOutcome(entry.item_id, INTERRUPTED, "not started; resumes next time"))
+        else:
+            report.outcomes.append(ItemOutcome(entry.item_id, entry.outcome, entry.message))
+    return report
+
+
+__all__ = ["FetchReport", "ItemOutcome", "attach_fetched", "download_one", "run_fetch"]

@@ -1,0 +1,216 @@
+"""The fetch queue of Get Public Media / `mediacat fetch-media`: which items a run still has to fetch, kept in the
+library so a cancelled, killed or offline run resumes on the next start. Each change is one core operation
+returning `Changes(fetch_queue=True)`; `mediacat.core.fetch_media` runs the queue.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from mediacat.core.changes import Changes
+from mediacat.core.errors import MediaCatError
+from mediacat.core.library import Library
+from mediacat.core.model import Item
+from mediacat.core.nasa import store_url_setting
+
+_PIA = re.compile(r"^PIA\d{5}$")  # ids the NASA Image Library knows (HiRISE ESP_ ids are not among them)
+MIRROR_SETTING = "media_mirror_url"  # key in the library's meta table
+PARTIAL_PREFIX = "fetch-"  # partial downloads live in media/.incoming/fetch-<item id>/
+
+# outcomes in the final report
+ATTACHED = "attached"
+ALREADY_THERE = "already-there"
+NO_PUBLIC_FILE = "no-public-file"
+FAILED = "failed"
+INTERRUPTED = "interrupted"  # cancelled, killed or offline: still queued, resumes next time
+
+
+@dataclass(frozen=True)
+class PublicSource:
+    """Where an item's public file comes from: a verified direct media URL, else a NASA Image Library id."""
+
+    url: str | None = None
+    nasa_id: str | None = None
+
+    def describe(self) -> str:
+        return self.url or f"NASA Image Library {self.nasa_id}"
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    item_id: str
+    position: int
+    url: str | None
+    nasa_id: str | None
+    state: str  # queued | done | failed | skipped
+    outcome: str  # one of the outcomes above, "" while queued and never tried
+    message: str
+
+    def to_json(self) -> dict[str, object]:
+        outcome = INTERRUPTED if self.state == "queued" else self.outcome
+        return {"item_id": self.item_id, "url": self.url, "nasa_id": self.nasa_id, "outcome": outcome,
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class QueueResult:
+    entries: list[QueueEntry]
+    changes: Changes
+
+
+def public_source(item: Item) -> PublicSource | None:
+    """The item's verified media URL (the first), else its first Photojournal id; None when nothing is known."""
+    if item.media_urls:
+        return PublicSource(url=item.media_urls[0])
+    for nasa_id in item.nasa_ids:
+        if _PIA.match(nasa_id):
+            return PublicSource(nasa_id=nasa_id)
+    return None
+
+
+def already_attached(item: Item, source: PublicSource, url: str | None = None) -> str | None:
+    """Why the public file is already there (an attachment from the same URL or NASA id), else None."""
+    urls = {u for u in (source.url, url) if u}
+    for attachment in item.attachments:
+        provenance = attachment.provenance
+        if urls & {provenance.get("source_url"), provenance.get("final_url")}:
+            return f"already there: attachment #{attachment.id} came from the same URL"
+        if source.nasa_id and provenance.get("nasa_id") == source.nasa_id:
+            return f"already there: attachment #{attachment.id} is NASA {source.nasa_id}"
+    return None
+
+
+def items_missing_public_media(library: Library) -> list[str]:
+    """Items with a public NASA file known that is not attached yet (for the first-start bar)."""
+    candidates = [row[0] for row in library.store.execute(
+        "SELECT id FROM items WHERE media_urls != '[]' OR nasa_ids LIKE '%\"PIA%' ORDER BY seed_position, id")]
+    items = library.items(candidates)  # only the few with a public source, even in a huge catalog
+    return [item.id for item in items
+            if (source := public_source(item)) is not None and already_attached(item, source) is None]
+
+
+def mirror_url(url: str, mirror: str | None) -> str:
+    """`https://HOST/PATH` fetched from a mirror: `MIRROR/HOST/PATH` (the query kept); unchanged without one."""
+    if not mirror:
+        return url
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest:
+        return url
+    return f"{mirror.rstrip('/')}/{rest}"
+
+
+def media_mirror(library: Library) -> str | None:
+    return library.store.get_meta(MIRROR_SETTING) or None
+
+
+def set_media_mirror(library: Library, url: str | None) -> Changes:
+    """Keep (or with None forget) the mirror every official media URL is fetched from."""
+    store_url_setting(library, MIRROR_SETTING, url)
+    return Changes(settings=True)
+
+
+# -- the queue ------------------------------------------------------------------------------------------------
+
+
+def queue_entries(library: Library, *, pending_only: bool = False) -> list[QueueEntry]:
+    sql = "SELECT item_id, position, url, nasa_id, state, outcome, message FROM fetch_queue"
+    if pending_only:
+        sql += " WHERE state = 'queued'"
+    return [QueueEntry(*row) for row in library.store.execute(sql + " ORDER BY position, item_id")]
+
+
+def has_unfinished_run(library: Library) -> int:
+    """How many items an earlier run left queued (cancelled, killed, offline): asked about on the next start."""
+    return library.store.execute("SELECT count(*) FROM fetch_queue WHERE state = 'queued'").fetchone()[0]
+
+
+def queue_fetch(library: Library, item_ids: Sequence[str]) -> QueueResult:
+    """Put these items in the fetch queue (after what an unfinished run left); a finished run's rows go.
+
+    Items with no public file known are recorded at once as `no-public-file`. Unknown ids raise UnknownItem.
+    """
+    items = library.items(list(dict.fromkeys(item_ids)))
+    found = {item.id for item in items}
+    for item_id in item_ids:
+        if item_id not in found:
+            library.item(item_id)  # raises UnknownItem naming it
+    with library.store.transaction() as conn:
+        conn.execute("DELETE FROM fetch_queue WHERE state != 'queued'")
+        queued = {row[0] for row in conn.execute("SELECT item_id FROM fetch_queue")}
+        start = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM fetch_queue").fetchone()[0]
+        for offset, item in enumerate(items):
+            if item.id in queued:
+                continue
+            source = public_source(item)
+            if source is None:
+                conn.execute(
+                    "INSERT INTO fetch_queue(item_id, position, state, outcome, message, finished_at) "
+                    "VALUES (?, ?, 'skipped', ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                    (item.id, start + offset, NO_PUBLIC_FILE, _no_file_message(item)),
+                )
+            else:
+                conn.execute("INSERT INTO fetch_queue(item_id, position, url, nasa_id) VALUES (?, ?, ?, ?)",
+                             (item.id, start + offset, source.url, source.nasa_id))
+    return QueueResult(queue_entries(library), Changes(fetch_queue=True))
+
+
+def _no_file_message(item: Item) -> str:
+    return (f"no public file known: attach one with mediacat attach {item.id} FILE "
+            "(or Item ▸ Attach files…)")
+
+
+def finish_fetch_item(library: Library, item_id: str, state: str, outcome: str, message: str) -> Changes:
+    """Record how one item's fetch ended: done (attached / already there), failed, or still queued (interrupted)."""
+    if state not in ("queued", "done", "failed", "skipped"):
+        raise MediaCatError(f"unknown fetch state {state!r}")
+    with library.store.transaction():
+        library.store.execute(
+            "UPDATE fetch_queue SET state = ?, outcome = ?, message = ?, "
+            "finished_at = CASE WHEN ? = 'queued' THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END "
+            "WHERE item_id = ?",
+            (state, outcome, message, state, item_id),
+        )
+    return Changes(fetch_queue=True)
+
+
+def clear_fetch_queue(library: Library) -> Changes:
+    """Forget the queue (the user declined to resume) and the partial downloads it left."""
+    ids = [entry.item_id for entry in queue_entries(library)]
+    with library.store.transaction():
+        library.store.execute("DELETE FROM fetch_queue")
+    remove_partial_downloads(library, ids)
+    return Changes(fetch_queue=True)
+
+
+def remove_partial_downloads(library: Library, item_ids: Iterable[str]) -> None:
+    for item_id in item_ids:
+        shutil.rmtree(library.paths.incoming / partial_folder(item_id), ignore_errors=True)
+
+
+def partial_folder(item_id: str) -> str:
+    return PARTIAL_PREFIX + item_id
+
+
+__all__ = [
+    "ALREADY_THERE",
+    "ATTACHED",
+    "FAILED",
+    "INTERRUPTED",
+    "NO_PUBLIC_FILE",
+    "PublicSource",
+    "QueueEntry",
+    "already_attached",
+    "clear_fetch_queue",
+    "finish_fetch_item",
+    "has_unfinished_run",
+    "items_missing_public_media",
+    "media_mirror",
+    "mirror_url",
+    "public_source",
+    "queue_entries",
+    "queue_fetch",
+    "set_media_mirror",
+]
