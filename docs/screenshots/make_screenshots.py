@@ -35,6 +35,11 @@ SHOTS = [
     ("item-sources.png", DEMO, ["--view", "grid", "--select", "navcam-panorama"]),
     ("article-reader.png", DEMO, ["--view", "reader", "--select", "skycrane-still"]),
     ("image-viewer.png", DEMO, ["--view", "viewer", "--select", "skycrane-still"]),
+    ("reader-centred-quote.png", DEMO, ["--view", "reader", "--select", "edl-rover-uplook"]),
+    ("no-items-match.png", DEMO, ["--view", "grid", "--filter", "media_type=image", "--filter", "kind=recording"]),
+    # A new user's first start: the shipped catalog, nothing attached yet (the welcome above the catalog).
+    ("first-start.png", NEW, ["--view", "grid"]),
+    ("getting-started.png", NEW, ["--view", "getting-started"]),
 ]
 
 

@@ -32,12 +32,17 @@ from mediacat.core.library import Library
 from mediacat.core.model import Attachment
 from mediacat.core.probe import VideoProber, display_path, probe_file
 
+
+class ContentDiffers(AttachError):
+    """A relink target whose bytes differ from the attachment's (`force` relinks a linked file anyway). The
+    message says what differs; each front end adds how to force it in its own words."""
+
+    def __init__(self, message: str, attachment: Attachment) -> None:
+        super().__init__(message)
+        self.attachment = attachment
+
 STATUSES = ("ok", "missing", "modified", "unreadable")
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-
-
-class DifferentContent(AttachError):
-    """The file offered for a relink is not the attached content (a linked file may be relinked anyway)."""
 
 
 @dataclass(frozen=True)
@@ -160,9 +165,9 @@ def relink(
         raise AttachError(f"{name}: cannot read the file ({os_reason(error)})") from error
     same = sha256 == attachment.sha256
     if not same and not force:
-        raise DifferentContent(
+        raise ContentDiffers(
             f"{name}: not the same content as attachment #{attachment_id} (SHA-256 {sha256[:12]}…, "
-            f"expected {attachment.sha256[:12]}…); not relinked (force it to relink anyway)"
+            f"expected {attachment.sha256[:12]}…); not relinked", attachment
         )
     if attachment.mode == "copy":
         if not same:

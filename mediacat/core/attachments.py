@@ -77,6 +77,9 @@ class AttachResult:
                                 facets=True, events=True)
 
 
+IGNORED_NAMES_SHOWN = 3  # the summary names this many ignored files
+
+
 @dataclass
 class ImportReport:
     folder: str  # what was imported: the folder, or the paths given
@@ -105,7 +108,10 @@ class ImportReport:
         if self.failures:
             parts.append(f"{len(self.failures)} failed")
         if self.ignored:
-            parts.append(f"{len(self.ignored)} other files ignored")
+            count = len(self.ignored)
+            names = ", ".join(Path(path).name for path in self.ignored[:IGNORED_NAMES_SHOWN])
+            more = f" and {count - IGNORED_NAMES_SHOWN} more" if count > IGNORED_NAMES_SHOWN else ""
+            parts.append(f"{count} other file{'' if count == 1 else 's'} ignored ({names}{more})")
         text = ", ".join(parts)
         return f"{text} (cancelled)" if self.cancelled else text
 

@@ -168,11 +168,12 @@ def attach_item_media_url(
     policy: DownloadPolicy | None = None,
     job: Job | None = None,
     video_prober: VideoProber | None = None,
+    allow_duplicate: bool = False,
 ) -> AttachResult:
     """"Download from NASA": attach the item's own verified direct media URL (`media_urls[index]`)."""
     url, nasa_id = item_media_url(library, item_id, index)
     return attach_from_url(library, item_id, url, policy=policy, job=job, video_prober=video_prober,
-                           nasa_id=nasa_id)
+                           nasa_id=nasa_id, allow_duplicate=allow_duplicate)
 
 
 def item_media_url(library: Library, item_id: str, index: int = 0) -> tuple[str, str | None]:

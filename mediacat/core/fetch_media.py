@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mediacat.core import events
 from mediacat.core.attachments import DuplicateContent
 from mediacat.core.changes import Changes
 from mediacat.core.download import (
@@ -257,6 +258,9 @@ def run_fetch(
         state = {INTERRUPTED: "queued", FAILED: "failed"}.get(outcome.outcome, "done")
         if state != "queued":
             remove_partial_downloads(library, [entry.item_id])
+        if outcome.outcome in (FAILED, INTERRUPTED):  # an attach logs itself; a failed fetch is logged here
+            events.record_alone(library, "download", item_id=entry.item_id, outcome=outcome.outcome,
+                                url=entry.url, nasa_id=entry.nasa_id, message=outcome.message)
         finish_fetch_item(library, entry.item_id, state, outcome.outcome, outcome.message)
         progress.item_finished(entry.item_id, received)
         outcomes[entry.item_id] = outcome

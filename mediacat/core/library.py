@@ -105,6 +105,14 @@ class Library:
         rows = self.store.execute("SELECT id, label, position, description FROM mission_phases ORDER BY position")
         return [MissionPhase(*row) for row in rows]
 
+    def credit_lines(self) -> list[str]:
+        """The distinct known credit lines of the catalog's items, most used first (for Help ▸ About)."""
+        rows = self.store.execute(
+            "SELECT credit FROM items WHERE credit IS NOT NULL AND trim(credit) != '' "
+            "AND lower(credit) != 'unknown' GROUP BY credit ORDER BY count(*) DESC, credit"
+        )
+        return [row[0] for row in rows]
+
     def articles(self) -> list[Article]:
         rows = self.store.execute(
             "SELECT id, outlet, title, date, author, url FROM articles ORDER BY date, outlet, id"

@@ -146,10 +146,10 @@ def check_attachments_op(job: Job, library: Library, attachment_ids: list[int] |
 
 def attach_downloaded_op(job: Job, library: Library, item_id: str, downloaded: DownloadedFile,
                          nasa_id: str | None = None, rendition: str | None = None,
-                         video_prober: VideoProber | None = None) -> AttachResult:
+                         video_prober: VideoProber | None = None, allow_duplicate: bool = False) -> AttachResult:
     """Attach a file the download pool fetched into the library's incoming folder (see `attach_download`)."""
     return attach_download(library, item_id, downloaded, nasa_id=nasa_id, rendition=rendition,
-                           video_prober=video_prober, job=job)
+                           video_prober=video_prober, allow_duplicate=allow_duplicate, job=job)
 
 
 def record_download_failure_op(job: Job, library: Library, item_id: str, url: str, error: DownloadError) -> Changes:

@@ -24,6 +24,7 @@ ORGANIZATION = "MediaCat"
 SCREENSHOT_SIZE = (1600, 900)
 READER_SCREENSHOT_SIZE = (820, 760)
 VIEWER_SCREENSHOT_SIZE = (1000, 760)
+HELP_SCREENSHOT_SIZE = (760, 820)
 THUMBNAIL_WAIT_MS = 15_000
 MEDIA_SETTLE_MS = 1500
 
@@ -85,6 +86,7 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         if select and not window.select_item(select):
             raise UnknownItem(select)
+        apply_start_filters(window, getattr(args, "search", None), getattr(args, "filter", None) or [])
         if screenshot:
             return take_screenshot(window, Path(screenshot), view)
         window.show()
@@ -99,11 +101,26 @@ def run_app(args: argparse.Namespace) -> int:
             scratch.cleanup()
 
 
+def apply_start_filters(window: QWidget, search: str | None, filters: list[str]) -> None:
+    """`--search TEXT` and `--filter FACET=VALUE`: the query the window starts with."""
+    for spec in filters:
+        facet, separator, value = spec.partition("=")
+        if not separator or not window.facets.set_checked(facet.strip(), value.strip()):
+            raise MediaCatError(f"--filter {spec}: no such filter value (expected FACET=VALUE, e.g. media_type=audio)")
+    if search:
+        window.search_box.setText(search)
+    window.apply_filters()
+
+
 def show_view(window: QWidget, view: str | None) -> QWidget:
-    """Switch to `view` ("grid", "table", "reader", "viewer"); returns the widget showing it."""
+    """Switch to `view` ("grid", "table", "reader", "viewer", "getting-started"); returns the widget showing it."""
     if view in (None, "grid", "table"):
         window.set_view_mode(view or window.view_mode())
         return window
+    if view == "getting-started":
+        from PySide6.QtCore import QObject
+
+        return window.findChild(QObject, "help-feature").show_getting_started()
     item_id = window.current_item_id()
     if item_id is None:
         raise MediaCatError(f"--view {view} needs an item: the catalog is empty")
@@ -121,7 +138,8 @@ def take_screenshot(window: QWidget, path: Path, view: str | None) -> int:
     window.show()
     target = show_view(window, view)
     if target is not window:
-        target.resize(*(VIEWER_SCREENSHOT_SIZE if view == "viewer" else READER_SCREENSHOT_SIZE))
+        sizes = {"viewer": VIEWER_SCREENSHOT_SIZE, "getting-started": HELP_SCREENSHOT_SIZE}
+        target.resize(*sizes.get(view or "", READER_SCREENSHOT_SIZE))
         target.show()
     _process_events_for(200)
     _wait_until_settled(window)

@@ -3,7 +3,7 @@
 Feature modules extend it only through its public API (docs/ARCHITECTURE.md, "GUI";
 `gui/features/window_api.py::FeatureWindow`): `library` (read only), `run_op`, `run_query`,
 `library_changed`, `tasks`, `undo_stack`, `menu(name)`, the selection queries, `selection_changed`,
-`files_dropped`, `add_dock`, `add_bar`, `show_error`, `status_message`, `select_item` and `set_tag_filter`.
+`files_dropped`, `add_dock`, `add_notice`, `show_error`, `status_message`, `select_item` and `set_tag_filter`.
 Every view refreshes from `library_changed(Changes)`; the item query, counts and facets run on readers.
 """
 
@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -30,7 +31,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -39,15 +39,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediacat import __version__
 from mediacat.core.builtin_media import shown_media
 from mediacat.core.changes import Changes
 from mediacat.core.errors import MediaCatError
 from mediacat.core.jobs import Progress
 from mediacat.core.library import Library
+from mediacat.core.presence import Presence
 from mediacat.core.search import ItemQuery
 from mediacat.gui.dialogs.error_dialog import ErrorDialog, describe_exception
 from mediacat.gui.features import INSTALLERS
+from mediacat.gui.mnemonics import manage_mnemonics
 from mediacat.gui.models.catalog_model import CatalogModel, Column, Roles, row_runs
 from mediacat.gui.models.facet_model import FacetModel
 from mediacat.gui.operations import LibraryOperations, Operation, Query
@@ -55,15 +56,20 @@ from mediacat.gui.settings import Settings
 from mediacat.gui.tasks import TaskHandle, TaskRunner
 from mediacat.gui.views import placeholders
 from mediacat.gui.views.article_reader import ArticleReader
+from mediacat.gui.views.catalog_notices import NoMatchPanel, NoticeBar
 from mediacat.gui.views.detail_pane import PREVIEW_SIZE, DetailPane
 from mediacat.gui.views.filter_sidebar import FilterSidebar
 from mediacat.gui.views.grid_view import CatalogGridView, CatalogTableView
 from mediacat.gui.views.viewer_window import ViewerWindow
+from mediacat.gui.window_fit import SmallWindowFit
 from mediacat.paths import cache_dir
 
 SEARCH_DEBOUNCE_MS = 200
+PRESENCE_POLL_MS = 5000  # how often the window looks for other windows on its library
+FOCUS_FRAME = "#{name} {{ border: 1px solid palette(mid); }} #{name}:focus {{ border: 2px solid palette(highlight); }}"
 MENU_NAMES = ("File", "Edit", "Item", "View", "Tools", "Help")
 DEFAULT_SPLITTER_SIZES = [230, 740, 360]
+CATALOG_MIN_WIDTH = 240  # in a small window the side panes and docks give way to the catalog
 DEFAULT_BOTTOM_DOCK_HEIGHT = 130  # the note, tags and downloads docks, as tabs under the catalog
 
 
@@ -98,8 +104,9 @@ class MainWindow(QMainWindow):
         self._splitter_placed = False
         self._docks_placed = False
         self._saved_splitter_sizes: list[int] | None = None
-        self.setWindowTitle("MediaCat")
         self.setAccessibleName("MediaCat")
+        self.presence = Presence(library.paths.root)
+        self.presence.claim()
 
         self._keep_current: str | None = None  # the item to make current again when the next answer arrives
         self._keep_selected: list[str] = []
@@ -117,6 +124,8 @@ class MainWindow(QMainWindow):
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(self.apply_filters)
         self.search_box.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search_box.returnPressed.connect(self.focus_results)
+        self.search_box.installEventFilter(self)
         self.facets.filters_changed.connect(self.apply_filters)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._restore_selection)
@@ -125,12 +134,18 @@ class MainWindow(QMainWindow):
         self.facets.reload_failed.connect(lambda error: self.tasks.show_error("Filter counts", error))
         self.library_changed.connect(self._library_changed)
         self._restore_settings()
+        self._presence_timer = QTimer(self)
+        self._presence_timer.setInterval(PRESENCE_POLL_MS)
+        self._presence_timer.timeout.connect(self.update_presence)
+        self._presence_timer.start()
+        self.update_presence()
         self.model.set_query(ItemQuery())
         self.features: list[object] = []  # what each installer returned (tests look at them)
         for install in INSTALLERS:
             feature = install(self)
             if feature is not None:
                 self.features.append(feature)
+        manage_mnemonics(self.menuBar())  # the features' entries never share an Alt letter
         if self.settings.window_state is not None:  # after the features added their docks
             self._docks_placed = self.restoreState(self.settings.window_state)
 
@@ -149,23 +164,42 @@ class MainWindow(QMainWindow):
         self.views.addWidget(self.grid)
         self.views.addWidget(self.table)
         self.views.setAccessibleName("Items")
+        self.no_match = NoMatchPanel()
+        self.no_match.hide()
+        self.no_match.clear_requested.connect(self.clear_filters)
+        self.other_windows_notice = NoticeBar("Other windows")
+        self.other_windows_notice.hide()
+        self._presence_notice_dismissed = False
+        self.other_windows_notice.dismissed.connect(lambda: setattr(self, "_presence_notice_dismissed", True))
+        self.catalog_area = QWidget()
+        self.catalog_area.setAccessibleName("Catalog")
+        self.catalog_area.setMinimumWidth(CATALOG_MIN_WIDTH)
+        catalog_layout = QVBoxLayout(self.catalog_area)
+        catalog_layout.setContentsMargins(0, 0, 0, 0)
+        catalog_layout.addWidget(self.views, 1)
+        catalog_layout.addWidget(self.no_match, 1)
         self.detail = DetailPane()
         self.detail.phase_labels = {phase.id: phase.label for phase in self.library.mission_phases()}
-        # Bars above the items (features add them with add_bar), then the grid or table.
-        self.center = QWidget()
-        self.center.setAccessibleName("Catalog")
-        self._center_layout = QVBoxLayout(self.center)
-        self._center_layout.setContentsMargins(0, 0, 0, 0)
-        self._center_layout.setSpacing(2)
-        self._center_layout.addWidget(self.views, 1)
+        # The pane with the keyboard focus is outlined (Tab moves between them).
+        for view, name in ((self.grid, "item-grid"), (self.table, "item-table"), (self.sidebar.tree, "filter-tree"),
+                           (self.detail.sources_view, "sources-list")):
+            view.setObjectName(name)
+            view.setStyleSheet(FOCUS_FRAME.format(name=name))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main-splitter")
-        for widget in (self.sidebar, self.center, self.detail):
+        for widget in (self.sidebar, self.catalog_area, self.detail):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes(DEFAULT_SPLITTER_SIZES)
-        self.setCentralWidget(self.splitter)
+        central = QWidget()
+        self._notices = QVBoxLayout(central)  # notices span the window above the panes, then the panes
+        self._notices.setContentsMargins(0, 0, 0, 0)
+        self._notices.setSpacing(2)
+        self._notices.addWidget(self.other_windows_notice)
+        self._notices.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.small_window_fit = SmallWindowFit(self)
 
         for view in (self.grid, self.table):
             view.activated.connect(self._item_activated)
@@ -199,7 +233,7 @@ class MainWindow(QMainWindow):
         edit.addAction(self.find_action)
 
         self.open_viewer_action = QAction("&Open in Viewer\tEnter", self, triggered=lambda: self.open_viewer())
-        self.read_source_action = QAction("&Read First Source", self, triggered=self._read_first_source)
+        self.read_source_action = QAction("Read First &Source", self, triggered=self._read_first_source)
         self.menu("Item").addActions([self.open_viewer_action, self.read_source_action])
 
         self.grid_action = QAction("&Grid", self, checkable=True, shortcut=QKeySequence("Ctrl+1"))
@@ -221,9 +255,6 @@ class MainWindow(QMainWindow):
         self.details_action = QAction("&Details", self, checkable=True, checked=True, toggled=self.detail.setVisible)
         view.addActions([self.filters_action, self.details_action])
         view.addSeparator()
-
-        about = QAction("&About MediaCat", self, triggered=self._about)
-        self.menu("Help").addAction(about)
 
         toolbar = QToolBar("Main toolbar")
         toolbar.setObjectName("main-toolbar")
@@ -326,9 +357,14 @@ class MainWindow(QMainWindow):
         """The query whose items are shown."""
         return self.model.query
 
-    def add_bar(self, widget: QWidget) -> None:
-        """Put a message bar (e.g. "public NASA files not here yet") above the grid and table."""
-        self._center_layout.insertWidget(self._center_layout.count() - 1, widget)
+    def add_notice(self, widget: QWidget) -> None:
+        """Show `widget` (a NoticeBar, say) above the catalog, under the notices already there."""
+        self._notices.insertWidget(self._notices.indexOf(self.splitter), widget)
+
+    def notices(self) -> list[QWidget]:
+        """The notice bars above the panes (shown or not), top to bottom."""
+        found = (self._notices.itemAt(i).widget() for i in range(self._notices.count()))
+        return [widget for widget in found if widget is not None and widget is not self.splitter]
 
     def _library_changed(self, changes: Changes) -> None:
         """Refresh only what `changes` names: rows, the item query and counts, facets, the detail pane."""
@@ -388,13 +424,7 @@ class MainWindow(QMainWindow):
             self._keep_current, self._keep_selected = item_id, [item_id]
             self._select_first = False
             if self.model.row_of(item_id) is None:
-                self.search_box.blockSignals(True)
-                self.search_box.clear()
-                self.search_box.blockSignals(False)
-                self.facets.blockSignals(True)
-                self.facets.clear_checks()
-                self.facets.blockSignals(False)
-                self.apply_filters()
+                self.clear_filters()
             if self.model.loading:
                 return True
             self._keep_current = None
@@ -432,6 +462,30 @@ class MainWindow(QMainWindow):
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
+    def focus_results(self) -> None:
+        """From the search box to the results (Down or Enter): the current item, else the first one."""
+        self.apply_filters()
+        view = self.current_view()
+        if self.model.loading:  # the answer makes the first item current if the current one is not in it
+            self._select_first = True
+            view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        if not self.model.rowCount():
+            return
+        if not self.selection_model.currentIndex().isValid():
+            self._set_current(self.model.item_id_at(0) or "")
+        view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def clear_filters(self) -> None:
+        """Empty the search box and uncheck every filter: every item again."""
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self.facets.blockSignals(True)
+        self.facets.clear_checks()
+        self.facets.blockSignals(False)
+        self.apply_filters()
+
     def clear_search(self) -> None:
         if self.search_box.text():
             self.search_box.clear()
@@ -463,6 +517,8 @@ class MainWindow(QMainWindow):
         """After the rows were replaced: select again those of the remembered items that are still shown."""
         current, selected = self._keep_current, self._keep_selected
         self._keep_current, self._keep_selected = None, []
+        if current is not None and self.model.row_of(current) is None:
+            current = None
         if self._select_first and current is None and self.model.rowCount():
             current, selected = self.model.item_id_at(0), []
         self._select_first = False
@@ -499,9 +555,43 @@ class MainWindow(QMainWindow):
         query = self.model.query
         shown = self.model.rowCount()
         text = f"{shown} item{'' if shown == 1 else 's'}, {self.model.with_media} with media"
-        if replace(query, sort="catalog", descending=False) != ItemQuery():
+        filtered = replace(query, sort="catalog", descending=False) != ItemQuery()
+        if filtered:
             text += f" (of {self.model.total})"
         self.count_label.setText(text)
+        empty = filtered and shown == 0
+        if empty:
+            checked = sum(len(values) for values in self.facets.checked_values().values())
+            self.no_match.describe(query.search, checked)
+        if empty != self.no_match.isVisible() or empty == self.views.isVisible():
+            had_focus = self.views.isAncestorOf(self.focusWidget()) if self.focusWidget() else False
+            self.views.setVisible(not empty)
+            self.no_match.setVisible(empty)
+            if empty and had_focus:
+                self.no_match.clear_button.setFocus()
+
+    # -- the library folder and the other windows on it --------------------------------------------
+
+    def library_folder_text(self) -> str:
+        """The library folder as the title shows it (~ for the home folder)."""
+        root = Path(self.library.paths.root).absolute()
+        home = Path.home()
+        if root == home or home in root.parents:
+            return str(Path("~") / root.relative_to(home))
+        return str(root)
+
+    def update_presence(self) -> None:
+        """Title the window with the library's folder, and say whether another window has it open."""
+        others = self.presence.others()
+        folder = self.library_folder_text()
+        also = "" if not others else " (also open in another window)"
+        self.setWindowTitle(f"{folder}{also} – MediaCat")
+        if others:
+            windows = "Another MediaCat window has" if others == 1 else f"{others} other MediaCat windows have"
+            self.other_windows_notice.label.setText(
+                f"{windows} this library ({folder}) open. Both can make changes to it."
+            )
+        self.other_windows_notice.setVisible(bool(others) and not self._presence_notice_dismissed)
 
     # -- the current item, its details, viewer and reader -----------------------------------------
 
@@ -598,14 +688,6 @@ class MainWindow(QMainWindow):
             self.activateWindow()
             self.raise_()
 
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About MediaCat",
-            f"<h3>MediaCat {__version__}</h3><p>A catalog of the imagery, video and audio of NASA's Perseverance "
-            "rover landing on Mars (18 February 2021), linked to the news articles that describe it.</p>",
-        )
-
     # -- remembered state -------------------------------------------------------------------------
 
     def _restore_settings(self) -> None:
@@ -624,8 +706,9 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         settings = self.settings
         settings.window_geometry = self.saveGeometry()
-        settings.window_state = self.saveState()
-        settings.splitter_sizes = self.splitter.sizes()
+        with self.small_window_fit.as_the_user_left_it():  # panes a small window hid are not saved as hidden
+            settings.window_state = self.saveState()
+            settings.splitter_sizes = self.small_window_fit.user_splitter_sizes()
         settings.view_mode = self.view_mode()
         settings.table_header = self.table.horizontalHeader().saveState()
         if self._viewer is not None:
@@ -663,10 +746,19 @@ class MainWindow(QMainWindow):
         detail = min(DEFAULT_SPLITTER_SIZES[2], total * 3 // 10)
         return [sidebar, max(0, total - sidebar - detail), detail]
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_box and event.type() == QEvent.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and not event.modifiers():
+            self.focus_results()
+            return True
+        return super().eventFilter(watched, event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not all(guard() for guard in list(self._close_guards)):
             event.ignore()
             return
+        self._presence_timer.stop()
+        self.presence.release()
         self.save_settings()
         for window in (self._viewer, self._reader):
             if window is not None:

@@ -20,6 +20,7 @@ KEY_VIEW_MODE = "view/mode"
 KEY_TABLE_HEADER = "view/table_header"
 KEY_VIEWER_GEOMETRY = "viewer/geometry"
 KEY_READER_GEOMETRY = "reader/geometry"
+KEY_WELCOME_DISMISSED = "help/welcome_dismissed"
 
 VIEW_MODES = ("grid", "table")
 
@@ -116,3 +117,12 @@ class Settings:
     @public_media_bar_dismissed.setter
     def public_media_bar_dismissed(self, value: bool) -> None:
         self._qsettings.setValue(KEY_PUBLIC_MEDIA_BAR, "true" if value else "false")
+
+    @property
+    def welcome_dismissed(self) -> bool:
+        """The person closed the first-start welcome above the catalog."""
+        return str(self._qsettings.value(KEY_WELCOME_DISMISSED, "false")).lower() == "true"
+
+    @welcome_dismissed.setter
+    def welcome_dismissed(self, value: bool) -> None:
+        self._qsettings.setValue(KEY_WELCOME_DISMISSED, "true" if value else "false")

@@ -53,7 +53,7 @@ def test_import_folder_goes_on_past_bad_files_and_names_each_failure(library: Li
     assert all(message.startswith(str(folder)) for message in failed.values())
     assert [Path(p).name for p in report.ignored] == ["readme.txt"]
     assert not report.ok and not report.cancelled
-    assert report.summary() == "2 attached, 5 failed, 1 other files ignored"
+    assert report.summary() == "2 attached, 5 failed, 1 other file ignored (readme.txt)"
     assert seen[-1].done == seen[-1].total == 8
     assert len(library.item(IMAGE_ITEM).attachments) == 2
     assert leftover_temp_files(library.paths.media) == []

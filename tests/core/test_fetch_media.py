@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from mediacat.cli import main
+from mediacat.core.events import events
 from mediacat.core.fetch_media import run_fetch
 from mediacat.core.fetch_queue import (
     has_unfinished_run,
@@ -163,6 +164,8 @@ def test_a_404_for_one_item_is_reported_and_the_rest_are_attached(
         assert len(library.item(item_id).attachments) == 1, item_id
     assert library.item("hazcam-first-color-forward").attachments == ()
     assert has_unfinished_run(library) == 0  # a 404 is final, not something to resume
+    logged = [e for e in events(library, item_id="hazcam-first-color-forward") if e.action == "download"]
+    assert [e.outcome for e in logged] == ["failed"] and "404" in logged[0].details["message"]
 
 
 def test_the_mirror_can_be_a_library_setting(capsys, library: Library, server: MediaServer, tmp_path) -> None:

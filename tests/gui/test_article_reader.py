@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from mediacat.core.article_text import split_leading_leftovers
 from mediacat.core.errors import UnknownArticle
 from mediacat.gui.views.article_reader import ArticleReader
 from tests.gui.window_helpers import open_window, settle
@@ -33,7 +34,9 @@ def test_activating_a_source_opens_the_reader_with_the_quote_highlighted(qtbot, 
     reader = _open_source(qtbot, window, source_row)
     article = library.article(source.article_id)
     assert reader.article_id == article.id
-    assert reader.text.toPlainText() == article.text
+    leftovers, body = split_leading_leftovers(article.text)
+    assert reader.text.toPlainText() == body and article.text.endswith(body)  # verbatim, leftovers shown apart
+    assert reader.leftovers.isVisible() == bool(leftovers)
     header = reader.header.text()
     for field in (article.title, article.outlet, article.date, article.author):
         assert field.replace("'", "&#x27;") in header or field in header
@@ -56,8 +59,8 @@ def test_reader_lists_the_other_items_and_selects_them_back(qtbot, qtmodeltester
     qtmodeltester.check(reader.mentions_model)
     mentions = library.article_mentions(item.sources[0].article_id)
     others = [(mentioned_id, title) for mentioned_id, title, _quote in mentions if mentioned_id != item.id]
-    listed = [(reader.mentions_model.item(n).data(Qt.ItemDataRole.UserRole + 1), reader.mentions_model.item(n).text())
-              for n in range(reader.mentions_model.rowCount())]
+    listed = [(reader.mentions_model.item(n).data(Qt.ItemDataRole.UserRole + 1),
+               reader.mentions_model.item(n).text().split("\n")[0]) for n in range(reader.mentions_model.rowCount())]
     assert listed == others and others
     target_id = others[-1][0]
     window.facets.set_checked("media_type", "audio")  # selecting it back must bring it into view

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from mediacat.core.filestore import leftover_temp_files
 from mediacat.core.library import Library
@@ -42,6 +42,8 @@ class ScriptedDialogs:
         self.pick: int = 0
         self.asked: list[tuple] = []
         self.reports: list[tuple[str, str, list[tuple[str, str]]]] = []
+        self.report_details: list[str] = []
+        self.drop_mode: tuple[str, bool] | None = ("copy", True)
 
     def choose_files(self, parent):
         self.asked.append(("files",))
@@ -59,8 +61,13 @@ class ScriptedDialogs:
         self.asked.append(("duplicates", [Path(p).name for p, _ in duplicates]))
         return self.attach_anyway
 
-    def show_report(self, parent, title, summary, failures):
+    def show_report(self, parent, title, summary, failures, *, details=""):
         self.reports.append((title, summary, failures))
+        self.report_details.append(details)
+
+    def ask_drop_mode(self, parent, item_title, paths, on_chosen):
+        self.asked.append(("drop", item_title, [Path(p).name for p in paths]))
+        on_chosen(self.drop_mode)
 
     def choose_attachment(self, parent, attachments: list[Attachment], action):
         self.asked.append(("attachment", action, [a.id for a in attachments]))
@@ -267,8 +274,11 @@ def test_relink_to_different_content_asks_first(qtbot, window, feature, tmp_path
     with qtbot.waitSignal(feature.relink_finished, timeout=TASK_TIMEOUT_MS) as refused:
         feature.relink_action.trigger()
     assert refused.args[0] == []
-    assert window.last_error_dialog is not None and "not the same content" in window.last_error_dialog.message
-    window.last_error_dialog.close()
+    asked = [entry for entry in feature.dialogs.asked if entry[0] == "relink anyway"]
+    assert len(asked) == 1 and "not the same content" in asked[0][1]
+    assert "force it" not in asked[0][1]  # the CLI's words stay in the CLI
+    assert window.last_error_dialog is None  # declining is not a failure: no second dialog
+    assert "Not relinked" in window.statusBar().currentMessage()
     assert "a.wav" in window.library.item(AUDIO_ITEM).attachments[0].original_name
     feature.dialogs.relink_different = True
     with qtbot.waitSignal(feature.relink_finished, timeout=TASK_TIMEOUT_MS) as forced:
@@ -334,10 +344,11 @@ def test_real_dialogs_report_and_ask(qtbot, window, library: Library, tmp_path: 
 
     dialogs = AttachmentDialogs()
     failures = [("/x/bad.jpg", "/x/bad.jpg: the file is empty")]
-    dialogs.show_report(window, "Import folder", "1 attached, 1 failed", failures)
-    [box] = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
-    assert box.text() == "1 attached, 1 failed" and "/x/bad.jpg: the file is empty" in box.detailedText()
-    box.close()
+    report = dialogs.show_report(window, "Import folder", "1 attached, 1 failed", failures)
+    assert report.isVisible() and report.message_label.text().startswith("1 attached, 1 failed")
+    assert "/x/bad.jpg: the file is empty" in report.message_label.text()
+    assert report.details_button.isEnabled() and "/x/bad.jpg" in report.details
+    report.close()
     attachment = attach_file(library, IMAGE_ITEM, make_jpeg(tmp_path / "p.jpg")).attachment
     _click_when_shown(qtbot, "Attach Anyway")
     assert dialogs.attach_duplicates(window, [("/x/p.jpg", [attachment])]) is True

@@ -49,7 +49,7 @@ def feature_of(window: MainWindow) -> DownloadsFeature:
 
 
 def action(window: MainWindow, menu: str, text: str):
-    found = [a for a in window.menu(menu).actions() if a.text() == text]
+    found = [a for a in window.menu(menu).actions() if a.text().replace("&", "") == text.replace("&", "")]
     assert found, f"no {text!r} in the {menu} menu"
     return found[0]
 

@@ -143,7 +143,7 @@ def test_enter_opens_the_viewer_with_the_placeholder_and_how_to(qtbot, window, l
     assert viewer is not None and viewer.isVisible()
     item = library.item(window.current_item_id())
     assert viewer.item.id == item.id
-    assert viewer.pages.currentWidget() is viewer.placeholder_page
+    assert viewer.pages.currentWidget() is viewer.placeholder_scroll
     assert "Item ▸ Attach files…" in viewer.how_to.text()
     assert f"mediacat attach {item.id} FILE" in viewer.how_to.text()
     qtbot.waitUntil(viewer.isActiveWindow)

@@ -70,3 +70,20 @@ def test_screenshot_leaves_the_remembered_layout_alone(tmp_path):
     assert result.returncode == 0, result.stderr
     assert remembered.read_text() == "[view]\nmode=table\n"
     assert sorted(path.name for path in config.iterdir()) == ["mediacat.ini"]
+
+
+def test_screenshot_of_getting_started_and_of_an_empty_filter_result(tmp_path):
+    """Issue 16's screenshots come from the real command: the Getting Started page, and --filter values that
+    leave nothing (the "No items match" panel)."""
+    help_path = tmp_path / "help.png"
+    result = run_mediacat("gui", "--screenshot", str(help_path), "--view", "getting-started")
+    assert result.returncode == 0, result.stderr
+    assert not QImage(str(help_path)).isNull()
+    empty = tmp_path / "empty.png"
+    result = run_mediacat("gui", "--screenshot", str(empty), "--filter", "media_type=image",
+                          "--filter", "kind=recording")
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(empty))
+    assert (image.width(), image.height()) == SCREENSHOT_SIZE
+    result = run_mediacat("gui", "--screenshot", str(tmp_path / "x.png"), "--filter", "colour=red")
+    assert result.returncode == 2 and "--filter colour=red" in result.stderr

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from mediacat.cli.common import EXIT_OK, EXIT_PROBLEMS, open_library, report_error
-from mediacat.core.attachment_upkeep import relink_from_folder, relink_with_siblings
+from mediacat.core.attachment_upkeep import ContentDiffers, relink_from_folder, relink_with_siblings
 from mediacat.core.probe import display_path
 from mediacat.qtmedia.probe import video_prober
 
@@ -31,8 +31,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     with open_library(args) as library:
-        result = relink_with_siblings(library, args.attachment_id, Path(args.new_path), force=args.force,
-                                      video_prober=video_prober)
+        try:
+            result = relink_with_siblings(library, args.attachment_id, Path(args.new_path), force=args.force,
+                                          video_prober=video_prober)
+        except ContentDiffers as error:  # the CLI's own words for how to force it
+            raise ContentDiffers(f"{error} (force it to relink anyway)", error.attachment) from None
         attachment = result.attachment
         print(f"relinked #{attachment.id} to {display_path(attachment.resolved_path)}")
         if not result.siblings:

@@ -243,6 +243,80 @@ _FETCH_QUEUE = """
         );
 """
 
+# Step "search mission phases" (issue 16): the search document gains the item's mission phase label, so
+# "sky cra" finds every item of the "Sky crane and touchdown" phase. FTS5 tables cannot gain a column: the
+# index, its document view and triggers are made again with the new column, a relabelled phase re-indexes its
+# items, and every item is indexed once. (Self-contained: it names its own columns; step 1 stays as shipped.)
+_FTS_COLUMNS_WITH_PHASE = _FTS_COLUMNS + ", phase"
+
+
+def _refresh_fts_with_phase(pk_expression: str) -> str:
+    return f"""
+        DELETE FROM items_fts WHERE rowid = ({pk_expression});
+        INSERT INTO items_fts(rowid, {_FTS_COLUMNS_WITH_PHASE})
+            SELECT pk, {_FTS_COLUMNS_WITH_PHASE} FROM item_search_documents WHERE pk = ({pk_expression});"""
+
+
+def _search_mission_phases(conn: sqlite3.Connection) -> None:
+    for trigger in ("items_fts_insert", "items_fts_update", "items_fts_delete", "item_tags_fts_insert",
+                    "item_tags_fts_delete", "tags_fts_rename", "source_links_fts_insert", "source_links_fts_delete"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute("DROP VIEW IF EXISTS item_search_documents")
+    conn.execute("DROP TABLE IF EXISTS items_fts")
+    statements = [
+        f"""CREATE VIRTUAL TABLE items_fts USING fts5(
+            {_FTS_COLUMNS_WITH_PHASE},
+            tokenize = 'unicode61 remove_diacritics 2'
+        )""",
+        """CREATE VIEW item_search_documents AS
+            SELECT i.pk AS pk,
+                   i.title AS title,
+                   i.description AS description,
+                   coalesce(i.camera, '') AS camera,
+                   coalesce(i.credit, '') AS credit,
+                   coalesce((SELECT group_concat(t.name, ' ') FROM item_tags it
+                             JOIN tags t ON t.id = it.tag_id WHERE it.item_id = i.id), '') AS tags,
+                   i.notes AS notes,
+                   coalesce((SELECT group_concat(s.quote, ' ') FROM source_links s
+                             WHERE s.item_id = i.id), '') AS quotes,
+                   coalesce((SELECT p.label FROM mission_phases p WHERE p.id = i.mission_phase), '') AS phase
+            FROM items i""",
+        f"CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN {_refresh_fts_with_phase('NEW.pk')} END",
+        f"""CREATE TRIGGER items_fts_update AFTER UPDATE ON items BEGIN
+            DELETE FROM items_fts WHERE rowid = OLD.pk; {_refresh_fts_with_phase('NEW.pk')} END""",
+        """CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+            DELETE FROM items_fts WHERE rowid = OLD.pk; END""",
+        f"""CREATE TRIGGER item_tags_fts_insert AFTER INSERT ON item_tags BEGIN
+            {_refresh_fts_with_phase('SELECT pk FROM items WHERE id = NEW.item_id')} END""",
+        f"""CREATE TRIGGER item_tags_fts_delete AFTER DELETE ON item_tags BEGIN
+            {_refresh_fts_with_phase('SELECT pk FROM items WHERE id = OLD.item_id')} END""",
+        f"""CREATE TRIGGER tags_fts_rename AFTER UPDATE OF name ON tags BEGIN
+            DELETE FROM items_fts WHERE rowid IN
+                (SELECT i.pk FROM items i JOIN item_tags it ON it.item_id = i.id WHERE it.tag_id = NEW.id);
+            INSERT INTO items_fts(rowid, {_FTS_COLUMNS_WITH_PHASE})
+                SELECT d.pk, {", ".join("d." + c.strip() for c in _FTS_COLUMNS_WITH_PHASE.split(","))}
+                FROM item_search_documents d JOIN items i ON i.pk = d.pk
+                JOIN item_tags it ON it.item_id = i.id WHERE it.tag_id = NEW.id;
+        END""",
+        f"""CREATE TRIGGER source_links_fts_insert AFTER INSERT ON source_links BEGIN
+            {_refresh_fts_with_phase('SELECT pk FROM items WHERE id = NEW.item_id')} END""",
+        f"""CREATE TRIGGER source_links_fts_delete AFTER DELETE ON source_links BEGIN
+            {_refresh_fts_with_phase('SELECT pk FROM items WHERE id = OLD.item_id')} END""",
+        f"""CREATE TRIGGER mission_phases_fts_relabel AFTER UPDATE OF label ON mission_phases BEGIN
+            DELETE FROM items_fts WHERE rowid IN (SELECT pk FROM items WHERE mission_phase = NEW.id);
+            INSERT INTO items_fts(rowid, {_FTS_COLUMNS_WITH_PHASE})
+                SELECT d.pk, {", ".join("d." + c.strip() for c in _FTS_COLUMNS_WITH_PHASE.split(","))}
+                FROM item_search_documents d JOIN items i ON i.pk = d.pk WHERE i.mission_phase = NEW.id;
+        END""",
+        f"""INSERT INTO items_fts(rowid, {_FTS_COLUMNS_WITH_PHASE})
+            SELECT pk, {_FTS_COLUMNS_WITH_PHASE} FROM item_search_documents""",
+    ]
+    for statement in statements:
+        conn.execute(statement)
+
+
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_SCHEMA_V1, _EVENTS, _SAVED_SEARCHES, _USER_ITEMS, _BUILTIN_MEDIA, _FETCH_QUEUE]
+MIGRATIONS: list[Migration] = [
+    _SCHEMA_V1, _EVENTS, _SAVED_SEARCHES, _USER_ITEMS, _BUILTIN_MEDIA, _FETCH_QUEUE, _search_mission_phases,
+]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLayout, QLineEdit, QVBoxLayout, QWidget
 
 from mediacat.core.download import UnsupportedURL, check_url
 
@@ -31,7 +31,10 @@ class AttachUrlDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Download and attach")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.intro = intro
         layout = QVBoxLayout(self)
+        # The dialog grows with its wrapped text (the instructions, a long error) instead of cutting it off.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(intro)
         layout.addWidget(self.url_edit)
         layout.addWidget(self.error_label)
@@ -44,6 +47,7 @@ class AttachUrlDialog(QDialog):
         except UnsupportedURL as error:
             self.error_label.setText(str(error) if url else "Type or paste the file's http or https URL.")
             self.error_label.show()
+            self.adjustSize()
             return
         super().accept()
         self.url_chosen.emit(self.item_id, url)

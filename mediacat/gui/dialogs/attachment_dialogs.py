@@ -6,8 +6,10 @@ showing modal dialogs; every method here is the real Qt dialog.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -17,11 +19,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QRadioButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from mediacat.core.model import Attachment
+from mediacat.gui.dialogs.error_dialog import ErrorDialog
 
 IMAGE_PATTERNS = "*.jpg *.jpeg *.png *.gif *.tif *.tiff *.webp *.bmp"
 AUDIO_PATTERNS = "*.mp3 *.wav *.flac *.ogg *.oga *.opus *.m4a *.aac *.aif *.aiff"
@@ -63,6 +67,23 @@ class AttachOptionsDialog(QDialog):
     @property
     def mode(self) -> str:
         return "link" if self.link_button.isChecked() else "copy"
+
+
+def relink_anyway_text() -> str:
+    return ("Relink anyway? The attachment will then describe the new file (its size, checksum and media facts are "
+            "read again). Or keep the old link, to locate the right file later.")
+
+
+def detach_text(attachment: Attachment, other_users: int) -> str:
+    """What detaching does to the file, and that it cannot be undone (Edit ▸ Undo does not bring it back)."""
+    if attachment.mode == "link":
+        what = "The original file is never deleted; only the link is removed."
+    elif other_users:
+        what = f"The managed copy is kept: {other_users} other attachment(s) use it."
+    else:
+        what = "You can keep the managed copy in the library folder or delete it."
+    return (f"{what} Detaching cannot be undone: the file's record (its checksum, facts and check history) is "
+            "removed, and to get it back you attach the file again.")
 
 
 class AttachmentDialogs:
@@ -109,17 +130,39 @@ class AttachmentDialogs:
         box.exec()
         return box.clickedButton() is anyway
 
-    def show_report(self, parent: QWidget, title: str, summary: str, failures: list[tuple[str, str]]) -> None:
-        """The end of an import or check: what happened, and each file that failed and why (not blocking)."""
-        box = QMessageBox(QMessageBox.Icon.Warning if failures else QMessageBox.Icon.Information, title, summary,
-                          parent=parent)
+    def show_report(self, parent: QWidget, title: str, summary: str, failures: list[tuple[str, str]], *,
+                    details: str = "") -> ErrorDialog:
+        """The end of an import, drop or check: what happened, each file that failed and why, and under Show
+        Details the full account (every failed, ignored and attached file with its path), with Copy. Not
+        blocking."""
+        lines = [summary]
         if failures:
             shown = [message for _path, message in failures[:REPORT_LINES]]
             if len(failures) > REPORT_LINES:
-                shown.append(f"… and {len(failures) - REPORT_LINES} more (see details)")
-            box.setInformativeText("\n".join(shown))
-            box.setDetailedText("\n".join(message for _path, message in failures))
-        box.open()
+                shown.append(f"… and {len(failures) - REPORT_LINES} more (Show Details lists them all)")
+            lines += ["", *shown]
+        full = details or "\n".join(f"{path}\n    {message}" for path, message in failures)
+        pixmaps = QStyle.StandardPixmap
+        icon = pixmaps.SP_MessageBoxWarning if failures else pixmaps.SP_MessageBoxInformation
+        dialog = ErrorDialog(title, "\n".join(lines), full, parent, icon=icon)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAccessibleName(f"Report: {title}")
+        dialog.open()
+        return dialog
+
+    def ask_drop_mode(self, parent: QWidget, item_title: str, paths: list[str],
+                      on_chosen: Callable[[tuple[str, bool] | None], None]) -> QDialog:
+        """Ask, without blocking, whether to copy or link files dropped on an item (for folders: with their
+        subfolders?); `on_chosen((mode, recursive))`, or `on_chosen(None)` when cancelled."""
+        has_folder = any(Path(path).is_dir() for path in paths)
+        count = len(paths)
+        what = Path(paths[0]).name if count == 1 else f"{count} dropped files"
+        options = AttachOptionsDialog(f"Attach {what} to {item_title}", with_recursive=has_folder, parent=parent)
+        options.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        options.finished.connect(lambda result: on_chosen(
+            (options.mode, options.recursive_box.isChecked()) if result == QDialog.DialogCode.Accepted else None))
+        options.open()
+        return options
 
     def choose_attachment(self, parent: QWidget, attachments: list[Attachment], action: str) -> Attachment | None:
         if len(attachments) == 1:
@@ -137,11 +180,14 @@ class AttachmentDialogs:
         return path or None
 
     def relink_anyway(self, parent: QWidget, problem: str) -> bool:
-        answer = QMessageBox.question(
-            parent, "Different Content",
-            f"{problem}\n\nRelink anyway? The attachment will describe the new file (its facts are read again).",
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        """Relink to a file with other content (True), or leave the attachment as it is (False)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Different Content", problem, parent=parent)
+        box.setInformativeText(relink_anyway_text())
+        anyway = box.addButton("&Relink Anyway", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("&Keep the Old Link", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        return box.clickedButton() is anyway
 
     def relink_others(self, parent: QWidget, count: int, old_folder: str, new_folder: str) -> bool:
         answer = QMessageBox.question(
@@ -155,12 +201,9 @@ class AttachmentDialogs:
         """None: cancel; False: detach and keep the file; True: detach and delete the managed copy."""
         box = QMessageBox(QMessageBox.Icon.Question, "Detach", f"Detach {attachment.original_name} from "
                           f"{attachment.item_id}?", parent=parent)
+        box.setInformativeText(detach_text(attachment, other_users))
         delete = None
-        if attachment.mode == "link":
-            box.setInformativeText("The original file is never deleted; only the link is removed.")
-        elif other_users:
-            box.setInformativeText(f"The managed copy is kept: {other_users} other attachment(s) use it.")
-        else:
+        if attachment.mode == "copy" and not other_users:
             delete = box.addButton("Detach and &Delete Copy", QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton("&Detach" if delete is None else "Detach, &Keep Copy", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)

@@ -36,22 +36,23 @@ def describe_exception(error: BaseException, context: str = "") -> tuple[str, st
 class ErrorDialog(QDialog):
     """A message, expandable details and a Copy button that copies both."""
 
-    def __init__(self, title: str, message: str, details: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, message: str, details: str = "", parent: QWidget | None = None, *,
+                 icon: QStyle.StandardPixmap = QStyle.StandardPixmap.SP_MessageBoxCritical) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAccessibleName("Error")
         self.message = message
         self.details = details
 
-        icon = QLabel()
-        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(48, 48))
-        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        icon_label = QLabel()
+        icon_label.setPixmap(self.style().standardIcon(icon).pixmap(48, 48))
+        icon_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.message_label = QLabel(message)
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message_label.setAccessibleName("Error message")
         top = QHBoxLayout()
-        top.addWidget(icon)
+        top.addWidget(icon_label)
         top.addWidget(self.message_label, 1)
 
         self.details_view = QPlainTextEdit(details)

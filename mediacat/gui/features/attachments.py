@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
-from mediacat.core.attachment_upkeep import DetachResult, DifferentContent
+from mediacat.core.attachment_upkeep import ContentDiffers, DetachResult
 from mediacat.core.attachments import CheckResult, ImportReport, other_users_of_managed_copy
 from mediacat.core.model import Attachment
 from mediacat.core.operations import (
@@ -119,16 +119,32 @@ class AttachmentsFeature(QObject):
                                   on_error=lambda error: self.window.report_error("Link Base Folder", error))
 
     def attach_dropped(self, item_id: str, paths: list[str]) -> None:
-        """Files or folders dropped on an item: copied in (folders with their subfolders)."""
-        if paths:
-            self.attach(item_id, list(paths), "copy", recursive=True)
+        """Files or folders dropped on an item: that item becomes the selected one, the person chooses copy or
+        link as Attach Files… asks, and a report names what was attached."""
+        if not paths:
+            return
+        self.window.select_item(item_id)  # the drop target is the item the details and the report speak of
+        found = self.window.library.items([item_id])
+        title = found[0].title if found else item_id
+
+        def chosen(choice: tuple[str, bool] | None) -> None:
+            if choice is None:
+                self.window.status_message("Drop cancelled: nothing attached")
+                return
+            mode, recursive = choice
+            self.attach(item_id, list(paths), mode, recursive=recursive, title=f"Attach to {title}",
+                        report_always=True)
+
+        self.dialogs.ask_drop_mode(self.parent_widget, title, list(paths), chosen)
 
     def attach(self, item_id: str, paths: list[str], mode: str, *, recursive: bool = False,
-               allow_duplicate: bool = False, title: str = "Attach files") -> TaskHandle:
-        """Attach on the writer with a cancellable progress dialog; returns the task handle."""
+               allow_duplicate: bool = False, title: str = "Attach files", report_always: bool = False
+               ) -> TaskHandle:
+        """Attach on the writer with a cancellable progress dialog; returns the task handle. The report is
+        shown when something failed, was ignored or cancelled (and after a drop, always)."""
         return self.window.run_op(
             attach_paths_op, item_id, [str(p) for p in paths], mode, recursive, allow_duplicate, video_prober,
-            on_done=lambda report: self._attached(item_id, mode, title, report, allow_duplicate),
+            on_done=lambda report: self._attached(item_id, mode, title, report, allow_duplicate, report_always),
             on_error=lambda error: self._attach_failed(title, error),
             label=title, cancellable=True, with_progress_dialog=True,
         )
@@ -137,10 +153,12 @@ class AttachmentsFeature(QObject):
         self.window.report_error(f"{title} failed", error)
         self.attach_finished.emit(ImportReport(title, failures=[("", str(error))]))
 
-    def _attached(self, item_id: str, mode: str, title: str, report: ImportReport, allow_duplicate: bool) -> None:
+    def _attached(self, item_id: str, mode: str, title: str, report: ImportReport, allow_duplicate: bool,
+                  report_always: bool = False) -> None:
         self.window.status_message(f"{title}: {report.summary()}")
-        if report.failures or report.cancelled:
-            self.dialogs.show_report(self.parent_widget, title, f"{title}: {report.summary()}", report.failures)
+        if report.failures or report.cancelled or report.ignored or (report_always and report.attached):
+            self.dialogs.show_report(self.parent_widget, title, f"{title}: {report.summary()}", report.failures,
+                                     details=report_details(report, mode))
         retry = report.duplicates and not allow_duplicate and not report.cancelled and \
             self.dialogs.attach_duplicates(self.parent_widget, report.duplicates)
         self.attach_finished.emit(report)
@@ -213,10 +231,14 @@ class AttachmentsFeature(QObject):
         )
 
     def _relink_failed(self, attachment: Attachment, new_path: str, force: bool, error: BaseException) -> None:
-        """Different content: a linked file may be relinked anyway (its facts are re-read); else show why."""
-        if isinstance(error, DifferentContent) and not force and attachment.mode == "link" and \
-                self.dialogs.relink_anyway(self.parent_widget, str(error)):
-            self.relink(attachment, new_path, force=True)
+        """Different content: a linked file may be relinked anyway (its facts are re-read); declining leaves it
+        as it was, with no second dialog. Any other failure is shown."""
+        if isinstance(error, ContentDiffers) and not force and attachment.mode == "link":
+            if self.dialogs.relink_anyway(self.parent_widget, str(error)):
+                self.relink(attachment, new_path, force=True)
+                return
+            self.window.status_message(f"Not relinked: {attachment.original_name} keeps its old link")
+            self.relink_finished.emit([])
             return
         self.window.report_error("Relink failed", error)
         self.relink_finished.emit([])
@@ -262,6 +284,26 @@ class AttachmentsFeature(QObject):
 
         self.window.run_op(detach_op, attachment.id, decision, label="Detach", on_done=detached,
                            on_error=lambda error: self.window.report_error("Detach failed", error))
+
+
+def report_details(report: ImportReport, mode: str) -> str:
+    """The full account behind a report's Show Details: every file with its path, by outcome."""
+    sections: list[tuple[str, list[str]]] = [
+        (f"Attached ({'copied into the library' if mode == 'copy' else 'linked where they are'})",
+         [f"{result.path}  (attachment #{result.attachment.id}, stored at {result.attachment.resolved_path})"
+          for result in report.attached]),
+        ("Failed", [f"{path}\n    {message}" for path, message in report.failures]),
+        ("Already attached (skipped)", [f"{path}  (same content as #{existing[0].id} of {existing[0].item_id})"
+                                        for path, existing in report.duplicates]),
+        ("Ignored (not media files)", [str(path) for path in report.ignored]),
+    ]
+    text = [f"{report.folder}", ""]
+    for heading, lines in sections:
+        if lines:
+            text += [f"{heading}: {len(lines)}", *(f"  {line}" for line in lines), ""]
+    if report.cancelled:
+        text.append("Cancelled: the files listed as attached stay attached.")
+    return "\n".join(text).rstrip()
 
 
 def install(window: FeatureWindow) -> None:

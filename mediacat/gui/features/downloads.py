@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from mediacat.core.attachments import AttachResult, require_item
+from mediacat.core.attachments import AttachResult, DuplicateContent, require_item
 from mediacat.core.download import DownloadedFile, DownloadError, DownloadPolicy, download
 from mediacat.core.download_attach import download_policy, item_media_url
 from mediacat.core.jobs import Job, Progress
@@ -67,7 +67,7 @@ class DownloadsFeature(QObject):
         self.window = window
         self._numbers = itertools.count(1)
         self.model = DownloadsModel(self)
-        self.panel = DownloadsPanel(self.model, self.cancel, self.retry)
+        self.panel = DownloadsPanel(self.model, self.cancel, self.retry, attach_anyway=self.attach_anyway)
         self.dock = window.add_dock(self.panel, "Downloads", Qt.DockWidgetArea.BottomDockWidgetArea)
         self.url_dialog: AttachUrlDialog | None = None
         self.media_url_dialog: QInputDialog | None = None
@@ -128,6 +128,7 @@ class DownloadsFeature(QObject):
         if pool.maxThreadCount() < needed:
             pool.setMaxThreadCount(needed)
         entry.state, entry.done, entry.total, entry.message = RUNNING, 0, None, "connecting…"
+        entry.duplicate = False  # entry.allow_duplicate is used when the file is attached (_attach)
         entry.handle = self.window.tasks.run(
             entry.work,
             on_done=lambda fetched: self._attach(entry, fetched),
@@ -148,7 +149,7 @@ class DownloadsFeature(QObject):
         self.model.changed(entry)
         entry.handle = self.window.run_op(
             attach_downloaded_op, entry.item_id, fetched.downloaded, fetched.nasa_id, fetched.rendition,
-            video_prober,
+            video_prober, entry.allow_duplicate,
             on_done=lambda result: self._finished(entry, result),
             on_error=lambda error: self._failed(entry, error),
             on_cancelled=lambda: self._cancelled(entry),
@@ -170,6 +171,7 @@ class DownloadsFeature(QObject):
 
     def _failed(self, entry: DownloadEntry, error: BaseException) -> None:
         entry.state, entry.message, entry.handle = FAILED, str(error), None
+        entry.duplicate = isinstance(error, DuplicateContent)
         self.model.changed(entry)
         self.window.status_message(f"Download failed: {error}", 8000)
         self.dock.show()
@@ -193,6 +195,13 @@ class DownloadsFeature(QObject):
         if entry.state == RUNNING and entry.handle is not None:
             entry.message = "cancelling…"
             entry.handle.cancel()
+            self.model.changed(entry)
+
+    def attach_anyway(self, entry: DownloadEntry) -> None:
+        """A download whose content is already attached: fetch it again and attach it as a second copy."""
+        if entry.state == FAILED and entry.duplicate:
+            entry.allow_duplicate = True
+            self._run(entry)
             self.model.changed(entry)
 
     def retry(self, entry: DownloadEntry) -> None:

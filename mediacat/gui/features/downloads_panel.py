@@ -46,6 +46,8 @@ class DownloadEntry:
     message: str = "connecting…"
     handle: Any = None  # the TaskHandle while it runs
     result: Any = None  # the AttachResult when done
+    duplicate: bool = False  # failed because the same content is already attached: Attach Anyway can help
+    allow_duplicate: bool = False  # the next run attaches even a duplicate (Attach Anyway)
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -58,6 +60,8 @@ class DownloadEntry:
             return f"attached to {attachment.item_id} as #{attachment.id} ({format_bytes(attachment.size)})"
         if self.state == CANCELLED:
             return "cancelled"
+        if self.state == FAILED and self.duplicate:
+            return f"{self.message} (Attach Anyway attaches a second copy)"
         return self.message
 
 
@@ -179,10 +183,12 @@ class DownloadsPanel(QWidget):
     """The dock's contents: the list, and Cancel / Retry / Clear finished for the selected download."""
 
     def __init__(self, model: DownloadsModel, cancel: Callable[[DownloadEntry], None],
-                 retry: Callable[[DownloadEntry], None], parent: QWidget | None = None) -> None:
+                 retry: Callable[[DownloadEntry], None], parent: QWidget | None = None, *,
+                 attach_anyway: Callable[[DownloadEntry], None] | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self._cancel, self._retry = cancel, retry
+        self._attach_anyway = attach_anyway
         self.view = QListView()
         self.view.setModel(model)
         self.view.setItemDelegate(DownloadDelegate(self.view))
@@ -193,11 +199,14 @@ class DownloadsPanel(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.retry_button = QPushButton("Retry")
         self.clear_button = QPushButton("Clear finished")
+        self.anyway_button = QPushButton("Attach Anyway")
+        self.anyway_button.setToolTip("The same content is already attached: download it again and attach it anyway")
+        self.anyway_button.clicked.connect(lambda: self._on_selected(self._attach_anyway or (lambda _entry: None)))
         self.cancel_button.clicked.connect(lambda: self._on_selected(self._cancel))
         self.retry_button.clicked.connect(lambda: self._on_selected(self._retry))
         self.clear_button.clicked.connect(model.remove_finished)
         buttons = QHBoxLayout()
-        for button in (self.cancel_button, self.retry_button, self.clear_button):
+        for button in (self.cancel_button, self.retry_button, self.anyway_button, self.clear_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -221,6 +230,9 @@ class DownloadsPanel(QWidget):
         entry = self.selected_entry()
         self.cancel_button.setEnabled(entry is not None and entry.state == RUNNING)
         self.retry_button.setEnabled(entry is not None and entry.state in (FAILED, CANCELLED))
+        duplicate = entry is not None and entry.state == FAILED and entry.duplicate
+        self.anyway_button.setVisible(duplicate and self._attach_anyway is not None)
+        self.retry_button.setVisible(not duplicate)  # Retry cannot help a duplicate; Attach Anyway can
         self.clear_button.setEnabled(any(e.finished for e in self.model.entries))
 
     def _select_new(self, _parent: QModelIndex, _first: int, last: int) -> None:
@@ -241,4 +253,6 @@ class DownloadsPanel(QWidget):
         menu = QMenu(self)
         menu.addAction("Cancel", lambda: self._on_selected(self._cancel)).setEnabled(self.cancel_button.isEnabled())
         menu.addAction("Retry", lambda: self._on_selected(self._retry)).setEnabled(self.retry_button.isEnabled())
+        if self.anyway_button.isVisibleTo(self):
+            menu.addAction("Attach Anyway", lambda: self._on_selected(self._attach_anyway or (lambda _e: None)))
         menu.popup(self.view.viewport().mapToGlobal(position))

@@ -123,7 +123,7 @@ class PublicMediaFeature(QObject):
         if first is not None:
             file_menu.insertSeparator(first)
         self.bar = PublicMediaBar()
-        window.add_bar(self.bar)
+        window.add_notice(self.bar)
         self.bar.get_button.clicked.connect(lambda: self.start())
         self.bar.resume_button.clicked.connect(self.resume)
         self.bar.discard_button.clicked.connect(self.discard)

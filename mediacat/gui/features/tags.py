@@ -112,21 +112,29 @@ def parse_tag_field(text: str) -> list[str]:
     return normalize_tags(part for part in text.split(TAG_SEPARATOR) if part.strip())
 
 
-class TagEntryDialog(QDialog):
-    """Asks for one or more tags (separated by ';'), completing from `names`."""
+TITLE_BAR_BUTTONS_WIDTH = 160  # a window manager's title bar buttons and margins
 
-    def __init__(self, title: str, prompt: str, names: list[str], parent: QWidget | None = None) -> None:
+
+class TagEntryDialog(QDialog):
+    """Asks for one or more tags (separated by ';'), or with `placeholder` saying so, one; completes from `names`."""
+
+    def __init__(self, title: str, prompt: str, names: list[str], parent: QWidget | None = None, *,
+                 placeholder: str = "tag; another tag") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        # Wide enough for the title bar to show the title with the app's name after it ("… — MediaCat").
+        title_width = self.fontMetrics().horizontalAdvance(f"{title} — MediaCat")
+        self.setMinimumWidth(max(360, title_width + TITLE_BAR_BUTTONS_WIDTH))
         self.field = QLineEdit()
         self.field.setAccessibleName("Tags")
-        self.field.setPlaceholderText("tag; another tag")
+        self.field.setPlaceholderText(placeholder)
         self.field.setCompleter(TagCompleter(names, self.field))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         label = QLabel(prompt)
+        label.setWordWrap(True)
         label.setBuddy(self.field)
         layout.addWidget(label)
         layout.addWidget(self.field)
@@ -315,7 +323,8 @@ class TagsFeature:
 
     def _ask_merge(self, sources: list[str]) -> None:
         dialog = TagEntryDialog("Merge tags", f"Merge {', '.join(map(repr, sources))} into:",
-                                self.tag_names(), self.window.dialog_parent())
+                                self.tag_names(), self.window.dialog_parent(),
+                                placeholder="the one tag to keep (an existing or a new name)")
         dialog.accepted.connect(lambda: self.merge(sources, dialog.field.text()))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -341,6 +350,8 @@ class NoteEditor(QWidget):
         self._unsaved: dict[str, str] = {}  # item id -> typed text whose save failed
         self.saving = 0
         self.label = QLabel("Select an item to write a note.")
+        self.label.setWordWrap(True)
+        self.label.setAccessibleName("Note title")
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("noteEditor")
         self.editor.setAccessibleName("Note")
@@ -393,9 +404,18 @@ class NoteEditor(QWidget):
             self.editor.setPlainText(shown)
         self.editor.blockSignals(False)
         self.editor.setEnabled(self.item_id is not None)
-        self.label.setText(f"Note on {self.item_id}" if self.item_id else "Select an item to write a note.")
+        self.label.setText(self._title_text())
+        self.label.setToolTip(f"Item id: {self.item_id}" if self.item_id else "")
         if shown != text:
-            self.label.setText(f"Note on {self.item_id} (not saved yet)")
+            self.label.setText(self._title_text() + " (not saved yet)")
+
+    def _title_text(self) -> str:
+        """"Note on “<the item's title>”" (its id only if the item has no title)."""
+        if self.item_id is None:
+            return "Select an item to write a note."
+        found = self.feature.library.items([self.item_id])
+        title = found[0].title if found and found[0].title else self.item_id
+        return f"Note on “{title}”"
 
     def _typed(self) -> None:
         if self.item_id is not None:

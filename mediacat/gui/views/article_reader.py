@@ -1,13 +1,23 @@
-"""The article reader: an article's full text with one item's quote highlighted and scrolled into view,
-and the other items the article mentions, which select that item back in the catalog."""
+"""The article reader: an article's full text with one item's quote highlighted and centred in view, the
+scraping leftovers at its start shown apart as the page's metadata, and the other passages the article quotes
+for the catalog, which select their item back in the catalog."""
 
 from __future__ import annotations
 
 import re
 from html import escape
 
-from PySide6.QtCore import QModelIndex, QRegularExpression, Qt, Signal
-from PySide6.QtGui import QPalette, QStandardItem, QStandardItemModel, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtCore import QModelIndex, QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QPalette,
+    QResizeEvent,
+    QShowEvent,
+    QStandardItem,
+    QStandardItemModel,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,9 +30,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediacat.core.article_text import split_leading_leftovers
 from mediacat.core.library import Library
 
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+QUOTE_ROLE = Qt.ItemDataRole.UserRole + 2
+EXCERPT_WORDS = 12
+
+
+def excerpt(quote: str, words: int = EXCERPT_WORDS) -> str:
+    """The first words of a quote, to tell two passages about one item apart."""
+    parts = quote.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 def quote_pattern(quote: str) -> QRegularExpression:
@@ -53,6 +72,12 @@ class ArticleReader(QDialog):
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.header.setOpenExternalLinks(True)
         self.header.setAccessibleName("Article title, outlet, date and author")
+        self.leftovers = QLabel()
+        self.leftovers.setWordWrap(True)
+        self.leftovers.setAccessibleName("Page metadata")
+        self.leftovers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.leftovers.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.leftovers.hide()
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
         self.text.setAccessibleName("Article text")
@@ -80,6 +105,7 @@ class ArticleReader(QDialog):
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addWidget(self.leftovers)
         layout.addWidget(splitter, 1)
         self.resize(760, 720)
 
@@ -94,17 +120,30 @@ class ArticleReader(QDialog):
             f"<h2>{escape(article.title)}</h2>"
             f"<p>{escape(article.outlet)} · {escape(article.date)} · {escape(author)}{url}</p>"
         )
-        self.text.setPlainText(article.text)
+        leftovers, body = split_leading_leftovers(article.text)
+        self.leftovers.setText(
+            "Page metadata at the start of the stored text (kept as scraped, not part of the article): "
+            + " · ".join(f"“{line}”" for line in leftovers)
+        )
+        self.leftovers.setVisible(bool(leftovers))
+        self.text.setPlainText(body)
         self._highlight = None
         self.text.setExtraSelections([])
         if quote:
             self.highlight_quote(quote)
         self.mentions_model.clear()
-        for mentioned_id, title, mention_quote in self.library.article_mentions(article_id):
-            if mentioned_id == item_id:
+        mentions = self.library.article_mentions(article_id)
+        for mentioned_id, title, mention_quote in mentions:
+            if mentioned_id == item_id and (mention_quote == quote or not quote):
                 continue
-            entry = QStandardItem(title)
+            # Each entry is one passage: the title and the passage's first words, so two quotes of one item
+            # (or another passage about the item on show) are told apart.
+            label = f"{title}\n“{excerpt(mention_quote)}”"
+            if mentioned_id == item_id:
+                label = f"{title} (another passage)\n“{excerpt(mention_quote)}”"
+            entry = QStandardItem(label)
             entry.setData(mentioned_id, ITEM_ID_ROLE)
+            entry.setData(mention_quote, QUOTE_ROLE)
             entry.setToolTip(mention_quote)
             entry.setForeground(self.palette().color(QPalette.ColorRole.Link))
             font = entry.font()
@@ -127,13 +166,50 @@ class ArticleReader(QDialog):
         char_format.setForeground(self.palette().color(QPalette.ColorRole.HighlightedText))
         selection.format = char_format
         self.text.setExtraSelections([selection])
-        # Put the cursor at the end, then the start of the passage, so all of it scrolls into view.
-        for position in (found.selectionEnd(), found.selectionStart()):
-            cursor = QTextCursor(document)
-            cursor.setPosition(position)
-            self.text.setTextCursor(cursor)
-            self.text.ensureCursorVisible()
+        cursor = QTextCursor(document)
+        cursor.setPosition(found.selectionStart())
+        self.text.setTextCursor(cursor)
+        self.centre_highlight()
+        QTimer.singleShot(0, self.centre_highlight)  # again once the window has its size and layout
         return True
+
+    def centre_highlight(self) -> None:
+        """Scroll so the highlighted passage is in the middle of the view (its top, if it is taller)."""
+        if self._highlight is None:
+            return
+        document = self.text.document()
+        bar = self.text.verticalScrollBar()
+        start, end = QTextCursor(document), QTextCursor(document)
+        start.setPosition(self._highlight.selectionStart())
+        end.setPosition(self._highlight.selectionEnd())
+        top = self.text.cursorRect(start).top() + bar.value()
+        bottom = self.text.cursorRect(end).bottom() + bar.value()
+        height = self.text.viewport().height()
+        margin = self.text.fontMetrics().lineSpacing()
+        if bottom - top + 2 * margin > height:
+            target = top - margin
+        else:
+            target = (top + bottom) // 2 - height // 2
+        bar.setValue(max(bar.minimum(), min(bar.maximum(), target)))
+
+    def highlight_centre_offset(self) -> int:
+        """How far (pixels) the highlighted passage's middle is from the middle of the view (for tests)."""
+        if self._highlight is None:
+            return 0
+        document = self.text.document()
+        start, end = QTextCursor(document), QTextCursor(document)
+        start.setPosition(self._highlight.selectionStart())
+        end.setPosition(self._highlight.selectionEnd())
+        middle = (self.text.cursorRect(start).top() + self.text.cursorRect(end).bottom()) // 2
+        return middle - self.text.viewport().height() // 2
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.centre_highlight)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.centre_highlight()
 
     def highlighted_text(self) -> str:
         if self._highlight is None:
@@ -145,5 +221,8 @@ class ArticleReader(QDialog):
 
     def _mention_clicked(self, index: QModelIndex) -> None:
         item_id = index.data(ITEM_ID_ROLE)
+        quote = index.data(QUOTE_ROLE)
+        if quote:
+            self.highlight_quote(quote)  # the passage this entry stands for
         if item_id:
             self.item_requested.emit(item_id)

@@ -92,6 +92,7 @@ class ImageViewer(QWidget):
         self.view.setBackgroundBrush(self.palette().dark())
         self.view.wheel_zoom.connect(self.zoom_by)
         self.view.resized.connect(self._refit)
+        self.setFocusProxy(self.view)  # the zoom keys work as soon as the viewer shows, before any click
 
         self.message = QLabel(self)
         self.message.setAccessibleName("Image viewer message")
@@ -105,7 +106,8 @@ class ImageViewer(QWidget):
 
         self.toolbar = QToolBar("Image", self)
         self.toolbar.setAccessibleName("Image viewer tools")
-        self.zoom_in_action = self._action("Zoom in", [QKeySequence.StandardKey.ZoomIn, "+", "="], self.zoom_in)
+        zoom_in_keys = [QKeySequence.StandardKey.ZoomIn, "+", "Shift++", "="]  # Shift++: "+" on a US keyboard
+        self.zoom_in_action = self._action("Zoom in", zoom_in_keys, self.zoom_in)
         self.zoom_out_action = self._action("Zoom out", [QKeySequence.StandardKey.ZoomOut, "-"], self.zoom_out)
         self.fit_action = self._action("Fit", ["F"], self.fit)
         self.actual_size_action = self._action("1:1", ["1"], self.actual_size)

@@ -91,6 +91,7 @@ class PlayerCore(QObject):
 
         self._states = QMediaPlayer.PlaybackState
         self._path: str | None = None
+        self._at_end = False  # played to the end: the next play starts again from the beginning
         self.transport = transport
         self.player = QMediaPlayer(self)
         self.audio_output = QAudioOutput(self)
@@ -117,6 +118,7 @@ class PlayerCore(QObject):
         """Open the file (paused at the start); False, with `error_message` emitted, when it does not exist."""
         self.player.stop()
         self._path = path
+        self._at_end = False
         self.transport.show_position(0)
         self.transport.show_duration(0)
         if not Path(path).is_file():
@@ -135,7 +137,15 @@ class PlayerCore(QObject):
         if self.is_playing():
             self.player.pause()
         elif self._path is not None:
+            duration = self.player.duration()
+            if self._at_end or (duration > 0 and self.player.position() >= duration):
+                self.player.setPosition(0)  # replay from the start, as at the end of a video
+            self._at_end = False
             self.player.play()
+
+    def at_end(self) -> bool:
+        """Whether the file was played to its end (the next play restarts it)."""
+        return self._at_end
 
     def stop(self) -> None:
         self.player.stop()
@@ -158,6 +168,18 @@ class PlayerCore(QObject):
     def _on_position(self, position: int) -> None:
         self.transport.show_position(position)
         self.position_changed.emit(position)
+        duration = self.player.duration()
+        if duration > 0 and position >= duration and self.is_playing():
+            # Without a sound device QMediaPlayer keeps time on its own clock and never reports EndOfMedia:
+            # it stays "playing" at the end. Finish the way EndOfMedia does, so Play and Space work again.
+            self._reached_end()
+
+    def _reached_end(self) -> None:
+        self._at_end = True
+        if self.is_playing():
+            self.player.pause()
+        self.transport.show_playing(False)
+        self.playing_changed.emit(False)
 
     def _on_state(self, state) -> None:
         playing = state == self._states.PlayingState
@@ -167,6 +189,9 @@ class PlayerCore(QObject):
     def _on_status(self, status) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
+        if status == QMediaPlayer.MediaStatus.EndOfMedia and self._path is not None:
+            self._reached_end()
+            return
         if status != QMediaPlayer.MediaStatus.LoadedMedia or self._path is None:
             return
         has_track = {"audio": self.player.hasAudio, "video": self.player.hasVideo}.get(self.required_track)

@@ -7,7 +7,7 @@ from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from mediacat.core.builtin_media import shown_media
 from mediacat.core.model import Item
@@ -56,15 +56,26 @@ class ViewerWindow(ItemDropTarget, QWidget):
         placeholder_layout.addStretch(1)
         placeholder_layout.addWidget(self.title)
         placeholder_layout.addWidget(self.placeholder)
-        placeholder_layout.addWidget(self.how_to, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Not aligned in its cell (that would give it the height of one line): centred between stretches, it
+        # gets the height its wrapped text needs.
+        how_to_row = QHBoxLayout()
+        how_to_row.addStretch(1)
+        how_to_row.addWidget(self.how_to, 100)
+        how_to_row.addStretch(1)
+        placeholder_layout.addLayout(how_to_row)
         placeholder_layout.addStretch(1)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.setAccessibleName("Picture caption")
         self.caption.setVisible(False)
+        # In a small window the placeholder page scrolls rather than squeezing its text behind the picture.
+        self.placeholder_scroll = QScrollArea()
+        self.placeholder_scroll.setWidgetResizable(True)
+        self.placeholder_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.placeholder_scroll.setWidget(self.placeholder_page)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.placeholder_page)
+        self.pages.addWidget(self.placeholder_scroll)
         if self.media_view is not None:
             self.pages.addWidget(self.media_view)
         layout = QVBoxLayout(self)
@@ -101,7 +112,10 @@ class ViewerWindow(ItemDropTarget, QWidget):
         self.placeholder.setPixmap(
             placeholder_pixmap(item.media_type, PLACEHOLDER_SIZE, self.palette(), self.devicePixelRatioF())
         )
-        self.pages.setCurrentWidget(self.media_view if has_media else self.placeholder_page)
+        self.pages.setCurrentWidget(self.media_view if has_media else self.placeholder_scroll)
+        shown = self.media_view.current_viewer() if has_media and self.media_view is not None else None
+        if shown is not None:
+            shown.setFocus(Qt.FocusReason.OtherFocusReason)  # "+", "-", F and 1 reach the image at once
 
     def toggle_playback(self) -> None:
         if self.media_view is not None and self.pages.currentWidget() is self.media_view:
