@@ -28,7 +28,8 @@ class Resource:
 
     fault: None | "drop" (reset after `fault_after` bytes) | "drop-once" (only on the first request) |
     "short" (announce `declared_length` but send the body and close) | "stall" (send `fault_after` bytes,
-    then wait until the server stops).
+    then wait until the server stops) | "trickle" (send the body one byte every `trickle_interval` s) |
+    "trickle-headers" (send the status line and headers that slowly).
     """
 
     body: bytes = b""
@@ -44,6 +45,7 @@ class Resource:
     send_length: bool = True
     location: str | None = None
     hits: int = 0
+    trickle_interval: float = 0.05
 
 
 @dataclass
@@ -141,7 +143,21 @@ def _make_handler(server: MediaServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
+        def _trickle(self, data: bytes, interval: float) -> None:
+            with contextlib.suppress(OSError):  # the client gives up: that is what the tests want
+                for index in range(len(data)):
+                    if server.stopping.wait(interval):
+                        return
+                    self.wfile.write(data[index : index + 1])
+                    self.wfile.flush()
+
         def _serve(self, resource: Resource) -> None:
+            if resource.fault == "trickle-headers":
+                head = (f"HTTP/1.0 200 OK\r\nContent-Type: {resource.content_type}\r\n"
+                        f"Content-Length: {len(resource.body)}\r\n" + "X-Padding: slow\r\n" * 50 + "\r\n")
+                self._trickle(head.encode() + resource.body, resource.trickle_interval)
+                self.close_connection = True
+                return
             body, start = resource.body, 0
             wanted = self.headers.get("Range")
             if_range = self.headers.get("If-Range")
@@ -168,6 +184,9 @@ def _make_handler(server: MediaServer) -> type[BaseHTTPRequestHandler]:
             fault = resource.fault
             if fault == "drop-once":
                 fault = "drop" if resource.hits == 1 else None
+            if fault == "trickle":
+                self._trickle(payload, resource.trickle_interval)
+                return
             if fault in ("drop", "stall"):
                 self.wfile.write(payload[: resource.fault_after])
                 self.wfile.flush()

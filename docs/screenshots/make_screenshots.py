@@ -1,6 +1,6 @@
 """Rebuild the README's screenshots, rendered offscreen with `mediacat gui --screenshot`.
 
-    python3 docs/screenshots/make_screenshots.py
+    python3 docs/screenshots/make_screenshots.py [NAME.png ...]   (default: all of them)
 
 Every picture in them is real: the grid is a new library, showing the catalog's built-in NASA files (seeds/media,
 with their credit and what each is to its item) and type placeholders for the rest. The other views use a demo
@@ -40,6 +40,8 @@ SHOTS = [
     # A new user's first start: the shipped catalog, nothing attached yet (the welcome above the catalog).
     ("first-start.png", NEW, ["--view", "grid"]),
     ("getting-started.png", NEW, ["--view", "getting-started"]),
+    # the landing in time on a new library: the EDL events in order, the built-in pictures at their times
+    ("timeline.png", NEW, ["--view", "timeline", "--select", "skycrane-still"]),
 ]
 
 
@@ -69,7 +71,10 @@ def main() -> int:
         libraries = {NEW: Path(temp) / "new-library", DEMO: build_demo_library(Path(temp) / "demo")}
         env = dict(os.environ, MEDIACAT_CONFIG_DIR=str(Path(temp) / "config"),
                    MEDIACAT_CACHE_DIR=str(Path(temp) / "cache"), PYTHONPATH=str(ROOT))
+        wanted = set(sys.argv[1:])
         for name, which, args in SHOTS:
+            if wanted and name not in wanted:
+                continue
             command = [sys.executable, "-m", "mediacat", "--library", str(libraries[which]), "gui",
                        "--screenshot", str(OUT / name), *args]
             subprocess.run(command, check=True, env=env)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from mediacat import __version__
 from mediacat.cli import commands
-from mediacat.cli.common import EXIT_ERROR, report_error
+from mediacat.cli.common import EXIT_ERROR, protect_terminal, report_error
 from mediacat.core.errors import MediaCatError
 from mediacat.core.jobs import Cancelled
 
@@ -45,6 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(["gui", *arguments])  # `mediacat [--library DIR]` starts the desktop app
     if not hasattr(args, "library"):
         args.library = None
+    if args.handler.__module__ != "mediacat.cli.commands.cmd_gui":
+        protect_terminal()
     try:
         return int(args.handler(args) or 0)
     except MediaCatError as error:
@@ -58,3 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as error:  # a file the command itself reads or writes (never a traceback)
+        where = f"{error.filename}: " if error.filename else ""
+        report_error(f"{where}{error.strerror or error}")
+        return EXIT_ERROR

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import re
 import sys
 import time
 from typing import Any, TextIO
@@ -14,6 +16,48 @@ from mediacat.core.library import Library
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the command ran but found or hit problems (e.g. `check` found a missing file)
 EXIT_ERROR = 2  # the command could not run: bad arguments, unknown id, unusable library
+
+
+# C0 and C1 controls (but newline and tab) and bidi controls: a file name can carry ESC sequences that set the
+# terminal's title or clear its screen, or a right-to-left override that disguises it.
+_UNSAFE_ON_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character shown as an escape (`\x1b`, `\u202e`), never sent as such."""
+    return _UNSAFE_ON_TERMINAL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class SafeTerminal(io.TextIOBase):
+    """A terminal stream that escapes control characters in whatever is written (installed on a tty only)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.unescaped = stream  # for MediaCat's own control sequences (the progress line)
+
+    def write(self, text: str) -> int:
+        self.unescaped.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.unescaped.flush()
+
+    def isatty(self) -> bool:
+        return self.unescaped.isatty()
+
+    def fileno(self) -> int:
+        return self.unescaped.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.unescaped, "encoding", "utf-8")
+
+
+def protect_terminal() -> None:
+    """Escape control characters on standard output and error when they are terminals."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, SafeTerminal) and stream.isatty():
+            setattr(sys, name, SafeTerminal(stream))
 
 
 def open_library(args: argparse.Namespace) -> Library:
@@ -69,7 +113,9 @@ class ProgressLine:
         if progress.message:
             text += f" {progress.message}"
         if self._tty:
-            self.stream.write("\r\x1b[K" + text)
+            raw = getattr(self.stream, "unescaped", self.stream)
+            raw.write("\r\x1b[K")  # MediaCat's own control sequence; the text itself is escaped
+            raw.write(terminal_safe(text))
         else:
             self.stream.write(text + "\n")
         self.stream.flush()

@@ -40,12 +40,18 @@ def add_download_arguments(parser: argparse.ArgumentParser) -> None:
                         help="refuse downloads larger than this (e.g. 500M; default: the library's limit, 2G)")
     parser.add_argument("--timeout", metavar="SECONDS", type=parse_seconds, default=None,
                         help="give up when connecting, or waiting for more data, takes longer than this")
+    parser.add_argument("--max-time", metavar="SECONDS", type=parse_seconds, default=None,
+                        help="give up on a download that takes longer than this in all (default: no limit)")
+    parser.add_argument("--min-rate", metavar="BYTES", type=parse_size, default=None,
+                        help="give up when less than this many bytes a second arrive over a minute, headers "
+                             "included (default: 1K)")
 
 
 def policy_from_args(library: Library, args: argparse.Namespace) -> DownloadPolicy:
     timeout = getattr(args, "timeout", None)
     return download_policy(library, max_bytes=getattr(args, "max_size", None), connect_timeout=timeout,
-                           idle_timeout=timeout)
+                           idle_timeout=timeout, deadline=getattr(args, "max_time", None),
+                           min_rate=getattr(args, "min_rate", None))
 
 
 def attach_url_with_progress(

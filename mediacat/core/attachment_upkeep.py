@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ from mediacat.core import events
 from mediacat.core.attachments import check_source_file, get_attachment, link_path
 from mediacat.core.changes import Changes
 from mediacat.core.filestore import (
-    TEMP_PREFIX,
     AttachError,
     copy_to_temp,
     fsync_folder,
@@ -25,12 +23,13 @@ from mediacat.core.filestore import (
     make_folders,
     os_reason,
     remove_empty_folders,
-    remove_stale_partial_files,
+    temp_name,
 )
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.model import Attachment
 from mediacat.core.probe import VideoProber, display_path, probe_file
+from mediacat.core.recovery import recover_interrupted_files
 
 
 class ContentDiffers(AttachError):
@@ -117,10 +116,10 @@ def check_attachments(
     """Re-hash every attachment (or the given ones) and store each verdict in `check_status`/`checked_at`.
 
     When cancelled, the verdicts reached so far are stored and `Cancelled` propagates. A whole check also
-    removes day-old temporary files a killed copy or download left in the library.
+    finishes or removes what a killed copy, download or detach left in the library (`mediacat.core.recovery`).
     """
     if attachment_ids is None:
-        remove_stale_partial_files(library.paths.media, library.paths.incoming)
+        recover_interrupted_files(library.store, library.paths, walk_media=True)
     attachments = library.all_attachments() if attachment_ids is None else library.attachments_by_id(attachment_ids)
     results: list[CheckResult] = []
     total = len(attachments)
@@ -207,8 +206,8 @@ def _restore_managed_copy(library: Library, attachment: Attachment, source: Path
     temp: Path | None = None
     try:
         try:
-            created = make_folders(destination.parent)
-            temp, copied, _ = copy_to_temp(source, destination.parent, job)
+            created = make_folders(destination.parent) + make_folders(library.paths.incoming)
+            temp, copied, _ = copy_to_temp(source, library.paths.incoming, job, attachment.sha256)
             if copied != attachment.sha256:
                 raise AttachError(f"{display_path(source)}: the file changed while it was being copied")
             with library.store.transaction() as conn:
@@ -347,8 +346,11 @@ def detach(library: Library, attachment_id: int, *, delete_managed_copy: bool) -
                 if users:
                     kept = f"{display_path(path)}: kept, still used by {users} other attachment(s)"
                 elif path.is_file():
-                    candidate = path.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}")
+                    # Renamed to a marked temporary file before the commit, deleted after it: killed in
+                    # between, the next open puts the file back if the row is still there (recovery.py).
                     try:
+                        make_folders(library.paths.incoming)
+                        candidate = library.paths.incoming / temp_name(attachment.sha256)
                         os.replace(path, candidate)  # undone below if the transaction fails
                     except OSError as error:
                         raise AttachError(

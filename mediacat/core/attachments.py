@@ -29,6 +29,7 @@ from mediacat.core.filestore import (
     managed_relative_path,
     os_reason,
     remove_empty_folders,
+    temp_name,
 )
 from mediacat.core.jobs import Cancelled, Job
 from mediacat.core.library import Library
@@ -164,7 +165,7 @@ def attach_file(
     require_item(library, item_id)
     source = Path(path)
     name = display_path(source)
-    check_source_file(source)
+    before = check_source_file(source)
     if move and (mode != "copy" or library.paths.incoming not in Path(os.path.abspath(source)).parents):
         raise AttachError(f"{name}: only a copy-mode file inside {library.paths.incoming} can be moved in")
     stored_link = link_path(library, source) if mode == "link" else None
@@ -172,6 +173,7 @@ def attach_file(
         sha256, size = hash_file(source, job)
     except OSError as error:
         raise AttachError(f"{name}: cannot read the file ({os_reason(error)})") from error
+    require_unchanged(source, before, size)
     duplicates = find_duplicates(library, sha256)
     if duplicates and not allow_duplicate:
         raise DuplicateContent(name, duplicates)
@@ -225,6 +227,20 @@ def check_source_file(source: Path) -> os.stat_result:
     if info.st_size == 0:
         raise UnsupportedMedia(f"{name}: the file is empty (0 bytes)")
     return info
+
+
+def require_unchanged(source: Path, before: os.stat_result, hashed_size: int) -> None:
+    """Refuse a file that changed while it was hashed (its hash would be of no real version of it)."""
+    name = display_path(source)
+    try:
+        after = source.stat()
+    except OSError as error:
+        raise AttachError(f"{name}: the file went away while being read ({os_reason(error)}); nothing attached"
+                          ) from error
+    identity = (before.st_dev, before.st_ino, before.st_size, before.st_mtime_ns)
+    if identity != (after.st_dev, after.st_ino, after.st_size, after.st_mtime_ns) or hashed_size != after.st_size:
+        raise AttachError(f"{name}: the file changed while it was being read (size {before.st_size} -> "
+                          f"{after.st_size} bytes); nothing attached; attach it again once it is complete")
 
 
 def link_path(library: Library, source: Path) -> str:
@@ -285,49 +301,64 @@ def _insert_row(library: Library, row: dict[str, Any], facts: MediaFacts) -> int
 def _store_managed_copy(
     library: Library, source: Path, row: dict[str, Any], facts: MediaFacts, job: Job | None, *, move: bool
 ) -> int:
+    """Put the file in `media/` and commit its row, so that a kill at any moment loses nothing.
+
+    The bytes first become a marked temporary file in `media/.incoming` (a copy, or the download renamed);
+    the row is committed; then the temporary file is renamed into place. A kill before the commit leaves
+    only the temporary file, which the next open deletes; a kill after it leaves the row and the temporary
+    file, which the next open renames into place (`mediacat.core.recovery`).
+    """
     name = display_path(source)
     relative = managed_relative_path(row["sha256"], row["file_name"])
     media = library.paths.media
     destination = media / relative
     created: list[Path] = []
     temp: Path | None = None
-    placed = False
     try:
         try:
-            created = make_folders(destination.parent)
-            existed = destination.is_file()
-            reuse = existed and hash_file(destination, job) == (row["sha256"], row["size"])
-            if not reuse and not move:
-                temp, copied_sha, _ = copy_to_temp(source, destination.parent, job)
+            created = make_folders(destination.parent) + make_folders(library.paths.incoming)
+            reuse = destination.is_file() and hash_file(destination, job) == (row["sha256"], row["size"])
+            if not reuse and move:
+                temp = library.paths.incoming / temp_name(row["sha256"])
+                os.replace(source, temp)
+            elif not reuse:
+                temp, copied_sha, _ = copy_to_temp(source, library.paths.incoming, job, row["sha256"])
                 if copied_sha != row["sha256"]:
                     raise AttachError(f"{name}: the file changed while it was being copied; nothing attached")
-            with library.store.transaction():
-                attachment_id = _insert_row(library, {**row, "path": relative}, facts)
-                if not reuse:
-                    moved = source if move else temp
-                    assert moved is not None  # copied to temp above unless moving
-                    os.replace(moved, destination)
-                    temp, placed = None, move or not existed
-                    fsync_folder(destination.parent)
         except OSError as error:
             where = "read the file" if error.filename == str(source) else f"write the managed copy in {media}"
             raise AttachError(f"{name}: cannot {where} ({os_reason(error)}); nothing attached") from error
+        with library.store.transaction():
+            attachment_id = _insert_row(library, {**row, "path": relative}, facts)
+        if temp is not None:
+            _place(library, temp, destination, attachment_id, name)
+            temp = None
     except BaseException:
         if temp is not None:
             with contextlib.suppress(OSError):
-                temp.unlink()
-        if placed:
-            with contextlib.suppress(OSError):
                 if move:
-                    os.replace(destination, source)
+                    os.replace(temp, source)
                 else:
-                    destination.unlink()
+                    temp.unlink()
         remove_empty_folders(created, media)
         raise
     if move and reuse:
         with contextlib.suppress(OSError):
             source.unlink()  # the same bytes are already in place; the download is no longer needed
     return attachment_id
+
+
+def _place(library: Library, temp: Path, destination: Path, attachment_id: int, name: str) -> None:
+    """Rename the committed attachment's temporary file into place; if that fails, take the row back."""
+    try:
+        os.replace(temp, destination)
+        fsync_folder(destination.parent)
+    except OSError as error:
+        with library.store.transaction():
+            library.store.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
+        raise AttachError(
+            f"{name}: cannot write the managed copy in {library.paths.media} ({os_reason(error)}); nothing attached"
+        ) from error
 
 
 # -- folders --------------------------------------------------------------------------------------------------

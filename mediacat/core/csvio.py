@@ -4,12 +4,15 @@ The file is UTF-8 with a byte-order mark (so spreadsheets read non-ASCII text), 
 row ends, one row per item, several values in one cell joined by "; ". Reading a file back for import
 lives in `mediacat.core.csvimport` and uses the same rules (`unguard`, `split_values`).
 
-Formula-injection guard (OWASP "CSV Injection", CWE-1236), on unless `raw=True`: a text value that starts
-with `=`, `+`, `-`, `@`, tab, carriage return or line feed is written with a leading `'`. In a cell of
-several values each value is guarded, because a spreadsheet using `;` as its separator starts a new cell
-at each `;`. A value that already starts with one or more `'` followed by one of those characters gets one
-more `'`, so import strips exactly one and gets back exactly the text. Numeric columns (a single number
-per cell) are never prefixed.
+Formula-injection guard (OWASP "CSV Injection", CWE-1236), on unless `raw=True`, in one function, `guard`:
+a spreadsheet may read the file with `,`, `;` or tab as its separator, and a reader that does not see the
+file's quotes starts a new cell after each `;`, tab or line break inside a value. So every place a cell can
+start is guarded: the start of the value and the start of every line, and every text after a `;` or tab.
+There, a text that starts (after spaces or `"`) with `=`, `+`, `-`, `@`, `|` or their full-width forms
+`＝`, `＋`, `－`, `＠` (some spreadsheets read those as formulas too) gets a leading `'`; so does a value
+that starts with a tab or line break. A place that already starts with `'`s before such a text gets one
+more, so `unguard` strips exactly one at each such place and import gets back exactly the text. Numeric
+columns (a single number per cell) are never prefixed.
 """
 
 from __future__ import annotations
@@ -45,9 +48,13 @@ from mediacat.core.tags import (
 
 BOM = "\ufeff"
 VALUE_SEPARATOR = "; "
-GUARDED_FIRST_CHARACTERS = ("=", "+", "-", "@", "\t", "\r", "\n")
-_NEEDS_GUARD = re.compile(r"'*[=+\-@\t\r\n]")
-_GUARDED = re.compile(r"'+[=+\-@\t\r\n]")
+FORMULA_STARTS = "=+-@|\uff1d\uff0b\uff0d\uff20"  # what a spreadsheet may run as a formula (and DDE's `|`)
+GUARDED_FIRST_CHARACTERS = (*FORMULA_STARTS, "\t", "\r", "\n")
+_DANGER = re.escape(FORMULA_STARTS)
+# Where a cell can start: the value's start, and after a line break, `;` or tab inside it.
+_GUARD_AT = re.compile(rf"\A(?='*[ \"]*[{_DANGER}\t\r\n])|(?<=[\r\n;\t])(?='*[ \"]*[{_DANGER}])")
+_UNGUARD_AT = re.compile(rf"\A'(?='*[ \"]*[{_DANGER}\t\r\n])|(?<=[\r\n;\t])'(?='*[ \"]*[{_DANGER}])")
+_MAY_NEED_GUARD = re.compile(rf"[{_DANGER}\t\r\n]")
 EXPORT_CHUNK = 250  # items loaded and written per step (one progress report each)
 
 Cell = str | int | float | list[str] | None
@@ -69,19 +76,18 @@ class Column:
 # -- the injection guard -------------------------------------------------------------------------------
 
 
-_MAY_NEED_GUARD = frozenset("=+-@\t\r\n'")  # first characters worth a closer look (fast path)
-
-
 def guard(text: str) -> str:
-    """The text as written to a spreadsheet-safe cell: a leading `'` when a spreadsheet could run it."""
-    if not text or text[0] not in _MAY_NEED_GUARD:
-        return text
-    return "'" + text if _NEEDS_GUARD.match(text) else text
+    """The text as written to a spreadsheet-safe cell: a `'` wherever a cell could start with a formula."""
+    if not _MAY_NEED_GUARD.search(text):
+        return text  # fast path: nothing a spreadsheet could run
+    return _GUARD_AT.sub("'", text)
 
 
 def unguard(text: str) -> str:
-    """Undo `guard`: strip exactly one leading `'` that precedes a guarded character (or more quotes)."""
-    return text[1:] if _GUARDED.match(text) else text
+    """Undo `guard`: strip exactly one `'` at each place where `guard` put one."""
+    if "'" not in text:
+        return text
+    return _UNGUARD_AT.sub("", text)
 
 
 def format_cell(value: Cell, *, numeric: bool = False, raw: bool = False) -> str:
@@ -120,6 +126,11 @@ def _source_citation(item: Item) -> list[str]:
 
 def _dimensions(item: Item) -> list[str]:
     return [f"{a.width}x{a.height}" if a.width and a.height else "" for a in item.attachments]
+
+
+def _time(item: Item, key: str) -> str | None:
+    value = (item.time or {}).get(key)
+    return None if value is None else str(value)
 
 
 def _durations(item: Item) -> list[str]:
@@ -162,6 +173,13 @@ COLUMNS: dict[str, Column] = {
     "builtin_media_media_types": Column(lambda item: [m.media_type for m in item.builtin_media]),
     "builtin_media_sources": Column(lambda item: [m.source.get("url", "") for m in item.builtin_media],
                                     description="where each file was found (a repository URL at a commit)"),
+    # issue 14: when the media were taken (see README "Times"); empty when nothing says
+    "time_scet": Column(lambda item: _time(item, "scet"), description="UTC spacecraft event time (span start)"),
+    "time_precision": Column(lambda item: _time(item, "precision"), description="second, minute, hour or day"),
+    "time_ert": Column(lambda item: _time(item, "ert"), description="UTC Earth-received time (SCET + light time)"),
+    "time_sol": Column(lambda item: (item.time or {}).get("sol"), description="mission sol (landing sol = 0)",
+                       numeric=True),
+    "time_lmst": Column(lambda item: _time(item, "lmst"), description="local mean solar time at Jezero"),
 }
 
 DEFAULT_COLUMNS = (
@@ -170,6 +188,7 @@ DEFAULT_COLUMNS = (
     "attachment_sha256", "attachment_sizes", "attachment_dimensions", "attachment_durations",
     "builtin_media_paths", "builtin_media_sha256", "builtin_media_relations", "builtin_media_credits",
     "builtin_media_dimensions", "builtin_media_media_types", "builtin_media_sources",
+    "time_scet", "time_precision", "time_ert", "time_sol", "time_lmst",
 )  # fmt: skip
 
 DCMI_TYPES = {"image": "StillImage", "video": "MovingImage", "audio": "Sound"}
@@ -372,6 +391,9 @@ def read_import(library: Library, path: str | os.PathLike[str]) -> ImportPlan:
     path = Path(path)
     text = _decode(path)
     delimiter = _delimiter(text)
+    # The csv module refuses cells over 131,072 characters by default; a note may be longer, and every note
+    # that export writes must import back (the whole file is already in memory, so this bounds nothing).
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1, 1 << 20))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import http.client
@@ -24,7 +25,9 @@ from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from mediacat import __version__
+from mediacat.core.download_watchdog import Watchdog
 from mediacat.core.errors import MediaCatError
+from mediacat.core.filestore import process_marker
 from mediacat.core.jobs import Job
 from mediacat.core.probe import SNIFF_BYTES, sniff_bytes
 
@@ -45,7 +48,7 @@ class DownloadError(MediaCatError):
     """A download that failed; the message names the URL and the problem."""
 
     def __init__(self, url: str, problem: str) -> None:
-        super().__init__(f"{url}: {problem}")
+        super().__init__(f"{redact_url(url)}: {problem}")
         self.url = url
         self.problem = problem
 
@@ -84,6 +87,17 @@ class DownloadTooLarge(DownloadError):
     """The file is larger than the policy allows."""
 
 
+class SaveFailed(DownloadError):
+    """The download could not be written to disk (full, read-only, not a folder); the message says which."""
+
+    def __init__(self, url: str, folder: Path, error: OSError) -> None:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            problem = f"the disk is full: cannot save the download in {folder}; nothing was kept"
+        else:
+            problem = f"cannot save the download in {folder} ({error.strerror or error}); nothing was kept"
+        super().__init__(url, problem)
+
+
 class NotMediaFile(DownloadError):
     """The bytes are not an image, audio or video file (an HTML page, for example)."""
 
@@ -108,9 +122,15 @@ class DownloadPolicy:
     max_redirects: int = 5
     connect_timeout: float = 20.0
     idle_timeout: float = 60.0  # the longest wait for the next bytes
+    deadline: float | None = None  # the longest a whole download (every request and redirect) may take
+    min_rate: float = 1024.0  # bytes/s: less than this over `rate_window` (headers included) is stopped
+    rate_window: float = 60.0
     allowed_schemes: tuple[str, ...] = ("http", "https")
     resume_attempts: int = 3  # re-requests with Range after the body stops early (when the server allows it)
     user_agent: str = f"MediaCat/{__version__}"
+
+    def watchdog(self) -> Watchdog:
+        return Watchdog(deadline=self.deadline, min_rate=self.min_rate, rate_window=self.rate_window)
 
 
 @dataclass(frozen=True)
@@ -132,8 +152,8 @@ class DownloadedFile:
     def provenance(self, **extra: Any) -> dict[str, Any]:
         """What the attachment keeps about where its file came from."""
         data: dict[str, Any] = {
-            "source_url": self.source_url,
-            "final_url": self.final_url,
+            "source_url": redact_url(self.source_url),
+            "final_url": redact_url(self.final_url),
             "retrieved_at": self.retrieved_at,
             "etag": self.etag,
             "last_modified": self.last_modified,
@@ -156,8 +176,10 @@ def normalize_url(url: str) -> str:
     """Percent-encode spaces and other unsafe characters in the path and query (never twice); drop the fragment."""
     parts = urlsplit(url.strip())
     host = parts.netloc
-    if parts.hostname and not parts.hostname.isascii():
-        host = host.replace(parts.hostname, parts.hostname.encode("idna").decode("ascii"))
+    if parts.hostname and not parts.hostname.isascii():  # rebuilt: `hostname` is lower-cased, netloc is not
+        userinfo, at, _ = parts.netloc.rpartition("@")
+        port = f":{parts.port}" if parts.port is not None else ""
+        host = f"{userinfo}{at}{parts.hostname.encode('idna').decode('ascii')}{port}"
     path = quote(parts.path, safe="/%:@!$&'()*+,;=~")
     query = quote(parts.query, safe="/%:@!$&'()*+,;=~?")
     return urlunsplit((parts.scheme, host, path, query, ""))
@@ -178,13 +200,33 @@ def check_url(url: str, policy: DownloadPolicy | None = None) -> str:
         raise UnsupportedURL(url, f"{shown} URLs are refused; only {allowed} can be downloaded")
     if not parts.hostname:
         raise UnsupportedURL(url, "the URL names no host")
-    return normalize_url(url)
+    try:
+        return normalize_url(url)
+    except UnicodeError as error:  # a host name IDNA cannot encode (a label over 63 characters, ...)
+        raise UnsupportedURL(url, f"the host name is not a valid international domain name ({error})") from error
+
+
+def redact_url(url: str) -> str:
+    """The URL without a `user:password@` part (never kept in provenance or shown in messages)."""
+    return _USERINFO.sub(r"\1", url)
+
+
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 
 
 def redirect_target(url: str, current: str, location: str, policy: DownloadPolicy) -> str:
     """Where a redirect from `current` leads: http(s) only, and never from https down to plain http."""
     target = urljoin(current, location.strip())
-    scheme = urlsplit(target).scheme.lower()
+    try:
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 (validates the port: a redirect to port 99999 is refused, not a traceback)
+        scheme = parts.scheme.lower()
+        if scheme in policy.allowed_schemes and not parts.hostname:
+            raise ValueError("no host")
+        if scheme in policy.allowed_schemes:
+            normalize_url(target)
+    except ValueError as error:  # UnicodeError (IDNA) is a ValueError too
+        raise RedirectRefused(url, f"redirected to {redact_url(target)}, which is not a valid URL ({error})") from error
     if scheme not in policy.allowed_schemes:
         raise RedirectRefused(url, f"redirected to {target}, which is not an http or https URL; refused")
     if urlsplit(current).scheme.lower() == "https" and scheme == "http":
@@ -243,7 +285,8 @@ def format_bytes(count: float) -> str:
 
 
 def open_url(
-    url: str, *, policy: DownloadPolicy, headers: dict[str, str] | None = None, job: Job | None = None
+    url: str, *, policy: DownloadPolicy, headers: dict[str, str] | None = None, job: Job | None = None,
+    watchdog: Watchdog | None = None,
 ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse, str]:
     """GET `url` following at most `policy.max_redirects` http(s) redirects; the caller closes both.
 
@@ -252,7 +295,7 @@ def open_url(
     current = check_url(url, policy)
     seen = {current}
     for hop in range(policy.max_redirects + 1):
-        conn, response = _request(url, current, policy, headers or {}, job)
+        conn, response = _request(url, current, policy, headers or {}, job, watchdog)
         if response.status not in _REDIRECTS:
             return conn, response, current
         location = response.getheader("Location")
@@ -271,7 +314,8 @@ def open_url(
 
 
 def _request(
-    url: str, current: str, policy: DownloadPolicy, headers: dict[str, str], job: Job | None
+    url: str, current: str, policy: DownloadPolicy, headers: dict[str, str], job: Job | None,
+    watchdog: Watchdog | None = None,
 ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
     parts = urlsplit(current)
     host = parts.hostname or ""
@@ -285,6 +329,8 @@ def _request(
             raise DownloadTimeout(url, f"{host} accepted no connection within {policy.connect_timeout:g} s") from error
         assert conn.sock is not None
         conn.sock.settimeout(policy.idle_timeout)
+        if watchdog is not None:
+            watchdog.watch(conn.sock)
         if job is not None:
             job.on_cancel(functools.partial(_shut_down, conn.sock))
             job.check()
@@ -297,18 +343,22 @@ def _request(
     except DownloadError:
         conn.close()
         raise
-    except TimeoutError as error:
+    except (OSError, http.client.HTTPException) as error:
         conn.close()
-        raise DownloadTimeout(url, f"{host} sent no answer within {policy.idle_timeout:g} s") from error
-    except ssl.SSLError as error:
-        conn.close()
-        raise ConnectionFailed(url, f"the secure connection to {host} failed ({error.reason or error})") from error
-    except http.client.HTTPException as error:
-        conn.close()
-        raise ConnectionFailed(url, f"{host} did not answer with valid HTTP ({type(error).__name__})") from error
-    except OSError as error:
-        conn.close()
-        raise ConnectionFailed(url, f"cannot connect to {host} ({error.strerror or error})") from error
+        raise _request_error(url, host, policy, error, watchdog) from error
+
+
+def _request_error(url: str, host: str, policy: DownloadPolicy, error: OSError | http.client.HTTPException,
+                   watchdog: Watchdog | None) -> DownloadError:
+    if watchdog is not None and watchdog.reason:
+        return DownloadTimeout(url, watchdog.reason)
+    if isinstance(error, TimeoutError):
+        return DownloadTimeout(url, f"{host} sent no answer within {policy.idle_timeout:g} s")
+    if isinstance(error, ssl.SSLError):
+        return ConnectionFailed(url, f"the secure connection to {host} failed ({error.reason or error})")
+    if isinstance(error, http.client.HTTPException):
+        return ConnectionFailed(url, f"{host} did not answer with valid HTTP ({type(error).__name__})")
+    return ConnectionFailed(url, f"cannot connect to {host} ({error.strerror or error})")
 
 
 def _shut_down(sock: socket.socket) -> None:
@@ -336,9 +386,22 @@ def fetch_bytes(
 ) -> tuple[bytes, str]:
     """A small document (JSON, a thumbnail) in memory: (body, final URL). Same limits and errors as download()."""
     policy = policy or DownloadPolicy()
-    limit = min(max_bytes, policy.max_bytes)
+    with policy.watchdog() as watchdog:
+        try:
+            body, final_url = _fetch_bytes(url, policy, min(max_bytes, policy.max_bytes), job, watchdog)
+        except (DownloadError, _Interrupted):
+            if watchdog.reason:
+                raise DownloadTimeout(url, watchdog.reason) from None
+            raise
+        if watchdog.reason:  # the shut-down socket looked like the end of a body of unknown length
+            raise DownloadTimeout(url, watchdog.reason)
+        return body, final_url
+
+
+def _fetch_bytes(url: str, policy: DownloadPolicy, limit: int, job: Job | None, watchdog: Watchdog
+                 ) -> tuple[bytes, str]:
     try:
-        conn, response, final_url = open_url(url, policy=policy, job=job)
+        conn, response, final_url = open_url(url, policy=policy, job=job, watchdog=watchdog)
     except DownloadError:
         if job is not None:
             job.check()
@@ -358,6 +421,7 @@ def fetch_bytes(
             if not chunk:
                 break
             received += len(chunk)
+            watchdog.received(len(chunk))
             if received > limit:
                 raise DownloadTooLarge(url, f"the body passed the limit of {format_bytes(limit)}")
             chunks.append(chunk)
@@ -404,6 +468,7 @@ class _Transfer:
     part: Path
     policy: DownloadPolicy
     job: Job
+    watchdog: Watchdog | None = None
     done: int = 0
     total: int | None = None
     hasher: Any = field(default_factory=hashlib.sha256)
@@ -496,22 +561,27 @@ def download(
     job = job or Job()
     check_url(url, policy)
     dest = Path(dest_dir)
-    dest.mkdir(parents=True, exist_ok=True)
-    if keep_partial is not None:
-        folder = dest / sanitize_filename(keep_partial)
-        folder.mkdir(exist_ok=True)
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="download-", dir=dest))
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        if keep_partial is not None:
+            folder = dest / sanitize_filename(keep_partial)
+            folder.mkdir(exist_ok=True)
+        else:
+            folder = Path(tempfile.mkdtemp(prefix=f"download-{process_marker()}-", dir=dest))
+    except OSError as error:
+        raise SaveFailed(url, dest, error) from error
     transfer = _Transfer(url=url, part=folder / _PART_FILE, policy=policy, job=job,
                          state_path=folder / _STATE_FILE if keep_partial is not None else None)
     resumed = _restore_state(transfer)
     try:
-        with transfer.part.open("r+b" if resumed else "wb") as handle:
+        with transfer.part.open("r+b" if resumed else "wb") as handle, policy.watchdog() as transfer.watchdog:
             if resumed:
                 handle.seek(transfer.done)
                 transfer.job.report(transfer.done, transfer.total, f"resuming at {format_bytes(transfer.done)}")
             if not (resumed and transfer.done == transfer.total):  # a killed run may have had it all
                 _transfer(transfer, handle, resume=resume)
+            if transfer.watchdog.reason:  # the shut-down socket looked like the end of a body of unknown length
+                raise DownloadTimeout(url, transfer.watchdog.reason)
             handle.flush()
             os.fsync(handle.fileno())
         size = transfer.part.stat().st_size
@@ -551,6 +621,8 @@ def download(
                 _save_state(transfer)  # keep the .part file for the next run
         else:
             shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(error, OSError):  # writing the .part file: a full disk, a removed drive
+            raise SaveFailed(url, dest, error) from error
         raise
 
 
@@ -560,7 +632,8 @@ def _transfer(transfer: _Transfer, handle: Any, *, resume: bool) -> None:
         transfer.job.check()
         headers = _resume_headers(transfer)
         try:
-            conn, response, final_url = open_url(url, policy=policy, headers=headers, job=transfer.job)
+            conn, response, final_url = open_url(url, policy=policy, headers=headers, job=transfer.job,
+                                                 watchdog=transfer.watchdog)
         except DownloadError:
             transfer.job.check()  # a cancel that shut the connection down is a cancel, not a network failure
             raise
@@ -570,6 +643,8 @@ def _transfer(transfer: _Transfer, handle: Any, *, resume: bool) -> None:
             return
         except _Interrupted as interruption:
             transfer.job.check()
+            if transfer.watchdog is not None and transfer.watchdog.reason:
+                raise DownloadTimeout(url, transfer.watchdog.reason) from None
             can_resume = (
                 resume
                 and transfer.ranges
@@ -659,6 +734,8 @@ def _stream_body(transfer: _Transfer, response: http.client.HTTPResponse, handle
         handle.write(chunk)
         transfer.hasher.update(chunk)
         transfer.done += len(chunk)
+        if transfer.watchdog is not None:
+            transfer.watchdog.received(len(chunk))
         job.report(transfer.done, transfer.total, _rate_message(transfer))
     if transfer.total is not None and transfer.done < transfer.total:
         raise _Interrupted(f"the server closed the connection after {transfer.done} of {transfer.total} bytes")

@@ -29,3 +29,23 @@ class SeedError(MediaCatError):
 
 class SearchSyntaxError(MediaCatError):
     """A search query that cannot be turned into a full-text query."""
+
+
+class LibraryBusy(LibraryError):
+    """Another program (or window) kept the library locked for longer than the wait allows."""
+
+
+class DiskFull(LibraryError):
+    """The disk holding the library (or the file being written) has no space left; nothing is damaged."""
+
+
+class ReadOnlyLibrary(LibraryError):
+    """The library folder or database file cannot be written (permissions, a read-only disk)."""
+
+
+class LibraryDamaged(LibraryError):
+    """SQLite itself reports the database file as malformed (not merely unreadable or busy)."""
+
+
+class LibraryIOError(LibraryError):
+    """The operating system failed a read or write of the library (a failing or removed disk)."""

@@ -28,6 +28,7 @@ PROGRAM = "mediacat"
 ACTIONS = (
     "attach", "detach", "relink", "check", "download", "import", "tag", "note",
     "item-add", "item-edit", "item-delete", "item-restore", "saved-search", "import-bag", "seed-update",
+    "item-time", "clip-start",  # issue 14: an item's time set or cleared; a clip's start on the shared clock
 )  # fmt: skip
 
 _program = PROGRAM

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
-import shutil
+import re
+import socket
 import time
 import unicodedata
 import uuid
@@ -18,6 +20,7 @@ from mediacat.core.probe import display_path
 CHUNK_BYTES = 1024 * 1024
 TEMP_PREFIX = ".mediacat-tmp-"
 MAX_NAME_BYTES = 200
+HOST_MARK = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
 
 
 class AttachError(MediaCatError):
@@ -25,6 +28,8 @@ class AttachError(MediaCatError):
 
 
 def os_reason(error: OSError) -> str:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full: {error.strerror}"
     return error.strerror or str(error)
 
 
@@ -55,12 +60,17 @@ def display_name(name: str) -> str:
     return display_path(name)
 
 
+# Right-to-left overrides, embeddings and isolates: they make `evil\u202egpj.exe` look like `evilexe.jpg`.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def safe_file_name(name: str) -> str:
-    """A file name safe to create in the managed folder: no separators, control characters or `..`; keeps
+    """A file name safe to create in the managed folder: no separators, control characters, bidi controls or `..`; keeps
     non-ASCII; undecodable bytes become U+FFFD; shortened (keeping the extension) to fit file systems."""
     text = os.fsencode(name).decode("utf-8", "replace")
     text = unicodedata.normalize("NFC", text)
-    text = "".join("_" if ch in "/\\" or unicodedata.category(ch) == "Cc" else ch for ch in text).strip()
+    text = "".join("_" if ch in "/\\" or unicodedata.category(ch) == "Cc" else ch for ch in text
+                   if ch not in BIDI_CONTROLS).strip()
     if text in ("", ".", "..") or text.startswith(TEMP_PREFIX):
         text = "file" + (text if text.startswith(TEMP_PREFIX) else "")
     if len(text.encode("utf-8")) > MAX_NAME_BYTES:
@@ -102,12 +112,58 @@ def remove_empty_folders(folders: list[Path], stop_at: Path) -> None:
             current = current.parent
 
 
-def copy_to_temp(source: Path, folder: Path, job: Job | None) -> tuple[Path, str, int]:
+def process_marker() -> str:
+    """`<host>-<pid>`: which running process a temporary name belongs to (see `owner_alive`)."""
+    return f"{HOST_MARK}-{os.getpid()}"
+
+
+def temp_name(sha256: str) -> str:
+    """A temporary file's name: who made it (host, pid) and the content it holds (SHA-256).
+
+    A killed process's files are recognised by their dead pid, never by age alone, and the content hash tells
+    the next open whether an attachment row still needs the file (see `mediacat.core.recovery`).
+    """
+    return f"{TEMP_PREFIX}{process_marker()}-{sha256}-{uuid.uuid4().hex[:12]}"
+
+
+_TEMP_NAME = re.compile(
+    rf"^{re.escape(TEMP_PREFIX)}(?P<host>[0-9a-f]{{8}})-(?P<pid>\d+)-(?P<sha>[0-9a-f]{{64}})-[0-9a-f]+$"
+)
+_MARKED = re.compile(r"^(?:download-)?(?P<host>[0-9a-f]{8})-(?P<pid>\d+)-")
+
+
+def temp_content(name: str) -> str | None:
+    """The SHA-256 a temporary file's name says it holds, or None for other names."""
+    match = _TEMP_NAME.match(name)
+    return match.group("sha") if match else None
+
+
+def owner_alive(name: str) -> bool | None:
+    """Whether the process that made this temporary name still runs: True, False, or None when the name has no
+    marker or was made on another host (a library on a shared disk), so that liveness cannot be known here."""
+    body = name[len(TEMP_PREFIX):] if name.startswith(TEMP_PREFIX) else name
+    match = _MARKED.match(body)
+    if match is None or match.group("host") != HOST_MARK:
+        return None
+    pid = int(match.group("pid"))
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def copy_to_temp(source: Path, folder: Path, job: Job | None, sha256: str) -> tuple[Path, str, int]:
     """Copy `source` to a new temporary file in `folder` (flushed and fsynced). Returns (temp, sha256, size).
 
-    On any failure (including cancellation) the temporary file is removed before the error propagates.
+    The name carries this process's marker and the expected `sha256` (`temp_name`). On any failure (including
+    cancellation) the temporary file is removed before the error propagates.
     """
-    temp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+    temp = folder / temp_name(sha256)
     try:
         with open(temp, "xb") as out:
             sha256, size = hash_file(source, job, copy_to=out)
@@ -137,32 +193,20 @@ def leftover_temp_files(folder: Path) -> list[Path]:
     return [path for path in folder.rglob(f"{TEMP_PREFIX}*") if path.is_file()]
 
 
-STALE_AFTER_S = 24 * 3600  # a partial file this old belongs to no running copy or download
+STALE_AFTER_S = 24 * 3600  # an unmarked (older MediaCat's) partial file this old belongs to no running copy
 
 
-def remove_stale_partial_files(media: Path | None, incoming: Path, *, older_than_s: float = STALE_AFTER_S
-                               ) -> list[Path]:
-    """Delete what a crash or a kill left behind: download folders in `incoming`, and copy temp files in `media`
-    (a walk of the whole managed folder: pass None to skip it).
+def abandoned(path: Path, *, older_than_s: float = STALE_AFTER_S) -> bool:
+    """Whether a temporary file or download folder was left by a process that is gone.
 
-    Only names MediaCat gives its own temporary files are touched, and only when older than `older_than_s`
-    (a copy or download running in another process right now is younger). Returns what was removed.
+    Marked names (`process_marker`) are judged by their pid; unmarked ones, from an older MediaCat or another
+    host, only when nothing in them changed for `older_than_s`.
     """
-    cutoff = time.time() - older_than_s
-    removed: list[Path] = []
-    candidates = leftover_temp_files(media) if media is not None else []
-    if incoming.is_dir():
-        candidates += [path for path in incoming.glob("download-*") if path.is_dir()]
-    for path in candidates:
-        with contextlib.suppress(OSError):
-            # A download folder is as recent as the newest file in it (a .part file's time moves as it grows).
-            touched = [path, *path.iterdir()] if path.is_dir() else [path]
-            if max(entry.stat().st_mtime for entry in touched) >= cutoff:
-                continue
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
-            removed.append(path)
-    return removed
-
+    alive = owner_alive(path.name)
+    if alive is not None:
+        return not alive
+    try:
+        touched = [path, *path.iterdir()] if path.is_dir() else [path]
+        return max(entry.stat().st_mtime for entry in touched) < time.time() - older_than_s
+    except OSError:
+        return False

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from mediacat.core.errors import UnknownArticle, UnknownItem
-from mediacat.core.filestore import remove_stale_partial_files
 from mediacat.core.model import Article, Attachment, BuiltinMedia, Item, ItemRow, MissionPhase, SourceLink
+from mediacat.core.recovery import recover_interrupted_files
 from mediacat.core.search import ItemQuery, to_fts_query
 from mediacat.core.seeds import SeedReport, apply_seed_catalog, load_seed_catalog
 from mediacat.core.store import Store, open_store
 from mediacat.core.store.chunks import chunks as _chunks
+from mediacat.core.timeline_seed import apply_seed_timeline, load_seed_timeline
 from mediacat.paths import LibraryPaths, resolve_library_dir, seeds_dir
 
 _SORT_SQL = {
@@ -61,10 +62,13 @@ class Library:
         if apply_seeds:
             try:
                 report = apply_seed_catalog(store, load_seed_catalog(seeds or seeds_dir()))
+                timeline = load_seed_timeline(seeds or seeds_dir())  # issue 14: events and item times
+                if timeline is not None:
+                    apply_seed_timeline(store, timeline)
             except BaseException:
                 store.close()
                 raise
-        remove_stale_partial_files(None, paths.incoming)  # cheap: one folder; `check` also sweeps media/
+        recover_interrupted_files(store, paths)  # cheap: one folder; `check` also walks media/
         return cls(paths, store, report, seeds)
 
     def reopen(self, *, any_thread: bool = False) -> Library:
@@ -240,6 +244,9 @@ class Library:
         builtin: dict[str, list[BuiltinMedia]] = {}
         for media in self.builtin_media_of(item_ids):
             builtin.setdefault(media.item_id, []).append(media)
+        from mediacat.core.timeline import item_times_json  # the timeline module reads through this class
+
+        times = item_times_json(self, item_ids)
         items = {}
         for row in rows:
             item_id = row[0]
@@ -264,6 +271,7 @@ class Library:
                 overrides=overrides.get(item_id, {}),
                 external_sources=tuple(external.get(item_id, ())),
                 builtin_media=tuple(builtin.get(item_id, ())),
+                time=times.get(item_id),
             )
         return items
 

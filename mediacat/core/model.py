@@ -189,6 +189,9 @@ class Item:
     overrides: dict[str, Any] = field(default_factory=dict)  # corrected seed field -> the seed's own value
     external_sources: tuple[dict[str, str], ...] = ()  # {url, quote, title}: sources outside the articles
     builtin_media: tuple[BuiltinMedia, ...] = ()
+    # When the media were taken (issue 14): `mediacat.core.timeline.time_json` of the item's time span
+    # (scet, scet_end, ert, sol, sol_end, lmst, lmst_end, precision, evidence, note, event, origin) or None.
+    time: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The `show --json` object; `list --json` is an array of these. Field names are a contract."""
@@ -214,6 +217,7 @@ class Item:
                           for name, seed in self.overrides.items()},
             "external_sources": [dict(source) for source in self.external_sources],
             "builtin_media": [media.to_json() for media in self.builtin_media],
+            "time": self.time,
         }
 
     def _value(self, name: str) -> Any:

@@ -8,6 +8,7 @@ passed in by the caller (the CLI and GUI pass `mediacat.qtmedia.probe.probe_vide
 from __future__ import annotations
 
 import os
+import struct
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mediacat.core.errors import MediaCatError
+from mediacat.core.media_integrity import TruncatedMedia, check_complete
 
 SNIFF_BYTES = 4096
 VideoProber = Callable[[Path], dict[str, Any]]
@@ -196,13 +198,19 @@ def probe_file(path: str | os.PathLike[str], video_prober: VideoProber | None = 
     """Sniff and decode `path`; MediaProbeError / UnsupportedMedia name the file and the problem."""
     mime, media_type = sniff(path)
     try:
+        if media_type != "image":
+            check_complete(Path(path))  # before the header's facts (duration) are believed
         if media_type == "image":
             return _probe_image(Path(path), mime)
         if media_type == "audio":
             return _probe_audio(Path(path), mime)
         return _probe_video(Path(path), mime, video_prober)
+    except TruncatedMedia as error:
+        raise MediaProbeError(str(error)) from error
     except MediaCatError:
         raise
+    except (OSError, struct.error) as error:
+        raise MediaProbeError(f"{display_path(path)}: cannot read the {mime} file ({error})") from error
     except Exception as error:  # a decoder's own bug or odd exception must not stop a whole import
         raise MediaProbeError(
             f"{display_path(path)}: cannot decode the {mime} file ({type(error).__name__}: {error})"
@@ -218,7 +226,12 @@ _TIFF_MODEL = 272
 _TIFF_ORIENTATION = 274
 
 
+MAX_DECODE_PIXELS = 64_000_000  # the most pixels any one image may cost to decode (~256 MB as RGBA)
+
+
 def _probe_image(path: Path, mime: str) -> MediaFacts:
+    """Size, format, EXIF and a decode check, never decoding more than MAX_DECODE_PIXELS (issue 13.3): a
+    larger JPEG is decoded at a reduced scale; any other larger image is checked chunk by chunk (verify)."""
     from PIL import Image, UnidentifiedImageError
 
     name = display_path(path)
@@ -231,14 +244,18 @@ def _probe_image(path: Path, mime: str) -> MediaFacts:
                 result.facts.update(format=image.format, mode=image.mode)
                 image.verify()
             with Image.open(path) as image:
-                result.facts.update(_exif_facts(image))
-                if any(issubclass(w.category, Image.DecompressionBombWarning) for w in caught):
+                if image.format != "PNG" or "exif" in image.info:  # PNG's getexif() decodes the whole image
+                    result.facts.update(_exif_facts(image))
+                if image.format == "JPEG":
+                    image.draft(image.mode, (max(1, image.size[0] // 8), max(1, image.size[1] // 8)))
+                bomb = any(issubclass(w.category, Image.DecompressionBombWarning) for w in caught)
+                if bomb or image.size[0] * image.size[1] > MAX_DECODE_PIXELS:
                     result.warnings.append(
-                        f"{name}: very large image ({result.width}x{result.height}); pixels not decoded to check it"
+                        f"{name}: very large image ({result.width}x{result.height}, "
+                        f"{result.width * result.height / 1e6:.0f} MP); its pixels were not decoded to check "
+                        f"them (more than {MAX_DECODE_PIXELS / 1e6:.0f} MP)"
                     )
                 else:
-                    if image.format == "JPEG":
-                        image.draft(image.mode, (max(1, image.size[0] // 8), max(1, image.size[1] // 8)))
                     image.load()
     except Image.DecompressionBombError as error:
         raise MediaProbeError(

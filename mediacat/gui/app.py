@@ -113,8 +113,9 @@ def apply_start_filters(window: QWidget, search: str | None, filters: list[str])
 
 
 def show_view(window: QWidget, view: str | None) -> QWidget:
-    """Switch to `view` ("grid", "table", "reader", "viewer", "getting-started"); returns the widget showing it."""
-    if view in (None, "grid", "table"):
+    """Switch to `view` ("grid", "table", "timeline", "reader", "viewer", "getting-started"); returns the widget
+    showing it."""
+    if view in (None, "grid", "table", "timeline"):
         window.set_view_mode(view or window.view_mode())
         return window
     if view == "getting-started":

@@ -60,6 +60,7 @@ from mediacat.gui.views.catalog_notices import NoMatchPanel, NoticeBar
 from mediacat.gui.views.detail_pane import PREVIEW_SIZE, DetailPane
 from mediacat.gui.views.filter_sidebar import FilterSidebar
 from mediacat.gui.views.grid_view import CatalogGridView, CatalogTableView
+from mediacat.gui.views.timeline_view import TimelinePanel
 from mediacat.gui.views.viewer_window import ViewerWindow
 from mediacat.gui.window_fit import SmallWindowFit
 from mediacat.paths import cache_dir
@@ -119,6 +120,9 @@ class MainWindow(QMainWindow):
         self._build_views()
         self._build_actions()
         self._build_status_bar()
+        from mediacat.gui.timeline_controller import TimelineController
+
+        self.timeline_controller = TimelineController(self, self.timeline)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
@@ -163,6 +167,8 @@ class MainWindow(QMainWindow):
         self.views = QStackedWidget()
         self.views.addWidget(self.grid)
         self.views.addWidget(self.table)
+        self.timeline = TimelinePanel()  # View ▸ Timeline (issue 14): the same rows, filters and selection
+        self.views.addWidget(self.timeline)
         self.views.setAccessibleName("Items")
         self.no_match = NoMatchPanel()
         self.no_match.hide()
@@ -242,14 +248,18 @@ class MainWindow(QMainWindow):
         self.table_action = QAction("&Table", self, checkable=True, shortcut=QKeySequence("Ctrl+2"))
         self.table_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView))
         self.table_action.setToolTip("Show a sortable table (Ctrl+2)")
+        self.timeline_action = QAction("T&imeline", self, checkable=True, shortcut=QKeySequence("Ctrl+3"))
+        self.timeline_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward))
+        self.timeline_action.setToolTip("Show the landing in time: events and items on three clocks (Ctrl+3)")
         group = QActionGroup(self)
         group.setExclusive(True)
-        for action in (self.grid_action, self.table_action):
+        for action in (self.grid_action, self.table_action, self.timeline_action):
             group.addAction(action)
         self.grid_action.triggered.connect(lambda: self.set_view_mode("grid"))
         self.table_action.triggered.connect(lambda: self.set_view_mode("table"))
+        self.timeline_action.triggered.connect(lambda: self.set_view_mode("timeline"))
         view = self.menu("View")
-        view.addActions([self.grid_action, self.table_action])
+        view.addActions([self.grid_action, self.table_action, self.timeline_action])
         view.addSeparator()
         self.filters_action = QAction("&Filters", self, checkable=True, checked=True, toggled=self.sidebar.setVisible)
         self.details_action = QAction("&Details", self, checkable=True, checked=True, toggled=self.detail.setVisible)
@@ -260,7 +270,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setAccessibleName("Main toolbar")
-        toolbar.addActions([self.grid_action, self.table_action])
+        toolbar.addActions([self.grid_action, self.table_action, self.timeline_action])
         toolbar.addSeparator()
         toolbar.addWidget(self.search_box)
         self.addToolBar(toolbar)
@@ -443,9 +453,17 @@ class MainWindow(QMainWindow):
     # -- views, filters and search ----------------------------------------------------------------
 
     def view_mode(self) -> str:
-        return "table" if self.views.currentWidget() is self.table else "grid"
+        current = self.views.currentWidget()
+        return "table" if current is self.table else "timeline" if current is self.timeline else "grid"
 
     def set_view_mode(self, mode: str) -> None:
+        if mode == "timeline":
+            self.views.setCurrentWidget(self.timeline)
+            self.timeline_action.setChecked(True)
+            self.timeline_controller.shown()
+            if self.isVisible():
+                self.timeline.setFocus()
+            return
         view = self.table if mode == "table" else self.grid
         self.views.setCurrentWidget(view)
         (self.table_action if mode == "table" else self.grid_action).setChecked(True)
@@ -456,6 +474,7 @@ class MainWindow(QMainWindow):
             view.setFocus()
 
     def current_view(self) -> CatalogGridView | CatalogTableView:
+        """The item view showing (or, under the timeline, behind) the catalog: grid or table."""
         return self.table if self.view_mode() == "table" else self.grid
 
     def focus_search(self) -> None:
@@ -625,6 +644,9 @@ class MainWindow(QMainWindow):
         """How many items on screen still wait for their thumbnail (for screenshots)."""
         if self.thumbnails is None:
             return 0
+        if self.view_mode() == "timeline":  # not loaded yet counts as waiting
+            canvas = self.timeline.canvas
+            return 1 if canvas.timeline is None else canvas.pending_thumbnails()
         view = self.current_view()
         viewport = view.viewport().rect()
         first = view.indexAt(viewport.topLeft() + QPoint(2, 2))

@@ -22,7 +22,7 @@ KEY_VIEWER_GEOMETRY = "viewer/geometry"
 KEY_READER_GEOMETRY = "reader/geometry"
 KEY_WELCOME_DISMISSED = "help/welcome_dismissed"
 
-VIEW_MODES = ("grid", "table")
+VIEW_MODES = ("grid", "table", "timeline")
 
 KEY_PUBLIC_MEDIA_BAR = "catalog/public_media_bar_dismissed"
 

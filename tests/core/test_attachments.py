@@ -15,7 +15,7 @@ from mediacat.core.attachments import (
     detach,
     find_duplicates,
 )
-from mediacat.core.errors import UnknownItem
+from mediacat.core.errors import LibraryBusy, UnknownItem
 from mediacat.core.filestore import leftover_temp_files
 from mediacat.core.jobs import Cancelled, Job
 from mediacat.core.library import Library
@@ -162,7 +162,7 @@ def test_a_database_failure_removes_the_new_managed_file(library: Library, tmp_p
     other.execute("BEGIN IMMEDIATE")  # another writer holds the lock: the insert cannot happen
     library.store.execute("PRAGMA busy_timeout = 0")
     try:
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
+        with pytest.raises(LibraryBusy, match="the library is busy"):  # a true, typed message (issue 13.7)
             attach_file(library, IMAGE_ITEM, source)
     finally:
         other.rollback()

@@ -81,7 +81,8 @@ def test_numeric_columns_are_never_prefixed_even_when_negative() -> None:
     assert format_cell(-2.5, numeric=True) == "-2.5"
     assert format_cell(-3, numeric=False) == "'-3"  # a number in a text column is text
     assert format_cell("-3", numeric=False) == "'-3"
-    assert [name for name, column in COLUMNS.items() if column.numeric] == ["attachment_count", "source_count"]
+    assert [name for name, column in COLUMNS.items() if column.numeric] == ["attachment_count", "source_count",
+                                                                           "time_sol"]
 
 
 def test_numeric_columns_in_an_export(library: Library) -> None:

@@ -140,7 +140,8 @@ def test_unknown_bytes_are_named(tmp_path: Path) -> None:
 
 def test_video_without_a_prober_keeps_its_type_and_warns(tmp_path: Path) -> None:
     path = tmp_path / "clip.mp4"
-    path.write_bytes(b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00" + b"\x00" * 100)
+    boxes = b"\x00\x00\x00\x10ftypisom\x00\x00\x02\x00" + b"\x00\x00\x00\x08moov" + b"\x00\x00\x00\x10mdat" + bytes(8)
+    path.write_bytes(boxes)  # a complete (if empty) box structure: ftyp, moov, mdat
     facts = probe_file(path)
     assert (facts.mime, facts.media_type, facts.duration) == ("video/mp4", "video", None)
     assert "video facts not read" in facts.warnings[0]

@@ -54,14 +54,14 @@ def test_a_video_without_sound_has_no_audio_codec(qapp, tmp_path: Path) -> None:
 def test_garbage_that_looks_like_mp4_is_refused_by_name(qapp, tmp_path: Path) -> None:
     fake = tmp_path / "broken.mp4"
     fake.write_bytes(b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + bytes(range(256)) * 20)
-    with pytest.raises(MediaProbeError, match=r"broken\.mp4: cannot read the video"):
+    with pytest.raises(MediaProbeError, match=r"broken\.mp4: .*(cannot read the video|cut short)"):
         probe_file(fake, probe_video)
 
 
 def test_a_truncated_mp4_is_refused(qapp, clip: Path, tmp_path: Path) -> None:
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(clip.read_bytes()[:2000])
-    with pytest.raises(MediaProbeError, match=r"cut\.mp4: cannot read the video"):
+    with pytest.raises(MediaProbeError, match=r"cut\.mp4: .*cut short"):  # found by its box sizes
         probe_file(cut, probe_video)
 
 

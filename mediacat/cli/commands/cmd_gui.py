@@ -9,7 +9,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser("gui", parents=[common], help="start the desktop app (the default)")
     parser.add_argument("--screenshot", metavar="PATH", help="render the window offscreen to a PNG and exit")
     parser.add_argument("--select", metavar="ID", help="select this item first")
-    parser.add_argument("--view", choices=["grid", "table", "reader", "viewer", "getting-started"], default=None,
+    parser.add_argument("--view", choices=["grid", "table", "timeline", "reader", "viewer", "getting-started"],
+                        default=None,
                         help="show this view first (getting-started: the Help ▸ Getting Started page)")
     parser.add_argument("--search", metavar="TEXT", help="start with this in the search box")
     parser.add_argument("--filter", metavar="FACET=VALUE", action="append", default=[],

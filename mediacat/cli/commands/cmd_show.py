@@ -40,6 +40,11 @@ def format_item(item: Item) -> str:
     ):
         if value:
             lines.append(f"{label + ':':10} {value}")
+    if item.time:
+        time = item.time
+        ert = time["ert"] or "unknown (no light time for that day)"
+        lines.append(f"{'time:':10} {time['scet']} SCET ({time['precision']}), ERT {ert}, "
+                     f"sol {time['sol']}, {time['lmst']} LMST")
     if item.description:
         lines += ["", textwrap.fill(item.description, 78)]
     if item.official_urls:

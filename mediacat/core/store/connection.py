@@ -7,6 +7,7 @@ opens its own `Store` on the same file; WAL mode lets readers and one writer sha
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import uuid
@@ -14,7 +15,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from mediacat.core.errors import LibraryError
+from mediacat.core.errors import LibraryDamaged, LibraryError, ReadOnlyLibrary
+from mediacat.core.store.errors import library_error, os_library_error, translatable
 from mediacat.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
@@ -33,27 +35,40 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a block atomically; nested blocks become savepoints. Any exception rolls the block back."""
-        if self._depth == 0:
-            self.conn.execute("BEGIN IMMEDIATE")
-        else:
-            self.conn.execute(f"SAVEPOINT sp{self._depth}")
+        """Run a block atomically; nested blocks become savepoints. Any exception rolls the block back.
+
+        SQLite's own failures (busy, disk full, read-only, damaged) leave as typed `LibraryError`s with true
+        messages; a rollback SQLite already did itself (it does on a full disk) is not attempted twice.
+        """
+        try:
+            self.conn.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT sp{self._depth}")
+        except sqlite3.Error as error:
+            raise self._translated(error, "start a change") from error
         self._depth += 1
         try:
             yield self.conn
-        except BaseException:
+        except BaseException as error:
             self._depth -= 1
+            self._roll_back()
+            if isinstance(error, sqlite3.Error) and translatable(error):
+                raise self._translated(error, "save the change") from error
+            raise
+        self._depth -= 1
+        try:
+            self.conn.execute("COMMIT" if self._depth == 0 else f"RELEASE sp{self._depth}")
+        except sqlite3.Error as error:
+            self._roll_back()
+            raise self._translated(error, "save the change") from error
+
+    def _roll_back(self) -> None:
+        if not self.conn.in_transaction:
+            return  # SQLite rolled the transaction back itself (SQLITE_FULL, SQLITE_IOERR, ...)
+        with contextlib.suppress(sqlite3.Error):
             if self._depth == 0:
                 self.conn.execute("ROLLBACK")
             else:
                 self.conn.execute(f"ROLLBACK TO sp{self._depth}")
                 self.conn.execute(f"RELEASE sp{self._depth}")
-            raise
-        self._depth -= 1
-        if self._depth == 0:
-            self.conn.execute("COMMIT")
-        else:
-            self.conn.execute(f"RELEASE sp{self._depth}")
 
     def data_version(self) -> int:
         """SQLite's `PRAGMA data_version`: changes whenever *another* connection commits (never for this
@@ -71,8 +86,14 @@ class Store:
             self.conn.execute("ROLLBACK")
             self._depth = 0
 
+    def _translated(self, error: sqlite3.Error, doing: str) -> BaseException:
+        return library_error(self.path, error, doing) if translatable(error) else error
+
     def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, parameters)
+        try:
+            return self.conn.execute(sql, parameters)
+        except sqlite3.Error as error:
+            raise self._translated(error, "read the library") from error
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -102,7 +123,7 @@ def open_store(path: Path, *, create: bool = True, verify: bool = True, any_thre
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
                                check_same_thread=not any_thread)
     except sqlite3.Error as error:
-        raise LibraryError(f"{path}: cannot open the library database: {error}") from error
+        raise library_error(path, error, "open the library database") from error
     try:
         if existed:
             _check_header(path, conn)
@@ -115,12 +136,14 @@ def open_store(path: Path, *, create: bool = True, verify: bool = True, any_thre
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":
             raise LibraryError(f"{path}: the library's folder does not support SQLite's WAL mode ({mode})")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA synchronous = FULL")  # a commit that acknowledged an edit survives a power loss
         store = Store(path, conn)
         _migrate(store, existed=existed)
         return store
     except sqlite3.DatabaseError as error:
         conn.close()
+        if translatable(error):
+            raise library_error(path, error, "open the library") from error
         raise LibraryError(f"{path}: the library database cannot be read ({error})") from error
     except BaseException:
         conn.close()
@@ -135,14 +158,17 @@ def _check_folder(folder: Path, *, create: bool) -> None:
         raise LibraryError(f"{folder}: cannot create the library folder ({error.strerror or error})") from error
     if not folder.is_dir():
         raise LibraryError(f"{folder}: the library folder is not a folder")
-    # one probe name per call: reader connections of several threads open at once, and a shared name let one
-    # thread delete another's probe ("not writable (No such file or directory)")
+    # One probe name per call: reader connections of several threads, and processes, open at once, and a shared
+    # name let one delete another's probe ("not writable (No such file or directory)").
     probe = folder / f".mediacat-write-test-{os.getpid()}-{uuid.uuid4().hex[:12]}"
     try:
-        probe.write_bytes(b"")
-        probe.unlink()
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.unlink(probe)
     except OSError as error:
-        raise LibraryError(f"{folder}: the library folder is not writable ({error.strerror or error})") from error
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise os_library_error(folder, error, "write to the library folder") from error
+        raise ReadOnlyLibrary(f"{folder}: the library folder is not writable ({error.strerror or error}); "
+                              "nothing was changed") from error
 
 
 def _check_header(path: Path, conn: sqlite3.Connection) -> None:
@@ -167,9 +193,10 @@ def _check_integrity(path: Path, conn: sqlite3.Connection) -> None:
     try:
         result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
     except sqlite3.DatabaseError as error:
-        raise LibraryError(f"{path}: the library database is corrupt ({error}); left untouched") from error
+        raise library_error(path, error, "check the library database") from error
     if result != "ok":
-        raise LibraryError(f"{path}: the library database is corrupt ({result}); left untouched")
+        raise LibraryDamaged(f"{path}: the library database is damaged ({result}); left untouched (restore a "
+                             "backup, or run `mediacat check --database`)")
 
 
 def _check_identity(path: Path, conn: sqlite3.Connection) -> None:
@@ -201,22 +228,37 @@ def _migrate(store: Store, *, existed: bool) -> None:
         with contextlib.closing(sqlite3.connect(backup)) as target:
             conn.backup(target)
     for step, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-        if isinstance(migration, str):
-            try:
-                conn.executescript(f"BEGIN EXCLUSIVE;\n{migration}\nPRAGMA user_version = {step};\nCOMMIT;")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-        else:
-            conn.execute("BEGIN EXCLUSIVE")
-            try:
+        conn.execute("BEGIN EXCLUSIVE")
+        try:
+            # Another process creating or upgrading the same library at this moment may have run this step
+            # while this one waited for the lock: read the version again under the lock.
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= step:
+                conn.execute("COMMIT")
+                continue
+            if isinstance(migration, str):
+                for statement in _statements(migration):  # executescript() would COMMIT: one at a time
+                    conn.execute(statement)
+            else:
                 migration(conn)
-                conn.execute(f"PRAGMA user_version = {step}")
-            except BaseException:
+            conn.execute(f"PRAGMA user_version = {step}")
+        except BaseException:
+            if conn.in_transaction:
                 conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+            raise
+        conn.execute("COMMIT")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a script (a trigger's body, with its own semicolons, stays one statement)."""
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \t\r\n;"):
+                yield buffer
+            buffer = ""
+    if buffer.strip(" \t\r\n;"):
+        yield buffer
 
 
 def copy_database(source: Path, target: Path) -> None:

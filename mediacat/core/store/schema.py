@@ -147,6 +147,41 @@ _SCHEMA_V1 = f"""
             {_refresh_fts("SELECT pk FROM items WHERE id = OLD.item_id")} END;
 """
 
+# Issue 14 (the landing timeline): when each item's media were taken (spacecraft event time, UTC, with its
+# precision and evidence; seed rows come from seeds/timeline.json, user rows are never overwritten), the
+# EDL events, and where a video attachment's first frame sits on the shared clock (Play Together).
+_TIMELINE = """
+        CREATE TABLE timeline_events (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            scet TEXT NOT NULL,
+            precision TEXT NOT NULL CHECK (precision IN ('second', 'minute', 'hour', 'day')),
+            scet_end TEXT,
+            evidence TEXT NOT NULL DEFAULT '[]',
+            note TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL
+        );
+        CREATE TABLE item_times (
+            item_id TEXT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            scet TEXT NOT NULL,
+            precision TEXT NOT NULL CHECK (precision IN ('second', 'minute', 'hour', 'day')),
+            scet_end TEXT,
+            event_id TEXT,
+            evidence TEXT NOT NULL DEFAULT '[]',
+            note TEXT NOT NULL DEFAULT '',
+            origin TEXT NOT NULL CHECK (origin IN ('seed', 'user')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE TABLE attachment_clock (
+            attachment_id INTEGER PRIMARY KEY REFERENCES attachments(id) ON DELETE CASCADE,
+            start_scet TEXT NOT NULL,
+            basis TEXT NOT NULL CHECK (basis IN ('known', 'aligned')),
+            note TEXT NOT NULL DEFAULT '',
+            set_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+"""
+
+
 # Issue 15, the event log: one row per change to the library, never rewritten (the triggers refuse UPDATE and
 # DELETE). No foreign keys: an item's history outlives the item.
 _EVENTS = """
@@ -318,5 +353,6 @@ def _search_mission_phases(conn: sqlite3.Connection) -> None:
 Migration = str | Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [
     _SCHEMA_V1, _EVENTS, _SAVED_SEARCHES, _USER_ITEMS, _BUILTIN_MEDIA, _FETCH_QUEUE, _search_mission_phases,
+    _TIMELINE,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,7 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mediacat.gui.features import archivist, attachments, csv_export, downloads, help_menu, public_media, tags
+from mediacat.gui.features import (
+    archivist,
+    attachments,
+    csv_export,
+    downloads,
+    help_menu,
+    item_time,
+    play_together,
+    public_media,
+    tags,
+)
 
 INSTALLERS: list[Callable[[Any], object]] = [
     tags.install,
@@ -18,5 +28,7 @@ INSTALLERS: list[Callable[[Any], object]] = [
     downloads.install,
     archivist.install,
     public_media.install,
+    play_together.install,
+    item_time.install,
     help_menu.install,  # last: its shortcut list reads every menu
 ]
