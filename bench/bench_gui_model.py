@@ -116,9 +116,16 @@ def main() -> int:
         show(QMainWindow())
 
     def catalog_window(library: Library, make_view: Callable[[], QAbstractItemView]) -> None:
+        from mediacat.gui.operations import LibraryOperations
+        from mediacat.gui.tasks import TaskRunner
+
         window = QMainWindow()
-        model = catalog_model(library, window)
-        model.set_query(ItemQuery())
+        operations = LibraryOperations(library, TaskRunner(window), window, watch_interval_ms=0)
+        model = catalog_model(library, window, run_query=operations.run_query)
+        model.set_query(ItemQuery())  # on a reader: wait for the answer, as the user would
+        while model.loading:
+            app.processEvents()
+        operations.close()  # rows are read on the GUI thread's own connection from here
         view = make_view()
         view.setModel(model)
         window.setCentralWidget(view)
@@ -126,7 +133,10 @@ def main() -> int:
         assert model.rowCount() == expected_rows, model.rowCount()
 
     def main_window(library: Library) -> None:
-        show(main_window_class(library))
+        window = main_window_class(library)
+        while not window.settled:  # the first query's answer (it runs on a reader)
+            app.processEvents()
+        show(window)
 
     views = app_views()
     main_window_class = None if args.no_main_window else load_main_window()

@@ -51,7 +51,7 @@ if mode == "app":
     from mediacat.core.library import Library
     from mediacat.gui.main_window import MainWindow
     library = Library.open(folder)
-    window = MainWindow(library, thumbnails=False, paint_first=True)  # as `mediacat gui` makes it
+    window = MainWindow(library, thumbnails=False)  # as `mediacat gui` makes it: ids, counts, facets from readers
 else:
     window = QMainWindow()
 window.resize(1360, 800)

@@ -27,8 +27,8 @@ ICON_SIZES = (16, 32, 48, 64, 128, 256)
 # What a copy of the source tree leaves out: VCS data, build output and caches (stale build/lib files
 # would end up in the wheel).
 SOURCE_IGNORE = shutil.ignore_patterns(
-    ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis",
-    "tmp", "*.pyc",
+    ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache",
+    ".hypothesis", "tmp", "*.pyc",
 )
 
 

@@ -15,6 +15,7 @@ from mediacat import __version__
 from mediacat.cli import commands
 from mediacat.cli.common import EXIT_ERROR, protect_terminal, report_error
 from mediacat.core.errors import MediaCatError
+from mediacat.core.jobs import Cancelled
 
 
 def command_of(arguments: Sequence[str]) -> str | None:
@@ -70,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.DatabaseError as error:
         report_error(f"the library database failed: {error}")
         return EXIT_ERROR
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Cancelled):
         report_error("interrupted")
         return 130
     except BrokenPipeError:

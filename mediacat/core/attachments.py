@@ -97,10 +97,10 @@ class ImportReport:
 
     @property
     def changes(self) -> Changes:
-        result = NO_CHANGES
-        for attached in self.attached:
-            result = result | attached.changes
-        return result
+        if not self.attached:
+            return NO_CHANGES
+        return Changes.of_items({a.attachment.item_id for a in self.attached}, facets=True, events=True,
+                                attachments=frozenset(a.attachment.id for a in self.attached))
 
     def summary(self) -> str:
         parts = [f"{len(self.attached)} attached"]
@@ -121,6 +121,16 @@ def find_duplicates(library: Library, sha256: str) -> list[Attachment]:
     """Every attachment in the library whose content has this SHA-256."""
     rows = library.store.execute("SELECT id FROM attachments WHERE sha256 = ? ORDER BY id", (sha256,))
     return library.attachments_by_id([row[0] for row in rows])
+
+
+def other_users_of_managed_copy(library: Library, attachment: Attachment) -> int:
+    """How many other attachments share this attachment's managed copy (0 for a linked file)."""
+    if attachment.mode != "copy":
+        return 0
+    return int(library.store.execute(
+        "SELECT count(*) FROM attachments WHERE mode = 'copy' AND path = ? AND id != ?",
+        (attachment.path, attachment.id),
+    ).fetchone()[0])
 
 
 def get_attachment(library: Library, attachment_id: int) -> Attachment:
@@ -283,6 +293,7 @@ def _insert_row(library: Library, row: dict[str, Any], facts: MediaFacts) -> int
             json.dumps(row["provenance"], ensure_ascii=False),
         ),
     )
+    assert cursor.lastrowid is not None  # an INSERT always sets it
     events.log_attach(library.store.conn, int(cursor.lastrowid), row, facts.mime)
     return int(cursor.lastrowid)
 

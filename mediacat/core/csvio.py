@@ -387,10 +387,8 @@ class ImportResult:
 
     @property
     def changes(self) -> Changes:
-        result = self.tag_edit.changes | Changes(events=True)  # the import's own event
-        for note in self.note_edits:
-            result = result | note.changes
-        return result
+        noted = Changes.of_items(edit.item_id for edit in self.note_edits if edit.changed)
+        return self.tag_edit.changes | noted | Changes(events=True)  # and the import's own event
 
 
 def read_import(library: Library, path: str | os.PathLike[str]) -> ImportPlan:
@@ -457,8 +455,9 @@ def read_import(library: Library, path: str | os.PathLike[str]) -> ImportPlan:
     current_notes = _notes_of(library, found)
     changes = []
     for item_id in found:
-        line_number, tags, note = wanted[item_id]
-        tags_change = tags if tags is not None and _tag_set(tags) != _tag_set(current_tags[item_id]) else None
+        line_number, wanted_tags, note = wanted[item_id]
+        tags_change = wanted_tags if wanted_tags is not None and \
+            _tag_set(wanted_tags) != _tag_set(current_tags[item_id]) else None
         note_change = note if note is not None and note != current_notes[item_id] else None
         if tags_change is not None or note_change is not None:
             changes.append(

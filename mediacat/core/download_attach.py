@@ -63,14 +63,37 @@ def attach_from_url(
         downloaded = download(url, library.paths.incoming, policy=policy or download_policy(library), job=job,
                               resume=resume)
     except DownloadError as error:
-        events.record_alone(library, "download", item_id=item_id, outcome="failed", url=url,
-                            http_status=getattr(error, "status", None), message=str(error))
+        record_download_failure(library, item_id, url, error)
         raise
+    return attach_download(library, item_id, downloaded, nasa_id=nasa_id, rendition=rendition,
+                           allow_duplicate=allow_duplicate, video_prober=video_prober, job=job)
+
+
+def record_download_failure(library: Library, item_id: str, url: str, error: DownloadError) -> None:
+    """The event of a download that failed (the app records it through its writer)."""
+    events.record_alone(library, "download", item_id=item_id, outcome="failed", url=url,
+                        http_status=getattr(error, "status", None), message=str(error))
+
+
+def attach_download(
+    library: Library,
+    item_id: str,
+    downloaded: DownloadedFile,
+    *,
+    nasa_id: str | None = None,
+    rendition: str | None = None,
+    allow_duplicate: bool = False,
+    video_prober: VideoProber | None = None,
+    job: Job | None = None,
+) -> AttachResult:
+    """Attach a file `download()` fetched into the library's incoming folder (the write half of
+    `attach_from_url`: the app downloads on its download pool, then attaches on its one writer). The
+    download's folder is removed either way."""
     try:
         provenance = downloaded.provenance(source="download", nasa_id=nasa_id, rendition=rendition,
                                            http_status=206 if downloaded.resumed else 200)
         return attach_downloaded(library, item_id, downloaded, provenance, allow_duplicate=allow_duplicate,
-                                  video_prober=video_prober, job=job)
+                                 video_prober=video_prober, job=job)
     finally:
         downloaded.discard()  # after a move only the empty private folder is left; after a failure, the file too
 
@@ -148,23 +171,31 @@ def attach_item_media_url(
     allow_duplicate: bool = False,
 ) -> AttachResult:
     """"Download from NASA": attach the item's own verified direct media URL (`media_urls[index]`)."""
+    url, nasa_id = item_media_url(library, item_id, index)
+    return attach_from_url(library, item_id, url, policy=policy, job=job, video_prober=video_prober,
+                           nasa_id=nasa_id, allow_duplicate=allow_duplicate)
+
+
+def item_media_url(library: Library, item_id: str, index: int = 0) -> tuple[str, str | None]:
+    """The item's verified direct media URL number `index` and the NASA id it names (if any)."""
     item = library.item(item_id)
     if not item.media_urls:
         raise MediaCatError(f"item {item_id!r} has no known direct media URL to download")
     if not 0 <= index < len(item.media_urls):
         raise MediaCatError(f"item {item_id!r} has {len(item.media_urls)} media URLs; there is no number {index + 1}")
     url = item.media_urls[index]
-    return attach_from_url(library, item_id, url, policy=policy, job=job, video_prober=video_prober,
-                           nasa_id=nasa_id_in_url(url, item.nasa_ids), allow_duplicate=allow_duplicate)
+    return url, nasa_id_in_url(url, item.nasa_ids)
 
 
 __all__ = [
     "DownloadError",
+    "attach_download",
     "attach_downloaded",
     "attach_from_nasa",
     "attach_from_url",
     "attach_item_media_url",
     "download_policy",
+    "item_media_url",
     "nasa_id_in_url",
     "set_max_download_bytes",
 ]

@@ -11,10 +11,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mediacat.core.errors import MediaCatError
 
+class Cancelled(Exception):
+    """The user asked the work to stop (`job.cancel()`), seen at a `job.check()`.
 
-class Cancelled(MediaCatError):
+    Not a `MediaCatError`: nothing went wrong, so nothing catching errors to report them catches this.
+    """
+
     def __init__(self, message: str = "cancelled") -> None:
         super().__init__(message)
 

@@ -372,6 +372,10 @@ class Library:
                 )
         return result
 
+    def item_ids_with_attachments(self) -> frozenset[str]:
+        """Every item that has at least one attached file (the status bar's "with media" count)."""
+        return self._media_items()[0]
+
     def status_counts(self, item_ids: Sequence[str]) -> StatusCounts:
         """The status bar's counts for a query's result `item_ids`: how many, how many with media, of how many.
 
@@ -390,6 +394,12 @@ class Library:
             total = self.store.execute("SELECT count(*) FROM items").fetchone()[0]
             self._media_cache = (key, media, total)
         return self._media_cache[1], self._media_cache[2]
+
+    def quick_check(self) -> list[str]:
+        """SQLite's structural check of the whole file on this connection: [] when sound, else its messages."""
+        from mediacat.core.store.health import quick_check
+
+        return quick_check(self.store.conn)
 
     def facet_counts(self, query: ItemQuery | None = None) -> dict[str, dict[str, int]]:
         """Counts per value for the filter side bar: media_type, kind, mission_phase ('' = none), article, tag.

@@ -23,10 +23,11 @@ from mediacat.core.attachment_upkeep import (
     relink_from_folder,
     relink_with_siblings,
 )
-from mediacat.core.attachments import ImportReport, attach_paths
+from mediacat.core.attachments import AttachResult, ImportReport, attach_paths
 from mediacat.core.changes import NO_CHANGES, Changes
 from mediacat.core.csvio import ImportPlan, ImportResult, apply_import
-from mediacat.core.download_attach import set_max_download_bytes
+from mediacat.core.download import DownloadedFile, DownloadError
+from mediacat.core.download_attach import attach_download, record_download_failure, set_max_download_bytes
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.probe import VideoProber
@@ -127,12 +128,34 @@ class CheckReport:
 
     @property
     def changes(self) -> Changes:
-        return Changes.of_items({r.item_id for r in self.results}, attachments=frozenset(
-            r.attachment_id for r in self.results), events=bool(self.results))
+        stored = [r for r in self.results if not r.builtin]
+        return Changes.of_items({r.item_id for r in stored}, attachments=frozenset(
+            r.attachment_id for r in stored), events=bool(self.results))
 
 
 def check_attachments_op(job: Job, library: Library, attachment_ids: list[int] | None = None) -> CheckReport:
-    return CheckReport(check_attachments(library, job, attachment_ids))
+    """Every attachment (or the given ones); a whole check also re-hashes the catalog's built-in files
+    (their results have `builtin` set; nothing is stored for them)."""
+    results = check_attachments(library, job, attachment_ids)
+    if attachment_ids is None:
+        from mediacat.core.builtin_media import check_builtin_media
+
+        results = [*results, *check_builtin_media(library, job)]
+    return CheckReport(results)
+
+
+def attach_downloaded_op(job: Job, library: Library, item_id: str, downloaded: DownloadedFile,
+                         nasa_id: str | None = None, rendition: str | None = None,
+                         video_prober: VideoProber | None = None, allow_duplicate: bool = False) -> AttachResult:
+    """Attach a file the download pool fetched into the library's incoming folder (see `attach_download`)."""
+    return attach_download(library, item_id, downloaded, nasa_id=nasa_id, rendition=rendition,
+                           video_prober=video_prober, allow_duplicate=allow_duplicate, job=job)
+
+
+def record_download_failure_op(job: Job, library: Library, item_id: str, url: str, error: DownloadError) -> Changes:
+    """The event of a download that failed on the app's download pool (recorded through the writer)."""
+    record_download_failure(library, item_id, url, error)
+    return Changes(events=True)
 
 
 # -- settings ----------------------------------------------------------------------------------------

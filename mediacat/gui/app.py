@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from mediacat.core.errors import MediaCatError, UnknownItem
 from mediacat.core.events import set_program
 from mediacat.core.library import Library
+from mediacat.gui.error_hook import ExceptionHook
 from mediacat.gui.settings import SETTINGS_FILE_NAME, Settings
 from mediacat.paths import resources_dir
 
@@ -76,7 +77,10 @@ def run_app(args: argparse.Namespace) -> int:
     # A screenshot shows the app as a new user sees it, and leaves the user's remembered layout alone.
     scratch = tempfile.TemporaryDirectory(prefix="mediacat-screenshot-") if screenshot else None
     settings = Settings(Path(scratch.name) / SETTINGS_FILE_NAME) if scratch is not None else None
-    window = MainWindow(library, settings=settings, paint_first=not screenshot)  # a screenshot waits anyway
+    window = MainWindow(library, settings=settings)
+    hook = ExceptionHook(lambda: window).install()
+    if screenshot:
+        _wait_until_settled(window)  # the first query's answer: the current item the views show
     view = getattr(args, "view", None)
     select = getattr(args, "select", None)
     try:
@@ -89,6 +93,7 @@ def run_app(args: argparse.Namespace) -> int:
         show_view(window, view)
         return app.exec()
     finally:
+        hook.uninstall()
         window.close()
         window.deleteLater()
         library.close()
@@ -138,6 +143,7 @@ def take_screenshot(window: QWidget, path: Path, view: str | None) -> int:
         target.resize(*sizes.get(view or "", READER_SCREENSHOT_SIZE))
         target.show()
     _process_events_for(200)
+    _wait_until_settled(window)
     view_widget = window.current_view()
     current = view_widget.currentIndex()
     view_widget.scrollToTop()  # start at the top, scrolling only as far as the selected item needs
@@ -154,6 +160,12 @@ def take_screenshot(window: QWidget, path: Path, view: str | None) -> int:
     if not pixmap.save(str(path), "PNG"):
         raise MediaCatError(f"{path}: cannot write the screenshot")
     return 0
+
+
+def _wait_until_settled(window: QWidget, timeout_ms: int = 30_000) -> None:
+    deadline = QDeadlineTimer(timeout_ms)
+    while not window.settled and not deadline.hasExpired():
+        _process_events_for(20)
 
 
 def _process_events_for(msecs: int) -> None:

@@ -1,8 +1,10 @@
 """MainWindow: the one window. Filter side bar | grid or table | detail pane, with a search box and status.
 
-Feature modules extend it only through its public API (docs/ARCHITECTURE.md, "GUI"): `library`, `tasks`,
-`undo_stack`, `menu(name)`, the selection queries, `selection_changed`, `files_dropped`, `refresh_items`,
-`refresh_facets`, `add_dock`, `add_notice`, `show_error`, `status_message` and `select_item`.
+Feature modules extend it only through its public API (docs/ARCHITECTURE.md, "GUI";
+`gui/features/window_api.py::FeatureWindow`): `library` (read only), `run_op`, `run_query`,
+`library_changed`, `tasks`, `undo_stack`, `menu(name)`, the selection queries, `selection_changed`,
+`files_dropped`, `add_dock`, `add_notice`, `show_error`, `status_message`, `select_item` and `set_tag_filter`.
+Every view refreshes from `library_changed(Changes)`; the item query, counts and facets run on readers.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -39,14 +41,15 @@ from PySide6.QtWidgets import (
 
 from mediacat.core.builtin_media import shown_media
 from mediacat.core.changes import Changes
+from mediacat.core.errors import MediaCatError
 from mediacat.core.jobs import Progress
 from mediacat.core.library import Library
 from mediacat.core.presence import Presence
 from mediacat.core.search import ItemQuery
-from mediacat.gui.dialogs.error_dialog import ErrorDialog
+from mediacat.gui.dialogs.error_dialog import ErrorDialog, describe_exception
 from mediacat.gui.features import INSTALLERS
 from mediacat.gui.mnemonics import manage_mnemonics
-from mediacat.gui.models.catalog_model import CatalogModel, Roles
+from mediacat.gui.models.catalog_model import CatalogModel, Column, Roles, row_runs
 from mediacat.gui.models.facet_model import FacetModel
 from mediacat.gui.operations import LibraryOperations, Operation, Query
 from mediacat.gui.settings import Settings
@@ -80,21 +83,14 @@ def create_thumbnail_provider(parent: Any, tasks: TaskRunner) -> Any:
     return ThumbnailProvider(cache_dir() / "thumbnails", parent, tasks=tasks)
 
 
-def first_fill(_job: Any, library: Library, query: ItemQuery) -> tuple[list[str], dict[str, dict[str, int]]]:
-    """The query a `paint_first` window runs after it shows: the item ids and the facet counts."""
-    return library.item_ids(query), library.facet_counts(query)
-
-
 class MainWindow(QMainWindow):
     selection_changed = Signal()
     files_dropped = Signal(str, list)
     library_changed = Signal(object)  # Changes: what an operation (or another process) changed
 
-    def __init__(self, library: Library, *, settings: Settings | None = None, thumbnails: bool = True,
-                 paint_first: bool = False) -> None:
-        """`paint_first` (the app): the window shows at once, empty, and the item ids, counts and facets arrive
-        from a reader (`run_query`) after its first show, so the first paint does not grow with the library.
-        Without it (tests, screenshots) they are read here, before the constructor returns."""
+    def __init__(self, library: Library, *, settings: Settings | None = None, thumbnails: bool = True) -> None:
+        """The window shows at once; the item ids, counts and facets arrive from readers (`run_query`), so the
+        first paint does not grow with the library (paint first, fill later)."""
         super().__init__()
         self.library = library
         self.settings = settings or Settings()
@@ -105,6 +101,7 @@ class MainWindow(QMainWindow):
         self.thumbnails = create_thumbnail_provider(self, self.tasks) if thumbnails else None
         self.last_error_dialog: ErrorDialog | None = None
         self._menus: dict[str, QMenu] = {}
+        self._close_guards: list[Callable[[], bool]] = []
         self._reader: ArticleReader | None = None
         self._viewer: ViewerWindow | None = None
         self._splitter_placed = False
@@ -114,12 +111,14 @@ class MainWindow(QMainWindow):
         self.presence = Presence(library.paths.root)
         self.presence.claim()
 
-        self.model = CatalogModel(library, self)
+        self._keep_current: str | None = None  # the item to make current again when the next answer arrives
+        self._keep_selected: list[str] = []
+        self._select_first = True  # the first answer selects the first item
+        self.model = CatalogModel(library, self, run_query=self.run_query)
         self.model.thumbnail_provider = self.thumbnails
         if self.thumbnails is not None:
             self.thumbnails.thumbnail_ready.connect(self._thumbnail_ready)
-        self.facets = FacetModel(library, self, load=not paint_first)
-        self._fill_pending = paint_first
+        self.facets = FacetModel(library, self, run_query=self.run_query)
         self._build_views()
         self._build_actions()
         self._build_status_bar()
@@ -134,7 +133,11 @@ class MainWindow(QMainWindow):
         self.search_box.returnPressed.connect(self.focus_results)
         self.search_box.installEventFilter(self)
         self.facets.filters_changed.connect(self.apply_filters)
-        self.model.query_changed.connect(self._update_counts)  # once per query (set_query and sort emit it)
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._restore_selection)
+        self.model.query_changed.connect(self._query_answered)
+        self.model.query_failed.connect(lambda error: self.tasks.show_error("Search", error))
+        self.facets.reload_failed.connect(lambda error: self.tasks.show_error("Filter counts", error))
         self.library_changed.connect(self._library_changed)
         self._restore_settings()
         self._presence_timer = QTimer(self)
@@ -142,12 +145,12 @@ class MainWindow(QMainWindow):
         self._presence_timer.timeout.connect(self.update_presence)
         self._presence_timer.start()
         self.update_presence()
-        if not paint_first:
-            self.model.set_query(ItemQuery())
-            if self.model.rowCount():
-                self.grid.setCurrentIndex(self.model.index(0, 0))
+        self.model.set_query(ItemQuery())
+        self.features: list[object] = []  # what each installer returned (tests look at them)
         for install in INSTALLERS:
-            install(self)
+            feature = install(self)
+            if feature is not None:
+                self.features.append(feature)
         manage_mnemonics(self.menuBar())  # the features' entries never share an Alt letter
         if self.settings.window_state is not None:  # after the features added their docks
             self._docks_placed = self.restoreState(self.settings.window_state)
@@ -295,12 +298,13 @@ class MainWindow(QMainWindow):
         on_progress: Callable[[Progress], None] | None = None,
         cancellable: bool = False,
         with_progress_dialog: bool = False,
+        on_cancelled: Callable[[], None] | None = None,
     ) -> TaskHandle:
         """Run the core operation `op(job, library, *args)` on the one writer (in order, one at a time);
         on success `library_changed(changes)` is emitted, then `on_done(result)` is called."""
         return self.operations.run_op(op, *args, label=label, on_done=on_done, on_error=on_error,
                                       on_progress=on_progress, cancellable=cancellable,
-                                      with_progress_dialog=with_progress_dialog)
+                                      with_progress_dialog=with_progress_dialog, on_cancelled=on_cancelled)
 
     def run_query(
         self,
@@ -310,9 +314,35 @@ class MainWindow(QMainWindow):
         key: object = None,
         on_error: Callable[[BaseException], None] | None = None,
         label: str = "",
+        on_progress: Callable[[Progress], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
+        cancellable: bool = False,
+        with_progress_dialog: bool = False,
     ) -> TaskHandle:
         """Run read-only `fn(job, library, *args)` on a reader; with `key`, a stale answer is dropped."""
-        return self.operations.run_query(fn, *args, on_done=on_done, key=key, on_error=on_error, label=label)
+        return self.operations.run_query(fn, *args, on_done=on_done, key=key, on_error=on_error, label=label,
+                                         on_progress=on_progress, on_cancelled=on_cancelled,
+                                         cancellable=cancellable, with_progress_dialog=with_progress_dialog)
+
+    def dialog_parent(self) -> QWidget:
+        return self
+
+    @property
+    def settled(self) -> bool:
+        """No operation or query is on its way and the search box's pause is over (screenshots and tests
+        wait for this; the app itself never waits)."""
+        loading = any(getattr(feature, "loading", False) for feature in self.features)
+        return (self.operations.idle and not self.model.loading and not self.facets.loading
+                and not self._search_timer.isActive() and not loading)
+
+    def add_close_guard(self, guard: Callable[[], bool]) -> None:
+        """`guard()` is asked before the window closes; False keeps it open (e.g. downloads still running)."""
+        self._close_guards.append(guard)
+
+    def report_error(self, title: str, error: BaseException) -> None:
+        """Show an exception: a MediaCatError's own sentence, anything else as a bug with its traceback."""
+        message, details = describe_exception(error)
+        self.show_error(title, message, details if not isinstance(error, MediaCatError) else "")
 
     def menu(self, name: str) -> QMenu:
         """One of the menus "File", "Edit", "Item", "View", "Tools", "Help"."""
@@ -322,8 +352,11 @@ class MainWindow(QMainWindow):
             raise KeyError(f"no menu {name!r}; the menus are {', '.join(MENU_NAMES)}") from None
 
     def selected_item_ids(self) -> list[str]:
-        rows = sorted({index.row() for index in self.selection_model.selectedIndexes()})
-        return [item_id for item_id in (self.model.item_id_at(row) for row in rows) if item_id is not None]
+        """The selected items in view order (read from the selection's ranges: cheap for 20,000 rows)."""
+        rows: set[int] = set()
+        for selection_range in self.selection_model.selection():
+            rows.update(range(selection_range.top(), selection_range.bottom() + 1))
+        return [item_id for item_id in (self.model.item_id_at(row) for row in sorted(rows)) if item_id is not None]
 
     def current_item_id(self) -> str | None:
         index = self.selection_model.currentIndex()
@@ -333,24 +366,8 @@ class MainWindow(QMainWindow):
         return self.model.item_ids()
 
     def current_query(self) -> ItemQuery:
+        """The query whose items are shown."""
         return self.model.query
-
-    def refresh_items(self, item_ids: list[str] | None = None) -> None:
-        """Show changes to these items (None: re-run the query, e.g. after items were added)."""
-        current = self.current_item_id()
-        if item_ids is None:
-            self.model.refresh(None)
-            if current is not None:
-                self._set_current(current)
-        else:
-            self.model.refresh(list(item_ids))
-            self._update_counts()  # files attached or detached change "with media" (a new query counts itself)
-        if current is not None and (item_ids is None or current in item_ids):
-            self._show_details(current)
-
-    def refresh_facets(self) -> None:
-        self.model.reload_phase_labels()
-        self.facets.reload()
 
     def add_notice(self, widget: QWidget) -> None:
         """Show `widget` (a NoticeBar, say) above the catalog, under the notices already there."""
@@ -362,13 +379,26 @@ class MainWindow(QMainWindow):
         return [widget for widget in found if widget is not None and widget is not self.splitter]
 
     def _library_changed(self, changes: Changes) -> None:
-        """Refresh what `changes` names: the item list, rows, facets, the detail pane and the counts."""
-        if changes.is_everything or changes.item_set:
-            self.refresh_items(None)
-        elif changes.items:
-            self.refresh_items(sorted(changes.items))
-        if changes.is_everything or changes.tags or changes.facets:
-            self.refresh_facets()
+        """Refresh only what `changes` names: rows, the item query and counts, facets, the detail pane."""
+        everything = changes.is_everything
+        if everything or changes.attachments or changes.facets:
+            self.model.forget_media_ids()
+        if everything:
+            self.model.reload_phase_labels()
+        query = self.model.requested_query
+        content_filtered = bool(query.search or query.tags) or query.has_attachments is not None
+        if everything or changes.item_set or changes.settings:
+            self.model.refresh_rows(None)
+            self.model.reload()
+        elif changes.items or changes.attachments:
+            self.model.refresh_rows(changes.items)
+            if content_filtered or changes.attachments or changes.facets or query.sort != "catalog":
+                self.model.reload()  # the change may move items in or out of the results, or the counts
+        if everything or changes.tags or changes.facets:
+            self.facets.reload()
+        current = self.current_item_id()
+        if current is not None and (changes.touches_item(current) or changes.settings or changes.attachments):
+            self._show_details(current)
 
     def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea
                  ) -> QDockWidget:
@@ -397,12 +427,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, msecs)
 
     def select_item(self, item_id: str) -> bool:
-        """Make `item_id` the current item, clearing filters if they hide it; False if there is no such item."""
-        if self.model.row_of(item_id) is None:
+        """Make `item_id` the current item, clearing filters if they hide it (it becomes current when the
+        unfiltered answer arrives); False if there is no such item."""
+        if self.model.loading or self.model.row_of(item_id) is None:
             if not self.library.item_ids(ItemQuery(item_ids=(item_id,))):
                 self.status_message(f"No item with id {item_id!r} in the catalog")
                 return False
-            self.clear_filters()
+            self._keep_current, self._keep_selected = item_id, [item_id]
+            self._select_first = False
+            if self.model.row_of(item_id) is None:
+                self.clear_filters()
+            if self.model.loading:
+                return True
+            self._keep_current = None
         return self._set_current(item_id)
 
     def set_tag_filter(self, tags: list[str]) -> None:
@@ -450,6 +487,10 @@ class MainWindow(QMainWindow):
         """From the search box to the results (Down or Enter): the current item, else the first one."""
         self.apply_filters()
         view = self.current_view()
+        if self.model.loading:  # the answer makes the first item current if the current one is not in it
+            self._select_first = True
+            view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
         if not self.model.rowCount():
             return
         if not self.selection_model.currentIndex().isValid():
@@ -479,18 +520,49 @@ class MainWindow(QMainWindow):
                          descending=self.model.query.descending)
 
     def apply_filters(self) -> None:
-        """Re-run the query now (the search box calls this after a short pause in typing)."""
+        """Re-run the query now, on a reader (the search box calls this after a short pause in typing).
+        The current item stays current if the answer still holds it."""
         self._search_timer.stop()
         query = self.build_query()
-        if query == self.model.query:
+        if query == self.model.requested_query:
             return
-        current = self.current_item_id()
         self.model.set_query(query)
-        if current is not None and self.model.row_of(current) is not None:
-            self._set_current(current)
-        else:
+        if replace(query, sort="catalog", descending=False) != replace(
+                self.facets.query or ItemQuery(), sort="catalog", descending=False):
+            self.facets.reload(query)  # the counts follow the other active filters (not a mere re-sort)
+
+    def _remember_selection(self) -> None:
+        """Before the rows are replaced: which items were current and selected."""
+        if self._keep_current is None:
+            self._keep_current = self.current_item_id()
+            self._keep_selected = self.selected_item_ids()
+
+    def _restore_selection(self) -> None:
+        """After the rows were replaced: select again those of the remembered items that are still shown."""
+        current, selected = self._keep_current, self._keep_selected
+        self._keep_current, self._keep_selected = None, []
+        if current is not None and self.model.row_of(current) is None:
+            current = None
+        if self._select_first and current is None and self.model.rowCount():
+            current, selected = self.model.item_id_at(0), []
+        self._select_first = False
+        if current is None or self.model.row_of(current) is None:
             self._show_details(None)
+            self.selection_changed.emit()
+            return
+        self._set_current(current)
+        rows = sorted(row for row in (self.model.row_of(i) for i in selected if i != current) if row is not None)
+        if rows:
+            selection = QItemSelection()
+            for first, last in row_runs(rows):
+                selection.select(self.model.index(first, 0), self.model.index(last, len(Column) - 1))
+            self.selection_model.select(selection, QItemSelectionModel.SelectionFlag.Select)
         self.selection_changed.emit()
+
+    def _query_answered(self) -> None:
+        if self._keep_current is not None:  # select_item() waited for this answer (the rows were the same)
+            self._restore_selection()
+        self._update_counts()
 
     def _set_current(self, item_id: str) -> bool:
         row = self.model.row_of(item_id)
@@ -503,13 +575,13 @@ class MainWindow(QMainWindow):
         return True
 
     def _update_counts(self) -> None:
+        """Counted once per answer, from its id list (no query of its own)."""
         query = self.model.query
-        counts = self.library.status_counts(self.model.item_ids())
-        shown = counts.shown
-        text = f"{shown} item{'' if shown == 1 else 's'}, {counts.with_media} with media"
+        shown = self.model.rowCount()
+        text = f"{shown} item{'' if shown == 1 else 's'}, {self.model.with_media} with media"
         filtered = replace(query, sort="catalog", descending=False) != ItemQuery()
         if filtered:
-            text += f" (of {counts.total})"
+            text += f" (of {self.model.total})"
         self.count_label.setText(text)
         empty = filtered and shown == 0
         if empty:
@@ -681,24 +753,6 @@ class MainWindow(QMainWindow):
         if not self._docks_placed:
             self._docks_placed = True
             self._place_docks()
-        if self._fill_pending:
-            self._fill_pending = False
-            QTimer.singleShot(0, self, self._fill)
-
-    def _fill(self) -> None:
-        """Paint first, fill later: the first query, its counts and the facets, read on a reader."""
-        query, generation = self.model.query, self.model.generation
-
-        def filled(answer: tuple[list[str], dict[str, dict[str, int]]]) -> None:
-            ids, facet_counts = answer
-            self.facets.reload(facet_counts)
-            if self.model.generation != generation:
-                return  # the user searched or filtered before the answer came: theirs is newer
-            self.model.show_ids(query, ids)
-            if self.model.rowCount() and not self.selection_model.currentIndex().isValid():
-                self.grid.setCurrentIndex(self.model.index(0, 0))
-
-        self.run_query(first_fill, query, on_done=filled, key="first-fill", label="Reading the catalog")
 
     def _place_docks(self) -> None:
         """The default dock layout: docks that share an area share it as tabs (the catalog keeps its width)."""
@@ -727,6 +781,9 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not all(guard() for guard in list(self._close_guards)):
+            event.ignore()
+            return
         self._presence_timer.stop()
         self.presence.release()
         self.save_settings()

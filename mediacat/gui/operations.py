@@ -6,7 +6,7 @@ the app's only writing connection: operations run one at a time, in the order gi
 `run_query(fn, *args, key=...)` runs read-only `fn(job, library, *args)` on the "reader" pool with a
 reading connection; with a `key`, an answer overtaken by a newer query of the same key is dropped.
 
-Writes by other processes (the CLI, a second window) are noticed by polling `PRAGMA data_version` on the
+Writes by other processes (the CLI, a second window) are noticed by polling SQLite's data_version on the
 GUI thread's read connection once a second. A change there may be the writer's own commit, so the writer
 is asked: its own `data_version` moves only for commits of *other* connections, which makes the test
 exact. A foreign write is announced as `Changes.everything()`.
@@ -34,7 +34,7 @@ Query = Callable[..., Any]  # fn(job, library, *args) -> answer; reads only
 
 def data_version(library: Library) -> int:
     """SQLite's count of commits by *other* connections, as this connection sees it."""
-    return int(library.store.execute("PRAGMA data_version").fetchone()[0])
+    return library.store.data_version()
 
 
 class LibraryConnections:
@@ -86,8 +86,7 @@ class LibraryConnections:
         try:
             yield connection
         finally:
-            if connection.store.conn.in_transaction:  # a query must leave no read transaction open
-                connection.store.execute("ROLLBACK")
+            connection.store.end_open_transaction()  # a query must leave no read transaction open
             with self._lock:
                 self._idle_readers.append(connection)
 
@@ -114,14 +113,31 @@ class LibraryOperations(QObject):
         self.connections = LibraryConnections(library)
         self._generations: dict[object, int] = {}
         self._pending_ops = 0
+        self._pending_queries = 0
+        self._running_queries: dict[object, TaskHandle] = {}
         self._checking = False
         self._closed = False
         self._seen_version = data_version(library)
+        # Open the writing connection now, on the writer: its data_version is the baseline foreign writes are
+        # told apart by (opened lazily later, it would count a write made meanwhile as already seen).
+        self._checking = True
+        self.tasks.run(self._open_writer, on_done=self._writer_opened, on_error=self._writer_failed,
+                       label="Opening the library for writing", pool=WRITER)
         self._watch = QTimer(self)
         self._watch.setInterval(watch_interval_ms)
         self._watch.timeout.connect(self.check_for_foreign_writes)
         if watch_interval_ms > 0:
             self._watch.start()
+
+    def _open_writer(self, _job: Job) -> None:
+        self.connections.writer()
+
+    def _writer_opened(self, _result: None) -> None:
+        self._checking = False
+
+    def _writer_failed(self, error: BaseException) -> None:
+        self._checking = False
+        self.tasks.show_error("Opening the library for writing", error)
 
     # -- the writer -------------------------------------------------------------------------------
 
@@ -135,17 +151,33 @@ class LibraryOperations(QObject):
         on_progress: Callable[[Progress], None] | None = None,
         cancellable: bool = False,
         with_progress_dialog: bool = False,
+        on_cancelled: Callable[[], None] | None = None,
     ) -> TaskHandle:
-        """Run `op(job, library, *args)` on the writer; then emit `library_changed`, then call `on_done`."""
+        """Run `op(job, library, *args)` on the writer; then emit `library_changed`, then call `on_done`.
+
+        An operation that failed or was cancelled after writing something (a check stores the verdicts it
+        reached) is announced as `Changes.everything()`: its result, which would say what, never came.
+        """
         connections = self.connections
+        wrote = [False]
 
         def on_writer(job: Job) -> tuple[bool, Any]:
             foreign = connections.foreign_write_seen()
-            result = op(job, connections.writer(), *args)
+            writer = connections.writer()
+            before = writer.store.total_changes
+            try:
+                result = op(job, writer, *args)
+            finally:
+                wrote[0] = writer.store.total_changes != before
             return foreign or connections.foreign_write_seen(), result
+
+        def announce_partial_write() -> None:
+            if wrote[0] and not self._closed:
+                self.library_changed.emit(Changes.everything())
 
         def failed(error: BaseException) -> None:
             self._pending_ops -= 1
+            announce_partial_write()
             if on_error is not None:
                 on_error(error)
             else:
@@ -164,6 +196,9 @@ class LibraryOperations(QObject):
 
         def cancelled() -> None:
             self._pending_ops -= 1
+            announce_partial_write()
+            if on_cancelled is not None:
+                on_cancelled()
 
         self._pending_ops += 1
         return self.tasks.run(
@@ -177,6 +212,11 @@ class LibraryOperations(QObject):
         """Whether operations are queued or running on the writer."""
         return self._pending_ops > 0
 
+    @property
+    def idle(self) -> bool:
+        """No operation, query or check for foreign writes is queued or running (tests wait for this)."""
+        return not self._pending_ops and not self._pending_queries and not self._checking
+
     # -- readers ----------------------------------------------------------------------------------
 
     def run_query(
@@ -187,13 +227,21 @@ class LibraryOperations(QObject):
         key: object = None,
         on_error: Callable[[BaseException], None] | None = None,
         label: str = "",
+        on_progress: Callable[[Progress], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
+        cancellable: bool = False,
+        with_progress_dialog: bool = False,
     ) -> TaskHandle:
-        """Run read-only `fn(job, library, *args)` on a reader; with `key`, only the newest answer counts."""
+        """Run read-only `fn(job, library, *args)` on a reader; with `key`, only the newest answer counts
+        (an overtaken query is also cancelled: its next `job.check()` stops it)."""
         connections = self.connections
         generation = None
         if key is not None:
             generation = self._generations.get(key, 0) + 1
             self._generations[key] = generation
+            overtaken = self._running_queries.pop(key, None)
+            if overtaken is not None:
+                overtaken.job.cancel()
 
         def current() -> bool:
             return not self._closed and (key is None or self._generations.get(key) == generation)
@@ -204,20 +252,36 @@ class LibraryOperations(QObject):
             with connections.reader() as reader:
                 return fn(job, reader, *args)
 
+        def finished() -> bool:
+            self._pending_queries -= 1
+            if key is not None and self._running_queries.get(key) is handle:
+                del self._running_queries[key]
+            return current()
+
         def succeeded(answer: Any) -> None:
-            if current() and on_done is not None:
+            if finished() and on_done is not None:
                 on_done(answer)
 
         def failed(error: BaseException) -> None:
-            if not current():
+            if not finished():
                 return
             if on_error is not None:
                 on_error(error)
             else:
                 self.tasks.show_error(label or getattr(fn, "__name__", "query"), error)
 
-        return self.tasks.run(on_reader, on_done=succeeded, on_error=failed,
-                              label=label or getattr(fn, "__name__", "query"), pool=READER)
+        def cancelled() -> None:
+            if finished() and on_cancelled is not None:
+                on_cancelled()
+
+        self._pending_queries += 1
+        handle = self.tasks.run(on_reader, on_done=succeeded, on_error=failed, on_progress=on_progress,
+                                on_cancelled=cancelled, label=label or getattr(fn, "__name__", "query"),
+                                cancellable=cancellable or key is not None,
+                                with_progress_dialog=with_progress_dialog, pool=READER)
+        if key is not None:
+            self._running_queries[key] = handle
+        return handle
 
     # -- writes by other processes ----------------------------------------------------------------
 

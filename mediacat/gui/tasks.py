@@ -10,7 +10,6 @@ handles is shown in the error dialog, never swallowed.
 from __future__ import annotations
 
 import contextlib
-import functools
 import threading
 import time
 from collections.abc import Callable
@@ -20,7 +19,6 @@ from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable,
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from mediacat.core.jobs import Cancelled, Job, Progress
-from mediacat.core.library import Library
 from mediacat.gui.dialogs.error_dialog import ErrorDialog, describe_exception
 
 PROGRESS_INTERVAL_S = 0.1
@@ -34,17 +32,6 @@ THUMBNAIL = "thumbnail"
 GENERAL = "general"
 # Threads per pool. The writer must stay 1: operations run one at a time, in the order given.
 POOL_SIZES: dict[str, int] = {WRITER: 1, READER: 2, PROBE: 2, DOWNLOAD: 4, THUMBNAIL: 2, GENERAL: 4}
-
-
-def own_connection(work: Callable[..., Any]) -> Callable[..., Any]:
-    """`work(job, library, *args)` run on its own connection to `library`, closed when it returns."""
-
-    @functools.wraps(work)
-    def run(job: Job, library: Library, *args: Any) -> Any:
-        with library.reopen() as own:
-            return work(job, own, *args)
-
-    return run
 
 
 class _TaskSignals(QObject):
@@ -64,7 +51,7 @@ class TaskHandle(QObject):
         super().__init__(parent)
         self.label = label
         self.cancellable = cancellable
-        self.job: Job
+        self.job: _ThrottledJob
         self.done = False
         self.cancelled = False
         self.result: Any = None
@@ -96,7 +83,8 @@ class _CallRunnable(QRunnable):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], job: Job, signals: _TaskSignals) -> None:
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], job: _ThrottledJob,
+                 signals: _TaskSignals) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self.fn = fn

@@ -20,7 +20,7 @@ from mediacat.core.user_items import add_item
 from mediacat.gui.dialogs.item_form import BatchEditDialog, NewItemDialog
 from mediacat.gui.features.archivist import KEEP, REMOVE, ArchivistFeature
 from mediacat.gui.main_window import MainWindow
-from tests.gui.window_helpers import open_window
+from tests.gui.window_helpers import open_window, settle
 from tests.media_fixtures import make_jpeg
 
 
@@ -73,7 +73,7 @@ def test_new_item_from_the_file_menu_then_undo_and_redo(qtbot, window: MainWindo
 def test_the_edit_dock_edits_a_user_item_and_corrects_a_seed_fact(qtbot, window: MainWindow,
                                                                   library: Library) -> None:
     mine = add_item(library, {"title": "Mine", "media_type": "image"}).item_id
-    window.refresh_items(None)
+    window.library_changed.emit(Changes.everything())  # written behind the window's back, as another program would
     qtbot.waitUntil(lambda: window.model.row_of(mine) is not None)
     window.select_item(mine)
     panel = feature(window).edit_panel
@@ -105,7 +105,7 @@ def test_delete_item_asks_about_its_files(qtbot, window: MainWindow, library: Li
                                           answer: str) -> None:
     mine = add_item(library, {"title": "Mine", "media_type": "image"}).item_id
     copy = Path(attach_file(library, mine, make_jpeg(tmp_path / "m.jpg")).attachment.resolved_path)
-    window.refresh_items(None)
+    window.library_changed.emit(Changes.everything())  # written behind the window's back, as another program would
     qtbot.waitUntil(lambda: window.model.row_of(mine) is not None)
     window.select_item(mine)
     asked = []
@@ -125,7 +125,7 @@ def test_delete_item_asks_about_its_files(qtbot, window: MainWindow, library: Li
 
 def test_delete_cancelled_changes_nothing(qtbot, window: MainWindow, library: Library) -> None:
     mine = add_item(library, {"title": "Mine", "media_type": "image"}).item_id
-    window.refresh_items(None)
+    window.library_changed.emit(Changes.everything())  # written behind the window's back, as another program would
     qtbot.waitUntil(lambda: window.model.row_of(mine) is not None)
     window.select_item(mine)
     feature(window).ask_delete = lambda item: None
@@ -162,6 +162,7 @@ def test_saved_searches_in_the_side_bar_with_live_counts(qtbot, window: MainWind
     panel = feature(window).saved
     window.search_box.setText("hazcam")
     window.apply_filters()
+    settle(qtbot, window)  # the search's answer is shown: that is the search saved
     feature(window).ask_name = lambda title, current: "Hazcams"
     panel.save_button.click()
     expected = library.count_items(ItemQuery(search="hazcam"))
@@ -192,7 +193,7 @@ def test_a_saved_search_with_tags_checks_the_side_bar(qtbot, window: MainWindow,
     save_search(library, "Best images", ItemQuery(media_types=("image",), tags=("best",)))
     window.library_changed.emit(Changes.everything())
     qtbot.waitUntil(lambda: feature(window).saved.model.count_of("Best images") == 1)
-    window.refresh_facets()
+    settle(qtbot, window)
     from mediacat.gui.features.archivist import apply_query
 
     apply_query(window, get_saved_search(library, "Best images").query)

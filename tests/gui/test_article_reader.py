@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from mediacat.core.article_text import split_leading_leftovers
 from mediacat.core.errors import UnknownArticle
 from mediacat.gui.views.article_reader import ArticleReader
-from tests.gui.window_helpers import open_window
+from tests.gui.window_helpers import open_window, settle
 
 
 def _open_source(qtbot, window, row: int) -> ArticleReader:
@@ -64,8 +64,10 @@ def test_reader_lists_the_other_items_and_selects_them_back(qtbot, qtmodeltester
     assert listed == others and others
     target_id = others[-1][0]
     window.facets.set_checked("media_type", "audio")  # selecting it back must bring it into view
+    settle(qtbot, window)
     rect = reader.mentions_view.visualRect(reader.mentions_model.index(len(others) - 1, 0))
     qtbot.mouseClick(reader.mentions_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    settle(qtbot, window)
     assert window.current_item_id() == target_id
     assert window.detail.item.id == target_id
 

@@ -17,6 +17,7 @@ from mediacat.core.model import Attachment
 from mediacat.gui.features.attachments import AttachmentsFeature
 from mediacat.gui.main_window import MainWindow
 from mediacat.gui.models.catalog_model import Roles
+from tests.gui.window_helpers import settle, wait_settled
 from tests.media_fixtures import make_jpeg, make_mp4, make_png, make_wav
 
 IMAGE_ITEM = "skycrane-still"
@@ -92,6 +93,7 @@ class ScriptedDialogs:
 def window(qtbot, library: Library):
     main_window = MainWindow(library, thumbnails=False)
     qtbot.addWidget(main_window)
+    settle(qtbot, main_window)
     yield main_window
     main_window.tasks.wait_for_all()
 
@@ -106,6 +108,7 @@ def feature(window: MainWindow) -> AttachmentsFeature:
 
 def select(window: MainWindow, item_id: str) -> None:
     assert window.select_item(item_id)
+    wait_settled(window)
     assert window.current_item_id() == item_id
 
 
@@ -123,6 +126,7 @@ def test_link_base_folder_moves_with_the_files(qtbot, window, feature, library: 
     photo = make_jpeg(old_root / "landing" / "skycrane.jpg")
     feature.dialogs.base_dir = str(old_root)
     feature.base_dir_action.trigger()
+    settle(qtbot, window)
     assert library.link_base_dir == old_root.resolve() and feature.dialogs.asked == [("base dir", None)]
     select(window, IMAGE_ITEM)
     feature.dialogs.files = ([str(photo)], "link")
@@ -133,10 +137,12 @@ def test_link_base_folder_moves_with_the_files(qtbot, window, feature, library: 
     shutil.move(old_root, new_root)
     feature.dialogs.base_dir = str(tmp_path / "no such folder")
     feature.base_dir_action.trigger()
+    settle(qtbot, window)
     assert library.link_base_dir == old_root.resolve() and window.last_error_dialog is not None
     window.last_error_dialog.close()
     feature.dialogs.base_dir = str(new_root)
     feature.base_dir_action.trigger()
+    settle(qtbot, window)
     assert feature.dialogs.asked[-1] == ("base dir", old_root.resolve())
     [moved] = library.item(IMAGE_ITEM).attachments
     assert moved.resolved_path == str(new_root.resolve() / "landing" / "skycrane.jpg")
@@ -229,6 +235,7 @@ def test_check_marks_missing_files_with_a_badge(qtbot, window, feature, tmp_path
     sound.unlink()
     with qtbot.waitSignal(feature.check_finished, timeout=TASK_TIMEOUT_MS) as finished:
         feature.check_action.trigger()
+        settle(qtbot, window)
     assert [r.status for r in finished.args[0]] == ["missing"]
     row = window.model.row_of(AUDIO_ITEM)
     assert window.model.index(row, 0).data(Roles.ProblemCountRole) == 1
@@ -288,16 +295,19 @@ def test_detach_keeps_linked_originals_and_deletes_unused_copies(qtbot, window, 
     select(window, IMAGE_ITEM)
     feature.dialogs.detach_answer = None  # cancel: nothing happens
     feature.detach_action.trigger()
+    settle(qtbot, window)
     assert len(window.library.item(IMAGE_ITEM).attachments) == 1
     feature.dialogs.detach_answer = True
     with qtbot.waitSignal(feature.detach_finished, timeout=TASK_TIMEOUT_MS) as finished:
         feature.detach_action.trigger()
+        settle(qtbot, window)
     assert finished.args[0].deleted_file == str(managed) and not managed.exists()
     assert photo.exists()
     with qtbot.waitSignal(feature.attach_finished, timeout=TASK_TIMEOUT_MS):
         feature.attach(IMAGE_ITEM, [str(photo)], "link")
     with qtbot.waitSignal(feature.detach_finished, timeout=TASK_TIMEOUT_MS) as finished:
         feature.detach_action.trigger()
+        settle(qtbot, window)
     assert ("detach", "link", 0) in feature.dialogs.asked
     assert photo.exists() and finished.args[0].deleted_file is None
 

@@ -15,6 +15,7 @@ from mediacat.gui.dialogs.nasa_search import NasaSearchDialog
 from mediacat.gui.features.downloads import DownloadsFeature
 from mediacat.gui.features.downloads_panel import CANCELLED, DONE, FAILED, RUNNING
 from mediacat.gui.main_window import MainWindow
+from tests.gui.window_helpers import settle
 from tests.http_server import HTML_PAGE, MediaServer, Resource, jpeg_bytes, mp3_bytes
 from tests.nasa_api import SPACED_ID, install_nasa_api
 
@@ -34,6 +35,7 @@ def window(qtbot, library: Library, server: MediaServer):
     win = MainWindow(library, thumbnails=False)
     qtbot.addWidget(win)
     win.show()
+    settle(qtbot, win)
     win.downloads_feature.confirm_quit = lambda _count: True  # no modal question when pytest-qt closes it
     yield win
     feature: DownloadsFeature = win.downloads_feature

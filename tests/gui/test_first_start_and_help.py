@@ -11,11 +11,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 
+from mediacat.core.changes import Changes
 from mediacat.core.presence import Presence
 from mediacat.gui.dialogs.help_dialogs import getting_started_html, plain_text
 from mediacat.gui.main_window import MainWindow
 from mediacat.gui.settings import Settings
-from tests.gui.window_helpers import link_attachment, open_window
+from tests.gui.window_helpers import link_attachment, open_window, settle
 from tests.media_fixtures import make_jpeg
 
 REPO = Path(__file__).resolve().parents[2]
@@ -118,20 +119,24 @@ def test_an_empty_filter_result_says_no_items_match_and_clears(qtbot, library):
     window = open_window(qtbot, library)
     window.facets.set_checked("media_type", "image")
     window.facets.set_checked("kind", "recording")  # no image is a recording
+    settle(qtbot, window)
     assert window.model.rowCount() == 0
     assert window.no_match.isVisible() and not window.views.isVisible()
     assert "No items match" in window.no_match.title.text()
     assert "2 checked filters" in window.no_match.explanation.text()
     qtbot.mouseClick(window.no_match.clear_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert window.model.rowCount() == library.count_items()
     assert window.views.isVisible() and not window.no_match.isVisible()
     assert window.facets.checked_values() == {}
 
     window.search_box.setText("no such words anywhere")
     window.apply_filters()
+    settle(qtbot, window)
     assert window.no_match.isVisible()
     assert "no such words anywhere" in window.no_match.explanation.text()
     qtbot.mouseClick(window.no_match.clear_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert window.search_box.text() == "" and window.model.rowCount() == library.count_items()
 
 
@@ -202,6 +207,6 @@ def test_the_welcome_goes_once_an_item_gets_a_file(qtbot, library, tmp_path):
     welcome = help_feature(window).welcome
     assert welcome.isVisible()
     link_attachment(library, "skycrane-still", make_jpeg(tmp_path / "a.jpg"), "image/jpeg", "image")
-    window.refresh_items(["skycrane-still"])  # as the attach feature does after attaching
+    window.library_changed.emit(Changes.of_items(["skycrane-still"], facets=True))  # as an attach op announces
     qtbot.waitUntil(lambda: not welcome.isVisible(), timeout=10_000)
     assert not Settings().welcome_dismissed  # not closed by the person: nothing remembered

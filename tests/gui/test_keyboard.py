@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from mediacat.gui.mnemonics import mnemonic
 from mediacat.gui.tasks import shared_runner
 from mediacat.gui.views.viewer_window import ViewerWindow
-from tests.gui.window_helpers import link_attachment, open_window
+from tests.gui.window_helpers import link_attachment, open_window, settle
 from tests.media_fixtures import make_jpeg
 
 
@@ -21,6 +21,7 @@ def test_down_and_enter_in_the_search_box_go_to_the_results(qtbot, library):
         assert window.search_box.hasFocus()
         qtbot.keyClicks(window.search_box, "sky")
         qtbot.keyClick(window.search_box, key)  # before the search pause: the results are those of "sky"
+        settle(qtbot, window)
         assert window.current_view().hasFocus()
         assert window.model.rowCount() == library.count_items(window.build_query())
         assert window.current_item_id() in window.visible_item_ids()

@@ -11,7 +11,7 @@ from mediacat.core.library import Library
 from mediacat.core.search import ItemQuery
 from mediacat.gui.main_window import MainWindow
 from mediacat.gui.views.grid_view import GRID_SPACING, fitted_grid_width
-from tests.gui.window_helpers import open_window
+from tests.gui.window_helpers import open_window, settle
 
 GENERATED = 100_000
 
@@ -74,12 +74,14 @@ def test_search_and_sort_over_a_large_catalog(qtbot, large_library):
     window = open_window(qtbot, large_library)
     qtbot.keyClicks(window.search_box, "keyword42")
     qtbot.waitUntil(lambda: window.current_query().search == "keyword42", timeout=10_000)
+    settle(qtbot, window)
     expected = large_library.item_ids(ItemQuery(search="keyword42"))
     assert len(expected) == GENERATED // 100
     assert window.visible_item_ids() == expected
     assert window.count_label.text() == f"{len(expected)} items, 0 with media (of {large_library.count_items()})"
     window.set_view_mode("table")
     window.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    settle(qtbot, window)
     assert window.visible_item_ids() == large_library.item_ids(
         ItemQuery(search="keyword42", sort="title", descending=True))
     assert window.model.rows_fetched < 1000
@@ -110,9 +112,11 @@ def test_grid_reaches_the_last_row_and_goes_idle_at_every_width(qtbot, large_lib
     window.resize(width, 800)  # before the first show: the one layout is at this width
     window.show()
     qtbot.waitExposed(window)
+    settle(qtbot, window)  # the ids arrive from a reader after the first paint
     assert window.width() == width
     grid = window.grid
     total = window.model.rowCount()
+    assert total == large_library.count_items()
     last = window.model.index(total - 1, 0)
     timers = _TimerEvents()
     grid.installEventFilter(timers)

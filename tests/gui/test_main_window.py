@@ -16,7 +16,7 @@ from mediacat.gui.main_window import MainWindow
 from mediacat.gui.models.facet_model import VALUE_ROLE
 from mediacat.gui.settings import Settings
 from mediacat.gui.views.viewer_window import ViewerWindow
-from tests.gui.window_helpers import open_window
+from tests.gui.window_helpers import open_window, settle
 
 
 @pytest.fixture
@@ -41,6 +41,7 @@ def test_search_matches_article_quotes(qtbot, window, library):
     word = max(item.sources[0].quote.split(), key=len).strip(".,;:’'\"“”")
     window.search_box.setText(word)
     window.apply_filters()
+    settle(qtbot, window)
     assert "skycrane-still" in window.visible_item_ids()
     assert window.visible_item_ids() == library.item_ids(ItemQuery(search=word))
 
@@ -54,41 +55,49 @@ def test_search_matches_article_quotes(qtbot, window, library):
         ("article", "bbc-news-2021-02-19", "article_ids"),
     ],
 )
-def test_each_filter_narrows_the_view(window, library, facet, value, field):
+def test_each_filter_narrows_the_view(qtbot, window, library, facet, value, field):
     assert window.facets.set_checked(facet, value)
+    settle(qtbot, window)
     expected = library.item_ids(ItemQuery(**{field: (value,)}))
     assert 0 < len(expected) < len(library.item_ids())
     assert window.visible_item_ids() == expected
 
 
-def test_filters_or_within_a_facet_and_across_facets(window, library):
+def test_filters_or_within_a_facet_and_across_facets(qtbot, window, library):
     window.facets.set_checked("media_type", "audio")
+    settle(qtbot, window)
     window.facets.set_checked("media_type", "video")
+    settle(qtbot, window)
     audio_or_video = library.item_ids(ItemQuery(media_types=("audio", "video")))
     assert window.visible_item_ids() == audio_or_video
     window.facets.set_checked("mission_phase", "parachute-descent")
+    settle(qtbot, window)
     both = library.item_ids(ItemQuery(media_types=("audio", "video"), phases=("parachute-descent",)))
     assert window.visible_item_ids() == both
     assert set(both) < set(audio_or_video)
     window.sidebar.clear_button.click()
+    settle(qtbot, window)
     assert window.visible_item_ids() == library.item_ids()
     assert window.count_label.text() == f"{len(library.item_ids())} items, 0 with media"
 
 
-def test_tag_filter_requires_every_checked_tag(window, library):
-    with library.store.transaction():
-        library.store.execute("INSERT INTO tags(name) VALUES ('favourite'), ('edl')")
-        library.store.execute(
+def test_tag_filter_requires_every_checked_tag(qtbot, window, library):
+    with library.reopen() as other, other.store.transaction():
+        other.store.execute("INSERT INTO tags(name) VALUES ('favourite'), ('edl')")
+        other.store.execute(
             "INSERT INTO item_tags(item_id, tag_id) SELECT 'skycrane-still', id FROM tags UNION ALL "
             "SELECT 'navcam-panorama', id FROM tags WHERE name = 'favourite'"
         )
-    window.refresh_facets()
+    # Written behind the app's back (another connection, as the CLI would): noticed by its data_version poll.
+    qtbot.waitUntil(lambda: window.facets.item(4).rowCount() == 2, timeout=5_000)
     tag_branch = window.facets.item(4)
     assert [tag_branch.child(n).data(VALUE_ROLE) for n in range(tag_branch.rowCount())] == ["edl", "favourite"]
     window.facets.set_checked("tag", "favourite")
+    settle(qtbot, window)
     assert window.visible_item_ids() == library.item_ids(ItemQuery(tags=("favourite",)))
     assert len(window.visible_item_ids()) == 2
     window.facets.set_checked("tag", "edl")
+    settle(qtbot, window)
     assert window.visible_item_ids() == ["skycrane-still"]
 
 
@@ -108,6 +117,7 @@ def test_keyboard_find_escape_view_switch_and_arrows(qtbot, window):
     qtbot.keyClicks(window.search_box, "wind")
     qtbot.waitUntil(lambda: window.current_query().search == "wind")
     qtbot.keyClick(window.search_box, Qt.Key.Key_Escape)
+    settle(qtbot, window)
     assert window.search_box.text() == ""
     assert window.current_query().search is None
 
@@ -141,8 +151,9 @@ def test_enter_opens_the_viewer_with_the_placeholder_and_how_to(qtbot, window, l
     assert not viewer.isVisible()
 
 
-def test_detail_pane_shows_the_item_and_how_to_attach(window, library):
+def test_detail_pane_shows_the_item_and_how_to_attach(qtbot, window, library):
     assert window.select_item("edl-landing-video")
+    settle(qtbot, window)
     item = library.item("edl-landing-video")
     pane = window.detail
     assert pane.item.id == "edl-landing-video"
@@ -165,9 +176,10 @@ def test_detail_pane_shows_the_item_and_how_to_attach(window, library):
     assert not pane.preview.pixmap().isNull()
 
 
-def test_no_download_sentence_without_media_urls(window, library):
+def test_no_download_sentence_without_media_urls(qtbot, window, library):
     no_urls = next(item for item in library.items(library.item_ids()) if not item.media_urls)
     window.select_item(no_urls.id)
+    settle(qtbot, window)
     assert window.detail.how_to.text().endswith(f"or run mediacat attach {no_urls.id} FILE.")
 
 
@@ -193,10 +205,12 @@ def test_view_mode_geometry_and_splitter_are_remembered(qtbot, library):
     assert second.dockWidgetArea(second.findChild(QDockWidget, "dock-Note")) == Qt.DockWidgetArea.BottomDockWidgetArea
 
 
-def test_select_item_clears_filters_that_hide_it(window):
+def test_select_item_clears_filters_that_hide_it(qtbot, window):
     window.facets.set_checked("media_type", "audio")
+    settle(qtbot, window)
     assert "skycrane-still" not in window.visible_item_ids()
     assert window.select_item("skycrane-still")
+    settle(qtbot, window)
     assert window.current_item_id() == "skycrane-still"
     assert window.selected_item_ids() == ["skycrane-still"]
     assert window.facets.checked_values() == {}
@@ -271,6 +285,7 @@ def test_files_dropped_on_grid_table_and_detail_pane(qtbot, window, tmp_path):
     assert table_drop.args == [ids[1], [str(files[0])]]
 
     window.select_item(ids[3])
+    settle(qtbot, window)
     with qtbot.waitSignal(window.files_dropped) as pane_drop:
         _drop(window.detail, QPoint(20, 20), files)
     assert pane_drop.args == [ids[3], [str(path) for path in files]]
@@ -280,29 +295,35 @@ def test_feature_installers_run_at_the_end_of_construction(qtbot, library, monke
     from mediacat.gui import features
 
     seen = []
-    monkeypatch.setattr(features, "INSTALLERS", [lambda window: seen.append(window.visible_item_ids())])
+    monkeypatch.setattr(features, "INSTALLERS", [lambda window: seen.append(window.model.requested_query)])
     monkeypatch.setattr("mediacat.gui.main_window.INSTALLERS", features.INSTALLERS)
     window = MainWindow(library, thumbnails=False)
     qtbot.addWidget(window)
-    assert seen == [library.item_ids()]
+    assert seen == [ItemQuery()]  # the views and their first query exist when the features are installed
+    settle(qtbot, window)
+    assert window.visible_item_ids() == library.item_ids()
 
 
 def test_clicking_a_table_header_sorts_in_sql_and_keeps_the_current_item(qtbot, window, library):
     window.set_view_mode("table")
     window.select_item("navcam-panorama")
+    settle(qtbot, window)
     header = window.table.horizontalHeader()
     title_x = header.sectionViewportPosition(0) + header.sectionSize(0) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(title_x, header.height() // 2))
+    settle(qtbot, window)
     assert window.current_query().sort == "title"
     first_order = window.visible_item_ids()
     assert first_order in (library.item_ids(ItemQuery(sort="title")),
                            library.item_ids(ItemQuery(sort="title", descending=True)))
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(title_x, header.height() // 2))
+    settle(qtbot, window)
     assert window.visible_item_ids() == list(reversed(first_order))
     assert window.current_item_id() == "navcam-panorama"
     assert window.detail.item.id == "navcam-panorama"
     # Filtering keeps the order chosen in the table.
     window.facets.set_checked("media_type", "image")
+    settle(qtbot, window)
     assert window.current_query().sort == "title" and window.current_query().media_types == ("image",)
 
 

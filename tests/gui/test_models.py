@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from mediacat.core.jobs import Progress
@@ -12,21 +13,55 @@ from mediacat.gui.features.tags import COUNT_ROLE, NAME_ROLE, TagCountsModel
 from mediacat.gui.models.catalog_model import FETCH_BATCH, CatalogModel, Column, Roles
 from mediacat.gui.models.facet_model import FACET_ROLE, VALUE_ROLE, FacetModel
 from mediacat.gui.models.sources_model import ARTICLE_ID_ROLE, QUOTE_ROLE, SourcesModel
+from mediacat.gui.operations import LibraryOperations
+from mediacat.gui.tasks import TaskRunner
 
 
-def test_catalog_model_passes_the_model_tester(qtmodeltester, library):
-    model = CatalogModel(library)
-    model.set_query(ItemQuery())
+@pytest.fixture
+def operations(qtbot, library):
+    """The readers the models run their queries on (the window's, without a window)."""
+    ops = LibraryOperations(library, TaskRunner(), watch_interval_ms=0)
+    yield ops
+    ops.close()
+
+
+def catalog(qtbot, library, operations, query: ItemQuery | None = None) -> CatalogModel:
+    model = CatalogModel(library, run_query=operations.run_query)
+    if query is not None:
+        show(qtbot, model, query)
+    return model
+
+
+def show(qtbot, model: CatalogModel, query: ItemQuery) -> None:
+    """Ask for `query` and wait for its answer to be shown."""
+    model.set_query(query)
+    qtbot.waitUntil(lambda: not model.loading, timeout=10_000)
+
+
+def test_catalog_model_passes_the_model_tester(qtbot, qtmodeltester, library, operations):
+    model = catalog(qtbot, library, operations, ItemQuery())
     qtmodeltester.check(model)
-    model.set_query(ItemQuery(media_types=("audio",)))
+    show(qtbot, model, ItemQuery(media_types=("audio",)))
     qtmodeltester.check(model)
     model.sort(Column.TITLE, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: not model.loading, timeout=10_000)
     qtmodeltester.check(model)
 
 
-def test_catalog_model_columns_and_roles(library):
-    model = CatalogModel(library)
-    model.set_query(ItemQuery(item_ids=("skycrane-still",)))
+def test_the_item_query_runs_off_the_gui_thread_and_a_stale_answer_is_dropped(qtbot, library, operations):
+    model = catalog(qtbot, library, operations)
+    model.set_query(ItemQuery(media_types=("audio",)))
+    model.set_query(ItemQuery(media_types=("video",)))  # overtakes the first before it is shown
+    assert model.rowCount() == 0 and model.loading  # nothing ran on the GUI thread
+    answers = []
+    model.query_changed.connect(lambda: answers.append(model.item_ids()))
+    qtbot.waitUntil(lambda: not model.loading, timeout=10_000)
+    assert answers == [library.item_ids(ItemQuery(media_types=("video",)))]
+    assert model.with_media == 0 and model.total == library.count_items()
+
+
+def test_catalog_model_columns_and_roles(qtbot, library, operations):
+    model = catalog(qtbot, library, operations, ItemQuery(item_ids=("skycrane-still",)))
     item = library.item("skycrane-still")
     phases = {phase.id: phase.label for phase in library.mission_phases()}
     row = [model.index(0, column).data() for column in Column]
@@ -43,9 +78,8 @@ def test_catalog_model_columns_and_roles(library):
     assert "no file attached" in index.data(Qt.ItemDataRole.ToolTipRole)
 
 
-def test_catalog_model_fetches_rows_lazily_in_batches(library):
-    model = CatalogModel(library)
-    model.set_query(ItemQuery())
+def test_catalog_model_fetches_rows_lazily_in_batches(qtbot, library, operations):
+    model = catalog(qtbot, library, operations, ItemQuery())
     assert model.rowCount() == len(library.item_ids())
     assert model.rows_fetched == 0
     model.index(0, 0).data()
@@ -54,41 +88,46 @@ def test_catalog_model_fetches_rows_lazily_in_batches(library):
     assert model.rows_fetched == min(FETCH_BATCH, model.rowCount())  # cached
 
 
-def test_sorting_runs_the_query_in_sql_and_keeps_the_selection(library):
-    model = CatalogModel(library)
-    model.set_query(ItemQuery())
+def test_sorting_runs_the_query_in_sql_and_keeps_the_selection(qtbot, library, operations):
+    model = catalog(qtbot, library, operations, ItemQuery())
+
+    def sort(*args):
+        model.sort(*args)
+        qtbot.waitUntil(lambda: not model.loading, timeout=10_000)
+
     kept = model.index(5, 0)
     from PySide6.QtCore import QPersistentModelIndex
 
     persistent = QPersistentModelIndex(kept)
     kept_id = kept.data(Roles.ItemIdRole)
-    model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
     assert model.item_ids() == library.item_ids(ItemQuery(sort="title"))
     titles = [model.index(row, 0).data() for row in range(model.rowCount())]
     assert titles == sorted(titles, key=str.casefold)
     assert persistent.data(Roles.ItemIdRole) == kept_id
-    model.sort(Column.DATE, Qt.SortOrder.DescendingOrder)
+    sort(Column.DATE, Qt.SortOrder.DescendingOrder)
     assert model.query.sort == "date_taken" and model.query.descending
     assert model.item_ids() == library.item_ids(ItemQuery(sort="date_taken", descending=True))
-    model.sort(-1)
+    sort(-1)
     assert model.item_ids() == library.item_ids()
 
 
-def test_refresh_rereads_changed_items(qtbot, library):
-    model = CatalogModel(library)
-    model.set_query(ItemQuery())
+def test_refresh_rereads_changed_items(qtbot, library, operations):
+    model = catalog(qtbot, library, operations, ItemQuery())
     row = model.row_of("navcam-panorama")
     assert model.index(row, Column.TITLE).data() == library.item("navcam-panorama").title
     with library.store.transaction():
         library.store.execute("UPDATE items SET title = 'Renamed panorama' WHERE id = 'navcam-panorama'")
     assert model.index(row, Column.TITLE).data() != "Renamed panorama"  # cached until refreshed
     with qtbot.waitSignal(model.dataChanged):
-        model.refresh(["navcam-panorama"])
+        model.refresh_rows(["navcam-panorama"])
     assert model.index(row, Column.TITLE).data() == "Renamed panorama"
 
 
-def test_facet_model_passes_the_model_tester_and_counts(qtmodeltester, library):
-    model = FacetModel(library)
+def test_facet_model_passes_the_model_tester_and_counts(qtbot, qtmodeltester, library, operations):
+    model = FacetModel(library, run_query=operations.run_query)
+    assert model.rowCount() == 0  # the counts come from a reader
+    qtbot.waitUntil(lambda: not model.loading, timeout=10_000)
     qtmodeltester.check(model)
     counts = library.facet_counts()
     media = model.item(0)
@@ -99,7 +138,8 @@ def test_facet_model_passes_the_model_tester_and_counts(qtmodeltester, library):
     assert articles.rowCount() == len(library.articles())
     assert model.query_fields() == {"media_types": (), "kinds": (), "phases": (), "article_ids": (), "tags": ()}
     model.set_checked("kind", "clip")
-    model.reload()  # keeps what was checked
+    with qtbot.waitSignal(model.reloaded, timeout=10_000):
+        model.reload()  # keeps what was checked
     assert model.checked_values() == {"kind": ("clip",)}
 
 
@@ -144,17 +184,22 @@ def test_downloads_model_passes_the_model_tester(qtmodeltester):
 
 
 def test_facets_show_narrowed_counts_and_keep_a_checked_value_at_zero(qtbot, tmp_path):
+    from mediacat.core.jobs import Job
     from mediacat.core.library import Library
     from mediacat.core.search import ItemQuery
     from mediacat.gui.models.facet_model import FacetModel
 
     with Library.open(tmp_path / "lib") as library:
-        model = FacetModel(library)
+        def run_here(fn, *args, on_done, **_options):  # the window's run_query, answered at once on this thread
+            on_done(fn(Job(), library, *args))
+
+        model = FacetModel(library, run_query=run_here)
         changes = []
         model.filters_changed.connect(lambda: changes.append(1))
         assert model.set_checked("kind", "recording")
         changes.clear()
-        model.reload(library.facet_counts(ItemQuery(kinds=("recording",), media_types=("image",))))
+        model.reload(ItemQuery(kinds=("recording",), media_types=("image",)))
+        assert model.query == ItemQuery(kinds=("recording",), media_types=("image",))
         assert model.checked_values() == {"kind": ("recording",)}
         assert changes == []  # nothing was unchecked
         labels = {model.item(row).child(c).text() for row in range(model.rowCount())

@@ -12,7 +12,7 @@ from mediacat.gui.main_window import MainWindow
 
 def test_the_window_shows_empty_then_fills_from_a_reader(qtbot, tmp_path: Path) -> None:
     with Library.open(tmp_path / "lib") as library:
-        window = MainWindow(library, thumbnails=False, paint_first=True)
+        window = MainWindow(library, thumbnails=False)
         qtbot.addWidget(window)
         assert window.model.rowCount() == 0 and window.facets.rowCount() == 0  # nothing read yet
         window.show()
@@ -29,7 +29,7 @@ def test_the_window_shows_empty_then_fills_from_a_reader(qtbot, tmp_path: Path) 
 
 def test_a_search_typed_before_the_fill_arrives_is_kept(qtbot, tmp_path: Path) -> None:
     with Library.open(tmp_path / "lib") as library:
-        window = MainWindow(library, thumbnails=False, paint_first=True)
+        window = MainWindow(library, thumbnails=False)
         qtbot.addWidget(window)
         window.search_box.setText("parachute")
         window.apply_filters()  # before the window even shows

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from mediacat.core.tags import add_tags
 from mediacat.gui.features.tags import TagEntryDialog
-from tests.gui.window_helpers import open_window
+from tests.gui.window_helpers import open_window, settle
 
 
 def test_the_note_panel_is_titled_with_the_items_title(qtbot, library):
     window = open_window(qtbot, library)
     window.select_item("skycrane-still")
+    settle(qtbot, window)
     editor = window.tags_feature.note_editor
     title = library.item("skycrane-still").title
     assert editor.label.text() == f"Note on “{title}”"
@@ -18,6 +19,7 @@ def test_the_note_panel_is_titled_with_the_items_title(qtbot, library):
     window.clear_filters()
     window.facets.set_checked("media_type", "image")
     window.facets.set_checked("kind", "recording")  # nothing selected any more
+    settle(qtbot, window)
     assert editor.label.text() == "Select an item to write a note."
 
 

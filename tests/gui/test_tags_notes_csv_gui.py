@@ -10,11 +10,13 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from mediacat.core.library import Library
+from mediacat.core.operations import add_tags_op
 from mediacat.core.search import ItemQuery
-from mediacat.core.tags import add_tags, note_of, tag_counts, tags_of
+from mediacat.core.tags import note_of, tag_counts, tags_of
 from mediacat.gui.features.csv_export import ExportDialog, describe_plan, import_file, start_export
 from mediacat.gui.features.tags import TagEntryDialog
 from mediacat.gui.main_window import MainWindow
+from tests.gui.window_helpers import settle
 
 THREE = ["skycrane-still", "navcam-panorama", "mars-wind-audio-original"]
 
@@ -24,7 +26,20 @@ def window(qtbot, library: Library) -> MainWindow:
     win = MainWindow(library, thumbnails=False)
     qtbot.addWidget(win)
     win.show()
+    settle(qtbot, win)
     return win
+
+
+def run(qtbot, window: MainWindow, op, *args) -> None:
+    """An operation through the window's writer, as a feature would run it; waits until it is shown."""
+    window.run_op(op, *args)
+    settle(qtbot, window)
+
+
+def trigger(qtbot, window: MainWindow, action) -> None:
+    """Trigger an action (undo, redo ...) and wait for what it started."""
+    action.trigger()
+    settle(qtbot, window)
 
 
 def select(window: MainWindow, item_ids: list[str]) -> None:
@@ -56,8 +71,7 @@ def open_dialog(qtbot, window: MainWindow) -> TagEntryDialog:
 
 
 def test_batch_tag_edit_on_three_items_with_undo_and_redo(qtbot, window: MainWindow, library: Library) -> None:
-    add_tags(library, ["navcam-panorama"], ["wide"])
-    window.tags_feature.refresh_tags()
+    run(qtbot, window, add_tags_op, ["navcam-panorama"], ["wide"])
     before = tags_of(library, THREE)
     select(window, THREE)
     action(window, "Item", "Add tags…").trigger()
@@ -66,6 +80,7 @@ def test_batch_tag_edit_on_three_items_with_undo_and_redo(qtbot, window: MainWin
     assert completer.model().stringList() == ["wide"]  # completion from the existing tags
     dialog.field.setText("landing; =sum")
     dialog.accept()
+    settle(qtbot, window)
     after = tags_of(library, THREE)
     assert after == {
         "skycrane-still": ("=sum", "landing"),
@@ -75,25 +90,26 @@ def test_batch_tag_edit_on_three_items_with_undo_and_redo(qtbot, window: MainWin
     assert window.undo_stack.count() == 1  # one command for the whole batch
     assert window.undo_action.shortcut().toString() == "Ctrl+Z"
     assert window.redo_action.shortcut().toString() == "Ctrl+Shift+Z"
-    window.undo_action.trigger()
+    trigger(qtbot, window, window.undo_action)
     assert tags_of(library, THREE) == before
     assert tag_counts(library) == [("wide", 1)]
-    window.redo_action.trigger()
+    trigger(qtbot, window, window.redo_action)
     assert tags_of(library, THREE) == after
-    window.undo_action.trigger()
+    trigger(qtbot, window, window.undo_action)
     assert tags_of(library, THREE) == before
 
 
 def test_remove_tags_from_the_selection_and_undo(qtbot, window: MainWindow, library: Library) -> None:
-    add_tags(library, THREE, ["landing", "keep"])
+    run(qtbot, window, add_tags_op, THREE, ["landing", "keep"])
     select(window, THREE[:2])
     action(window, "Item", "Remove tags…").trigger()
     dialog = open_dialog(qtbot, window)
     assert dialog.field.completer().model().stringList() == ["keep", "landing"]
     dialog.field.setText("landing")
     dialog.accept()
+    settle(qtbot, window)
     assert tags_of(library, THREE) == {THREE[0]: ("keep",), THREE[1]: ("keep",), THREE[2]: ("keep", "landing")}
-    window.undo_action.trigger()
+    trigger(qtbot, window, window.undo_action)
     assert all(tags == ("keep", "landing") for tags in tags_of(library, THREE).values())
 
 
@@ -112,35 +128,41 @@ def test_tag_panel_counts_rename_merge_and_filter(qtbot, window: MainWindow, lib
     feature = window.tags_feature
     feature.add_tags_to(THREE, ["landing"])
     feature.add_tags_to(THREE[:1], ["favourite"])
+    settle(qtbot, window)
     model = feature.model
     assert [model.index(row).data() for row in range(model.rowCount())] == ["favourite (1)", "landing (3)"]
 
     assert feature.rename("landing", "descent")
+    settle(qtbot, window)
     assert tag_counts(library) == [("descent", 3), ("favourite", 1)]
     assert [model.index(row).data() for row in range(model.rowCount())] == ["descent (3)", "favourite (1)"]
-    window.undo_action.trigger()
+    trigger(qtbot, window, window.undo_action)
     assert tag_counts(library) == [("favourite", 1), ("landing", 3)]
-    window.redo_action.trigger()
+    trigger(qtbot, window, window.redo_action)
     assert tag_counts(library) == [("descent", 3), ("favourite", 1)]
 
     assert feature.merge(["favourite"], "descent")
+    settle(qtbot, window)
     assert tag_counts(library) == [("descent", 3)]
-    window.undo_action.trigger()
+    trigger(qtbot, window, window.undo_action)
     assert tag_counts(library) == [("descent", 3), ("favourite", 1)]
     assert tags_of(library, THREE)[THREE[0]] == ("descent", "favourite")
 
     rect = feature.view.visualRect(model.index(model.row_of("favourite")))
     qtbot.mouseClick(feature.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    settle(qtbot, window)
     assert window.visible_item_ids() == [THREE[0]]
     assert window.current_query().tags == ("favourite",)
     feature.view.clearSelection()
     feature.filter_by_selected_tags()
+    settle(qtbot, window)
     assert len(window.visible_item_ids()) == library.count_items()
 
 
-def test_rename_to_a_bad_name_shows_a_message(window: MainWindow, library: Library) -> None:
+def test_rename_to_a_bad_name_shows_a_message(qtbot, window: MainWindow, library: Library) -> None:
     window.tags_feature.add_tags_to(THREE, ["landing"])
-    assert not window.tags_feature.rename("landing", "a;b")
+    window.tags_feature.rename("landing", "a;b")
+    settle(qtbot, window)
     assert "';' is not allowed" in window.last_error_dialog.message
     assert tag_counts(library) == [("landing", 3)]
 
@@ -154,18 +176,19 @@ def test_note_is_saved_after_typing_and_on_focus_change_and_undoable(qtbot, wind
     qtbot.keyClicks(editor.editor, "dust devil")
     qtbot.waitUntil(lambda: note_of(library, "navcam-panorama") == "dust devil")
     editor.editor.appendPlainText("second line")
-    select(window, ["skycrane-still"])  # switching items saves at once
+    select(window, ["skycrane-still"])  # switching items saves at once (on the writer: the editor never waits)
+    settle(qtbot, window)
     assert note_of(library, "navcam-panorama") == "dust devil\nsecond line"
     assert editor.item_id == "skycrane-still" and editor.editor.toPlainText() == ""
-    window.undo_action.trigger()  # the two saves of one note are one undo step
+    trigger(qtbot, window, window.undo_action)  # the two saves of one note are one undo step
     assert note_of(library, "navcam-panorama") == ""
-    window.redo_action.trigger()
+    trigger(qtbot, window, window.redo_action)
     assert note_of(library, "navcam-panorama") == "dust devil\nsecond line"
     assert library.item_ids(ItemQuery(search="devil")) == ["navcam-panorama"]
 
 
 def test_export_the_selection_in_the_background(qtbot, window: MainWindow, library: Library, tmp_path: Path) -> None:
-    add_tags(library, THREE, ["@home"])
+    run(qtbot, window, add_tags_op, THREE, ["@home"])
     select(window, THREE[:2])
     target = tmp_path / "selection.csv"
     handle = start_export(window, "selection", str(target))
@@ -195,14 +218,15 @@ def test_import_asks_applies_and_undoes(qtbot, window: MainWindow, library: Libr
         return True
 
     assert run_import(qtbot, window, path, confirm)
+    settle(qtbot, window)
     assert "skycrane-still: tags (none) → a; b" in asked[0]
     assert tags_of(library, ["skycrane-still", "navcam-panorama"]) == {"skycrane-still": ("a", "b"),
                                                                        "navcam-panorama": ("c",)}
     assert note_of(library, "skycrane-still") == "=note"
     assert [window.tags_feature.model.index(r).data() for r in range(3)] == ["a (1)", "b (1)", "c (1)"]
-    window.undo_action.trigger()
+    trigger(qtbot, window, window.undo_action)
     assert tag_counts(library) == [] and note_of(library, "skycrane-still") == ""
-    window.redo_action.trigger()
+    trigger(qtbot, window, window.redo_action)
     assert note_of(library, "skycrane-still") == "=note" and len(tag_counts(library)) == 3
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 
+from mediacat.core.operations import attach_paths_op
 from mediacat.gui.models.catalog_model import Roles
 from mediacat.gui.views.viewer_window import ViewerWindow
-from tests.gui.window_helpers import link_attachment, open_window
+from tests.gui.window_helpers import link_attachment, open_window, settle
 from tests.media_fixtures import make_jpeg, make_wav
 
 
@@ -40,12 +41,13 @@ def test_missing_attachment_gets_the_warning_role(qtbot, library, tmp_path):
     assert "missing" in window.detail.fields.text()
 
 
-def test_refresh_items_shows_a_new_attachment(qtbot, library, tmp_path):
+def test_an_attach_operation_shows_the_new_attachment_everywhere(qtbot, library, tmp_path):
     window = open_window(qtbot, library)
     window.select_item("skycrane-still")
     assert window.detail.how_to.isVisibleTo(window.detail)
-    link_attachment(library, "skycrane-still", make_jpeg(tmp_path / "new.jpg"), "image/jpeg", "image")
-    window.refresh_items(["skycrane-still"])
+    assert "0 with media" in window.count_label.text()
+    window.run_op(attach_paths_op, "skycrane-still", [str(make_jpeg(tmp_path / "new.jpg"))], "link", False, False)
+    settle(qtbot, window)  # the views refreshed from library_changed: the row, the detail pane, the counts
     index = window.model.index(window.model.row_of("skycrane-still"), 0)
     assert index.data(Roles.AttachmentCountRole) == 1
     assert not window.detail.how_to.isVisibleTo(window.detail)

@@ -12,14 +12,32 @@ from mediacat.gui.main_window import MainWindow
 
 
 def open_window(qtbot, library: Library, *, thumbnails: bool = False) -> MainWindow:
-    """A shown, active main window on `library` (closed by pytest-qt at the end of the test)."""
+    """A shown, active main window on `library`, its first query answered (closed by pytest-qt at the end)."""
     window = MainWindow(library, thumbnails=thumbnails)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+    settle(qtbot, window)
     return window
+
+
+def settle(qtbot, window: MainWindow, timeout: int = 20_000) -> None:
+    """Wait until every operation and query the window started has answered and been shown (the app never
+    waits for them; tests do, with qtbot.waitUntil rather than timed sleeps)."""
+    qtbot.waitUntil(lambda: window.settled, timeout=timeout)
+
+
+def wait_settled(window: MainWindow, timeout: int = 20_000) -> None:
+    """`settle` for helpers that have no qtbot at hand: runs the event loop until the window is settled."""
+    from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QThread
+
+    deadline = QDeadlineTimer(timeout)
+    while not window.settled:
+        assert not deadline.hasExpired(), "the window's operations and queries did not finish in time"
+        QCoreApplication.processEvents()
+        QThread.msleep(5)
 
 
 def press(qtbot, widget, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:

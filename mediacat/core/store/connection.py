@@ -11,8 +11,9 @@ import errno
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from mediacat.core.errors import LibraryDamaged, LibraryError, ReadOnlyLibrary
 from mediacat.core.store.errors import library_error, os_library_error, translatable
@@ -69,10 +70,26 @@ class Store:
                 self.conn.execute(f"ROLLBACK TO sp{self._depth}")
                 self.conn.execute(f"RELEASE sp{self._depth}")
 
+    def data_version(self) -> int:
+        """SQLite's `PRAGMA data_version`: changes whenever *another* connection commits (never for this
+        connection's own commits); how the app notices writes by other processes."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    @property
+    def total_changes(self) -> int:
+        """Rows this connection has changed since it opened (tells whether an operation wrote anything)."""
+        return self.conn.total_changes
+
+    def end_open_transaction(self) -> None:
+        """Roll back a transaction some reader left open (a pooled connection is handed on clean)."""
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+            self._depth = 0
+
     def _translated(self, error: sqlite3.Error, doing: str) -> BaseException:
         return library_error(self.path, error, doing) if translatable(error) else error
 
-    def execute(self, sql: str, parameters: tuple | dict | list = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
         try:
             return self.conn.execute(sql, parameters)
         except sqlite3.Error as error:

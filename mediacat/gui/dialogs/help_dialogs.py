@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 from importlib import metadata
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -47,8 +48,9 @@ def menu_shortcuts(menus: Iterable[QMenu]) -> list[tuple[str, str, str]]:
 
     def walk(menu: QMenu, path: str) -> None:
         for action in menu.actions():
-            if action.menu() is not None:
-                walk(action.menu(), f"{path} ▸ {plain_text(action)}")
+            submenu = action.menu()
+            if isinstance(submenu, QMenu):
+                walk(submenu, f"{path} ▸ {plain_text(action)}")
                 continue
             if action.isSeparator():
                 continue
@@ -126,7 +128,7 @@ def dependency_licences() -> list[tuple[str, str, str]]:
     rows = []
     for name in DEPENDENCIES:
         try:
-            data = metadata.metadata(name)
+            data: Any = metadata.metadata(name)  # an email.message.Message underneath: .get, .get_all
         except metadata.PackageNotFoundError:
             continue
         licence = data.get("License-Expression") or (data.get("License") or "").strip()

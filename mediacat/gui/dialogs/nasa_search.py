@@ -51,7 +51,7 @@ def thumbnail_worker(job: Job, url: str) -> QImage:
 class NasaSearchDialog(QDialog):
     def __init__(self, window: Any, downloads: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent or window)
-        self.window = window
+        self.main_window = window
         self.downloads = downloads
         self.nasa = NasaImageLibrary(api_url(window.library))
         self.page: SearchPage | None = None
@@ -141,7 +141,7 @@ class NasaSearchDialog(QDialog):
         self.searching = True
         self.status_label.setText("Searching…")
         self.update_buttons()
-        self.window.tasks.run(
+        self.main_window.tasks.run(
             search_worker, self.nasa, query, self.type_combo.currentData(), page_url,
             on_done=self._show_page, on_error=self._search_failed, label="NASA search",
         )
@@ -192,7 +192,7 @@ class NasaSearchDialog(QDialog):
             if generation == self._generation and (current := self.results.item(row)) is not None:
                 current.setToolTip(f"{current.toolTip()}\n\nNo preview: {error}".strip())
 
-        self.window.tasks.run(thumbnail_worker, url, on_done=done, on_error=failed, label="NASA preview",
+        self.main_window.tasks.run(thumbnail_worker, url, on_done=done, on_error=failed, label="NASA preview",
                               cancellable=True)
 
     @property
@@ -206,11 +206,11 @@ class NasaSearchDialog(QDialog):
         return item.data(RESULT_ROLE) if item is not None else None
 
     def update_buttons(self) -> None:
-        item_id = self.window.current_item_id()
+        item_id = self.main_window.current_item_id()
         if item_id is None:
             self.target_label.setText("Select an item in the catalog to attach to.")
         else:
-            title = self.window.library.item(item_id).title
+            title = self.main_window.library.item(item_id).title
             self.target_label.setText(f"Attach to: {title}")
         self.search_button.setEnabled(not self.searching)
         self.next_button.setEnabled(not self.searching and self.page is not None and bool(self.page.next_url))
@@ -218,7 +218,7 @@ class NasaSearchDialog(QDialog):
 
     def download_selected(self) -> Any:
         result = self.selected_result()
-        item_id = self.window.current_item_id()
+        item_id = self.main_window.current_item_id()
         if result is None or item_id is None:
             return None
         rendition = self.rendition_combo.currentData()

@@ -22,7 +22,7 @@ from mediacat.gui.features import (
     tags,
 )
 
-INSTALLERS: list[Callable[[Any], None]] = [
+INSTALLERS: list[Callable[[Any], object]] = [
     tags.install,
     csv_export.install,
     attachments.install,

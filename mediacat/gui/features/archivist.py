@@ -260,7 +260,6 @@ class ArchivistFeature:
                 self.window, f"New item {values.get('title') or (Path(file).name if file else '')!r}", added,
                 lambda result: (ops.delete_item_op, (result.item_id, False)),
                 lambda result: (ops.restore_item_op, (result,))))
-            self.window.refresh_items(None)
             self.window.select_item(added.item_id)
 
         failed = lambda error: self.window.show_error("New item", str(error))  # noqa: E731
@@ -319,7 +318,6 @@ class ArchivistFeature:
                     self.window, f"Delete {item.id}", deleted,
                     lambda result: (ops.restore_item_op, (result,)),
                     lambda result: (ops.delete_item_op, (result.item_id, False))))
-            self.window.refresh_items(None)
             self.window.status_message(f"Deleted {item.title!r}" + (
                 f" and {len(deleted.removed_files)} managed copies" if deleted.removed_files else ""))
 

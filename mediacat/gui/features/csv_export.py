@@ -1,11 +1,13 @@
 """File ▸ Export CSV… (all items, the current view or the selection) and File ▸ Import CSV… (tags and notes).
 
-Export runs in the background through `window.tasks` with a progress dialog and can be cancelled; import
-shows the file's problems, or a summary, and asks before applying; an applied import is one undo step.
+Export runs on a reader (`window.run_query`) with a progress dialog and can be cancelled; import is read on a
+reader, shows the file's problems, or a summary, and asks before applying on the writer (`window.run_op`);
+an applied import is one undo step.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QAction
@@ -23,45 +25,42 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediacat.core.csvio import PROFILES, ImportPlan, ImportResult, apply_import, export_csv, read_import
+from mediacat.core.csvio import PROFILES, ImportPlan, ImportResult, export_csv, read_import
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
-from mediacat.gui.features.tag_commands import ImportCommand
-from mediacat.gui.tasks import own_connection
+from mediacat.core.operations import apply_import_op
+from mediacat.gui.features.tag_commands import import_command
+from mediacat.gui.features.window_api import FeatureWindow
+from mediacat.gui.tasks import TaskHandle
 
 SCOPES = ("all", "view", "selection")
 MAX_LISTED = 40
 
 
-@own_connection
-def export_worker(job: Job, library: Library, item_ids: list[str], path: str, profile: str, raw: bool) -> int:
-    return export_csv(library, item_ids, path, profile=profile, raw=raw, job=job)
+def export_query(job: Job, library: Library, item_ids: list[str] | None, path: str, profile: str, raw: bool) -> int:
+    """On a reader: write the CSV file (every item when `item_ids` is None); returns the number of rows."""
+    ids = library.item_ids() if item_ids is None else item_ids
+    return export_csv(library, ids, path, profile=profile, raw=raw, job=job)
 
 
-def scope_ids(window, scope: str) -> list[str]:
+def scope_ids(window: FeatureWindow, scope: str) -> list[str] | None:
+    """The ids to export (None: all items, read by the export itself off the GUI thread)."""
     if scope == "selection":
         return list(window.selected_item_ids())
     if scope == "view":
         return list(window.visible_item_ids())
-    return window.library.item_ids()
+    return None
 
 
-def start_export(window, scope: str, path: str, *, profile: str = "default", raw: bool = False):
-    """Export in the background; returns the task handle (its result is the number of rows)."""
-    ids = scope_ids(window, scope)
-    return window.tasks.run(
-        export_worker,
-        window.library,
-        ids,
-        path,
-        profile,
-        raw,
+def start_export(window: FeatureWindow, scope: str, path: str, *, profile: str = "default",
+                 raw: bool = False) -> TaskHandle:
+    """Export on a reader; returns the task handle (its result is the number of rows)."""
+    return window.run_query(
+        export_query, scope_ids(window, scope), path, profile, raw,
         on_done=lambda count: window.status_message(f"Exported {count} items to {path}"),
-        on_error=lambda error: window.show_error("CSV export failed", str(error)),
+        on_error=lambda error: window.report_error("CSV export failed", error),
         on_cancelled=lambda: window.status_message("CSV export cancelled; no file written"),
-        label="Export CSV",
-        cancellable=True,
-        with_progress_dialog=True,
+        label="Export CSV", cancellable=True, with_progress_dialog=True,
     )
 
 
@@ -78,19 +77,15 @@ def describe_plan(plan: ImportPlan) -> str:
     return "\n".join(lines)
 
 
-@own_connection
-def read_worker(job: Job, library: Library, path: str) -> ImportPlan:
+def read_import_query(job: Job, library: Library, path: str) -> ImportPlan:
+    """On a reader: read and plan an import file."""
     return read_import(library, path)
 
 
-@own_connection
-def apply_worker(job: Job, library: Library, plan: ImportPlan) -> ImportResult:
-    return apply_import(library, plan)
-
-
-def import_file(window, path: str, confirm, on_finished=None) -> None:
-    """Read `path` in the background, show its problems or ask `confirm(plan) -> bool`, then apply it (in the
-    background, one transaction) as one undo step. `on_finished(applied: bool)` is called at the end."""
+def import_file(window: FeatureWindow, path: str, confirm: Callable[[ImportPlan], bool],
+                on_finished: Callable[[bool], None] | None = None) -> None:
+    """Read `path` on a reader, show its problems or ask `confirm(plan) -> bool`, then apply it on the writer
+    (one transaction) as one undo step. `on_finished(applied: bool)` is called at the end."""
     name = Path(path).name
 
     def finished(applied: bool) -> None:
@@ -98,7 +93,7 @@ def import_file(window, path: str, confirm, on_finished=None) -> None:
             on_finished(applied)
 
     def failed(error: BaseException) -> None:
-        window.show_error("CSV import: nothing imported", str(error))
+        window.report_error("CSV import: nothing imported", error)
         finished(False)
 
     def read(plan: ImportPlan) -> None:
@@ -116,32 +111,21 @@ def import_file(window, path: str, confirm, on_finished=None) -> None:
         elif not confirm(plan):
             finished(False)
         else:
-            window.tasks.run(apply_worker, window.library, plan, on_done=lambda result: applied(plan, result),
-                             on_error=failed, label="Import CSV")
+            window.run_op(apply_import_op, plan, on_done=lambda result: applied(plan, result), on_error=failed,
+                          label="Import CSV")
 
     def applied(plan: ImportPlan, result: ImportResult) -> None:
-        feature = getattr(window, "tags_feature", None)
-
-        def changed(ids: list[str]) -> None:
-            if feature is not None:
-                feature.changed(ids)
-            else:
-                window.refresh_items(ids)
-                window.refresh_facets()
-
-        window.undo_stack.push(ImportCommand(f"Import {name}", window.library, result.tag_edit,
-                                             result.note_edits, changed, window.show_error))
-        changed([change.item_id for change in plan.changes])
+        window.undo_stack.push(import_command(f"Import {name}", window, result))
         window.status_message(f"Imported {name}: {plan.summary()}")
         finished(True)
 
-    window.tasks.run(read_worker, window.library, path, on_done=read, on_error=failed, label="Read CSV")
+    window.run_query(read_import_query, path, on_done=read, on_error=failed, label="Read CSV")
 
 
 class ExportDialog(QDialog):
     """Which items, which profile, spreadsheet-safe or raw."""
 
-    def __init__(self, window, parent: QWidget | None = None) -> None:
+    def __init__(self, window: FeatureWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export CSV")
         self.scope_group = QButtonGroup(self)
@@ -153,11 +137,11 @@ class ExportDialog(QDialog):
         }
         labels = {"all": "All items", "view": "The current view", "selection": "The selected items"}
         for scope in SCOPES:
-            button = QRadioButton(f"{labels[scope]} ({counts[scope]})")
-            button.setProperty("scope", scope)
-            button.setEnabled(counts[scope] > 0)
-            self.scope_group.addButton(button)
-            layout.addWidget(button)
+            radio = QRadioButton(f"{labels[scope]} ({counts[scope]})")
+            radio.setProperty("scope", scope)
+            radio.setEnabled(counts[scope] > 0)
+            self.scope_group.addButton(radio)
+            layout.addWidget(radio)
         default = "selection" if counts["selection"] > 1 else "view"
         for button in self.scope_group.buttons():
             if button.property("scope") == default:
@@ -182,25 +166,28 @@ class ExportDialog(QDialog):
         return checked.property("scope") if checked is not None else "all"
 
 
-def _ask_export(window) -> None:
-    dialog = ExportDialog(window, window)
+def _ask_export(window: FeatureWindow) -> None:
+    dialog = ExportDialog(window, window.dialog_parent())
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
-    path, _filter = QFileDialog.getSaveFileName(window, "Export CSV", "mediacat.csv", "CSV files (*.csv)")
+    path, _filter = QFileDialog.getSaveFileName(window.dialog_parent(), "Export CSV", "mediacat.csv",
+                                                "CSV files (*.csv)")
     if path:
         start_export(window, dialog.scope, path, profile=dialog.profile.currentText(),
                      raw=not dialog.safe.isChecked())
 
 
-def _ask_import(window) -> None:
-    path, _filter = QFileDialog.getOpenFileName(window, "Import CSV", "", "CSV files (*.csv);;All files (*)")
+def _ask_import(window: FeatureWindow) -> None:
+    path, _filter = QFileDialog.getOpenFileName(window.dialog_parent(), "Import CSV", "",
+                                                "CSV files (*.csv);;All files (*)")
     if not path:
         return
 
     def confirm(plan: ImportPlan) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, "Import CSV",
                           f"Apply these changes from {Path(path).name}? (Edit ▸ Undo reverts them.)",
-                          QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel, window)
+                          QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel,
+                          window.dialog_parent())
         box.setDetailedText(describe_plan(plan))
         box.setInformativeText(plan.summary())
         return box.exec() == QMessageBox.StandardButton.Apply
@@ -208,12 +195,15 @@ def _ask_import(window) -> None:
     import_file(window, path, confirm)
 
 
-def install(window) -> None:
+def install(window: FeatureWindow) -> None:
     file_menu = window.menu("File")
-    export_action = QAction("Export CSV…", window)
+    export_action = QAction("Export CSV…", window.dialog_parent())
     export_action.triggered.connect(lambda: _ask_export(window))
-    import_action = QAction("Import CSV…", window)
+    import_action = QAction("Import CSV…", window.dialog_parent())
     import_action.triggered.connect(lambda: _ask_import(window))
-    first = file_menu.actions()[0] if file_menu.actions() else None  # above Quit
-    file_menu.insertActions(first, [export_action, import_action])
-    file_menu.insertSeparator(first)
+    if file_menu.actions():  # above Quit
+        first = file_menu.actions()[0]
+        file_menu.insertActions(first, [export_action, import_action])
+        file_menu.insertSeparator(first)
+    else:
+        file_menu.addActions([export_action, import_action])

@@ -1,6 +1,6 @@
 """The library database's structural check, in the background once the window has shown (issue 12).
 
-`PRAGMA quick_check` reads the whole file (~0.25 s at 100,000 items), so it is not on the path to the first
+SQLite's quick check reads the whole file (~0.25 s at 100,000 items), so it is not on the path to the first
 paint: it runs on a reader a moment after the window shows. A damaged file is reported with what to do; the
 search index's own check (a write-locking FTS5 command) stays with `mediacat check --database`.
 """
@@ -13,14 +13,13 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
-from mediacat.core.store.health import quick_check
 
 CHECK_DELAY_MS = 1500  # after the first show: the window's own start-up work comes first
 
 
 def library_quick_check(_job: Job, library: Library) -> list[str]:
     """The query the window runs: quick_check's messages ([] = sound)."""
-    return quick_check(library.store.conn)
+    return library.quick_check()
 
 
 class _FirstShow(QObject):

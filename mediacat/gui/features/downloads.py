@@ -1,23 +1,28 @@
 """Downloads in the app: Item ▸ Attach from URL…, Item ▸ Download from NASA, Tools ▸ Search NASA Image Library…, and
-the Downloads dock (progress, cancel, retry). Every download runs in `window.tasks`, off the GUI thread; closing the
-window while downloads run asks first.
+the Downloads dock (progress, cancel, retry). The transfer runs on the "download" pool (no database: the item
+and the limits are read first); the file is then attached by a core operation on the window's one writer.
+Closing the window while downloads run asks first.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from mediacat.core.attachments import AttachResult, DuplicateContent
-from mediacat.core.download_attach import attach_from_nasa, attach_from_url, attach_item_media_url, download_policy
+from mediacat.core.attachments import AttachResult, DuplicateContent, require_item
+from mediacat.core.download import DownloadedFile, DownloadError, DownloadPolicy, download
+from mediacat.core.download_attach import download_policy, item_media_url
 from mediacat.core.jobs import Job, Progress
-from mediacat.core.library import Library
 from mediacat.core.nasa import NasaImageLibrary
+from mediacat.core.operations import attach_downloaded_op, record_download_failure_op
 from mediacat.gui.dialogs.attach_url import AttachUrlDialog
 from mediacat.gui.features.downloads_panel import (
     CANCELLED,
@@ -28,22 +33,37 @@ from mediacat.gui.features.downloads_panel import (
     DownloadsModel,
     DownloadsPanel,
 )
-from mediacat.gui.tasks import own_connection
+from mediacat.gui.features.window_api import FeatureWindow
+from mediacat.gui.tasks import DOWNLOAD
 from mediacat.qtmedia.probe import video_prober
 
-SPARE_THREADS = 2  # pool threads kept free for thumbnails and searches while downloads wait on the network
+
+@dataclass(frozen=True)
+class Fetched:
+    """A file downloaded into the library's incoming folder, to be attached (with where it came from)."""
+
+    downloaded: DownloadedFile
+    nasa_id: str | None = None
+    rendition: str | None = None
 
 
-@own_connection
-def download_worker(job: Job, library: Library, work: Callable[[Library, Job], AttachResult]) -> AttachResult:
-    return work(library, job)
+def fetch_url(job: Job, url: str, incoming: Path, policy: DownloadPolicy, nasa_id: str | None = None) -> Fetched:
+    """On the download pool: the transfer only (no database)."""
+    return Fetched(download(url, incoming, policy=policy, job=job), nasa_id)
+
+
+def fetch_nasa(job: Job, nasa: NasaImageLibrary, nasa_id: str, rendition: str, incoming: Path,
+               policy: DownloadPolicy) -> Fetched:
+    """On the download pool: ask NASA for the rendition's URL, then download it."""
+    chosen, url = nasa.best_rendition(nasa_id, rendition)
+    return Fetched(download(url, incoming, policy=policy, job=job), nasa_id, chosen)
 
 
 class DownloadsFeature(QObject):
     """The downloads of one window: starts them, shows them in the dock, cancels and retries them."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, window: FeatureWindow) -> None:
+        super().__init__(window.dialog_parent())
         self.window = window
         self._numbers = itertools.count(1)
         self.model = DownloadsModel(self)
@@ -54,51 +74,48 @@ class DownloadsFeature(QObject):
         self.search_dialog: Any = None
         # Asked when the window closes with downloads running; returns True to quit anyway.
         self.confirm_quit: Callable[[int], bool] = self.ask_before_quit
+        parent = window.dialog_parent()
 
         item_menu = window.menu("Item")
-        self.attach_url_action = QAction("Attach from URL…", window)
+        self.attach_url_action = QAction("Attach from URL…", parent)
         self.attach_url_action.setStatusTip("Download a public image, audio or video file and attach it")
         self.attach_url_action.triggered.connect(self.open_url_dialog)
-        self.nasa_media_action = QAction("Download from NASA", window)
+        self.nasa_media_action = QAction("Download from NASA", parent)
         self.nasa_media_action.setStatusTip("Download the item's official media file from NASA and attach it")
         self.nasa_media_action.triggered.connect(self.download_item_media)
         item_menu.addAction(self.attach_url_action)
         item_menu.addAction(self.nasa_media_action)
-        self.search_action = QAction("Search NASA Image Library…", window)
+        self.search_action = QAction("Search NASA Image Library…", parent)
         self.search_action.triggered.connect(self.open_search_dialog)
         window.menu("Tools").addAction(self.search_action)
         window.selection_changed.connect(self.update_actions)
-        window.installEventFilter(self)
+        window.add_close_guard(self._may_close)
         self.update_actions()
 
     # -- starting -------------------------------------------------------------------------------
 
     def attach_url(self, item_id: str, url: str) -> DownloadEntry:
-        def work(library: Library, job: Job, allow_duplicate: bool = False) -> AttachResult:
-            return attach_from_url(library, item_id, url, policy=download_policy(library), job=job,
-                                   video_prober=video_prober, allow_duplicate=allow_duplicate)
-
-        return self.start(item_id, url, work)
+        library = self.window.library
+        require_item(library, item_id)  # one row, on the GUI's read connection
+        return self.start(item_id, url, functools.partial(fetch_url, url=url, incoming=library.paths.incoming,
+                                                           policy=download_policy(library)))
 
     def attach_item_media(self, item_id: str, index: int = 0) -> DownloadEntry:
-        url = self.window.library.item(item_id).media_urls[index]
-
-        def work(library: Library, job: Job, allow_duplicate: bool = False) -> AttachResult:
-            return attach_item_media_url(library, item_id, index=index, policy=download_policy(library), job=job,
-                                         video_prober=video_prober, allow_duplicate=allow_duplicate)
-
-        return self.start(item_id, url, work)
+        library = self.window.library
+        url, nasa_id = item_media_url(library, item_id, index)
+        return self.start(item_id, url, functools.partial(fetch_url, url=url, incoming=library.paths.incoming,
+                                                           policy=download_policy(library), nasa_id=nasa_id))
 
     def attach_nasa(self, item_id: str, nasa_id: str, rendition: str, nasa: NasaImageLibrary) -> DownloadEntry:
-        def work(library: Library, job: Job, allow_duplicate: bool = False) -> AttachResult:
-            return attach_from_nasa(library, item_id, nasa_id, rendition=rendition, nasa=nasa,
-                                    policy=download_policy(library), job=job, video_prober=video_prober,
-                                    allow_duplicate=allow_duplicate)
+        library = self.window.library
+        require_item(library, item_id)
+        fetch = functools.partial(fetch_nasa, nasa=nasa, nasa_id=nasa_id, rendition=rendition,
+                                  incoming=library.paths.incoming, policy=download_policy(library))
+        return self.start(item_id, f"NASA {nasa_id.strip()} ({rendition})", fetch)
 
-        return self.start(item_id, f"NASA {nasa_id.strip()} ({rendition})", work)
-
-    def start(self, item_id: str, label: str, work: Callable[[Library, Job], AttachResult]) -> DownloadEntry:
-        entry = DownloadEntry(next(self._numbers), item_id, label, work)
+    def start(self, item_id: str, label: str, fetch: Callable[[Job], Fetched]) -> DownloadEntry:
+        """Show a new entry and start `fetch(job)` on the download pool; Retry runs it again."""
+        entry = DownloadEntry(next(self._numbers), item_id, label, fetch)
         self.model.add(entry)
         self._run(entry)
         self.dock.show()
@@ -106,26 +123,37 @@ class DownloadsFeature(QObject):
         return entry
 
     def _run(self, entry: DownloadEntry) -> None:
-        pool = self.window.tasks.pool
-        needed = len(self.active()) + 1 + SPARE_THREADS
+        pool = self.window.tasks.thread_pool(DOWNLOAD)  # downloads mostly wait on the network: one thread each
+        needed = len(self.active()) + 1
         if pool.maxThreadCount() < needed:
             pool.setMaxThreadCount(needed)
         entry.state, entry.done, entry.total, entry.message = RUNNING, 0, None, "connecting…"
-        entry.duplicate = False
-        allow_duplicate = entry.allow_duplicate
-
-        def work(library: Library, job: Job) -> AttachResult:
-            return entry.work(library, job, allow_duplicate=True) if allow_duplicate else entry.work(library, job)
-
+        entry.duplicate = False  # entry.allow_duplicate is used when the file is attached (_attach)
         entry.handle = self.window.tasks.run(
-            download_worker,
-            self.window.library,
-            work,
-            on_done=lambda result: self._finished(entry, result),
-            on_error=lambda error: self._failed(entry, error),
+            entry.work,
+            on_done=lambda fetched: self._attach(entry, fetched),
+            on_error=lambda error: self._transfer_failed(entry, error),
             on_progress=lambda progress: self._progress(entry, progress),
             on_cancelled=lambda: self._cancelled(entry),
             label=f"Download {entry.label}",
+            cancellable=True,
+            pool=DOWNLOAD,
+        )
+
+    def _attach(self, entry: DownloadEntry, fetched: Fetched) -> None:
+        """Downloaded: attach it on the writer (the entry stays cancellable while it waits there)."""
+        if entry.state != RUNNING:  # cancelled as the transfer ended
+            fetched.downloaded.discard()
+            return
+        entry.message = "attaching…"
+        self.model.changed(entry)
+        entry.handle = self.window.run_op(
+            attach_downloaded_op, entry.item_id, fetched.downloaded, fetched.nasa_id, fetched.rendition,
+            video_prober, entry.allow_duplicate,
+            on_done=lambda result: self._finished(entry, result),
+            on_error=lambda error: self._failed(entry, error),
+            on_cancelled=lambda: self._cancelled(entry),
+            label=f"Attach {entry.label}",
             cancellable=True,
         )
 
@@ -138,7 +166,6 @@ class DownloadsFeature(QObject):
     def _finished(self, entry: DownloadEntry, result: AttachResult) -> None:
         entry.state, entry.result, entry.handle = DONE, result, None
         self.model.changed(entry)
-        self.window.refresh_items([entry.item_id])
         self.window.status_message(f"Attached {result.attachment.original_name} to {entry.item_id}")
         self.update_actions()
 
@@ -148,6 +175,12 @@ class DownloadsFeature(QObject):
         self.model.changed(entry)
         self.window.status_message(f"Download failed: {error}", 8000)
         self.dock.show()
+
+    def _transfer_failed(self, entry: DownloadEntry, error: BaseException) -> None:
+        if isinstance(error, DownloadError):  # the event log keeps failed downloads too
+            self.window.run_op(record_download_failure_op, entry.item_id, entry.label, error,
+                               label="Record the failed download")
+        self._failed(entry, error)
 
     def _cancelled(self, entry: DownloadEntry) -> None:
         entry.state, entry.handle = CANCELLED, None
@@ -181,20 +214,15 @@ class DownloadsFeature(QObject):
     def update_actions(self) -> None:
         item_id = self.window.current_item_id()
         self.attach_url_action.setEnabled(item_id is not None)
-        has_urls = False
-        if item_id is not None:
-            row = self.window.library.store.execute(
-                "SELECT json_array_length(media_urls) FROM items WHERE id = ?", (item_id,)
-            ).fetchone()
-            has_urls = bool(row and row[0])
-        self.nasa_media_action.setEnabled(has_urls)
+        found = self.window.library.items([item_id]) if item_id is not None else []  # one row
+        self.nasa_media_action.setEnabled(bool(found and found[0].media_urls))
 
     def open_url_dialog(self) -> AttachUrlDialog | None:
         item_id = self.window.current_item_id()
         if item_id is None:
             return None
         item = self.window.library.item(item_id)
-        dialog = AttachUrlDialog(item.id, item.title, self.window)
+        dialog = AttachUrlDialog(item.id, item.title, self.window.dialog_parent())
         dialog.url_chosen.connect(self.attach_url)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda *_: setattr(self, "url_dialog", None))
@@ -211,7 +239,7 @@ class DownloadsFeature(QObject):
         if len(urls) == 1:
             return self.attach_item_media(item_id, 0)
         if urls:
-            dialog = QInputDialog(self.window)
+            dialog = QInputDialog(self.window.dialog_parent())
             dialog.setWindowTitle("Download from NASA")
             dialog.setLabelText("This item has several official media files. Download:")
             dialog.setComboBoxItems(urls)
@@ -235,21 +263,20 @@ class DownloadsFeature(QObject):
 
     # -- quitting -------------------------------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            running = self.active()
-            if running:
-                if not self.confirm_quit(len(running)):
-                    event.ignore()
-                    return True
-                for entry in running:
-                    self.cancel(entry)
-        return False
+    def _may_close(self) -> bool:
+        """Asked as the window closes: with downloads running, quit only if the user agrees (they are cancelled)."""
+        running = self.active()
+        if running:
+            if not self.confirm_quit(len(running)):
+                return False
+            for entry in running:
+                self.cancel(entry)
+        return True
 
     def ask_before_quit(self, count: int) -> bool:
         noun = "download is" if count == 1 else "downloads are"
         answer = QMessageBox.question(
-            self.window,
+            self.window.dialog_parent(),
             "Quit MediaCat?",
             f"{count} {noun} still running. Quit anyway and cancel {'it' if count == 1 else 'them'}?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
@@ -258,5 +285,5 @@ class DownloadsFeature(QObject):
         return answer == QMessageBox.StandardButton.Yes
 
 
-def install(window: Any) -> None:
-    window.downloads_feature = DownloadsFeature(window)
+def install(window: FeatureWindow) -> None:
+    window.downloads_feature = DownloadsFeature(window)  # type: ignore[attr-defined]  # for tests

@@ -34,7 +34,7 @@ BAR_HEIGHT = 12
 
 @dataclass(eq=False)
 class DownloadEntry:
-    """One download shown in the panel; `work(library, job)` is the core call, run again by Retry."""
+    """One download shown in the panel; `work(job)` is the transfer (on the download pool), run again by Retry."""
 
     number: int
     item_id: str

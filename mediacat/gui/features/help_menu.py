@@ -19,10 +19,13 @@ class HelpFeature(QObject):
         self.setObjectName("help-feature")
         self.window = window
         self.dialog: HelpDialog | None = None  # the last help page shown (one at a time)
-        self.getting_started_action = QAction("&Getting Started", window, triggered=self.show_getting_started,
-                                              shortcut=QKeySequence.StandardKey.HelpContents)
-        self.shortcuts_action = QAction("&Keyboard Shortcuts", window, triggered=self.show_shortcuts)
-        self.about_action = QAction("&About MediaCat", window, triggered=self.show_about)
+        self.getting_started_action = QAction("&Getting Started", window,
+                                              shortcut=QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.getting_started_action.triggered.connect(self.show_getting_started)
+        self.shortcuts_action = QAction("&Keyboard Shortcuts", window)
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        self.about_action = QAction("&About MediaCat", window)
+        self.about_action.triggered.connect(self.show_about)
         menu = window.menu("Help")
         menu.addActions([self.getting_started_action, self.shortcuts_action])
         menu.addSeparator()

@@ -66,7 +66,7 @@ class ItemTimeFeature:
             return None
         current = item_times_json(self.window.library, [item_id]).get(item_id)
         self.dialog = ItemTimeDialog(item_id, current, self.window)
-        self.dialog.accepted.connect(lambda: self.save(item_id, *self.dialog.values()))  # type: ignore[union-attr]
+        self.dialog.accepted.connect(lambda: self.save(item_id, *self.dialog.values()))
         self.dialog.open()
         return self.dialog
 

@@ -31,7 +31,7 @@ from mediacat.core.fetch_queue import (
 )
 from mediacat.core.jobs import Job, Progress
 from mediacat.core.library import Library
-from mediacat.gui.tasks import DOWNLOAD, TaskHandle, own_connection
+from mediacat.gui.tasks import TaskHandle
 from mediacat.qtmedia.probe import video_prober
 
 OUTCOME_WORDS = {ATTACHED: "Attached", ALREADY_THERE: "Already there", NO_PUBLIC_FILE: "No public file known",
@@ -43,9 +43,9 @@ def public_media_state(_job: Job, library: Library) -> tuple[int, int]:
     return len(items_missing_public_media(library)), has_unfinished_run(library)
 
 
-@own_connection
-def fetch_worker(job: Job, library: Library, item_ids: list[str] | None) -> FetchReport:
-    """Queue the items (None: continue the unfinished run) and fetch them, two at a time."""
+def fetch_op(job: Job, library: Library, item_ids: list[str] | None) -> FetchReport:
+    """Queue the items (None: continue the unfinished run) and fetch them, two at a time (an operation on the
+    window's one writer: it writes the queue and the attachments)."""
     if item_ids is not None:
         queue_fetch(library, item_ids)
     return run_fetch(library, job, video_prober=video_prober)
@@ -191,11 +191,10 @@ class PublicMediaFeature(QObject):
     def _run(self, item_ids: list[str] | None) -> TaskHandle:
         self.bar.setVisible(False)
         self.action.setEnabled(False)
-        self.handle = self.window.tasks.run(
-            fetch_worker, self.window.library, item_ids,
+        self.handle = self.window.run_op(
+            fetch_op, item_ids,
             on_done=self._finished, on_error=self._failed, on_cancelled=self._cancelled,
             on_progress=self._progress, label="Get Public Media", cancellable=True, with_progress_dialog=True,
-            pool=DOWNLOAD,
         )
         return self.handle
 
@@ -208,16 +207,14 @@ class PublicMediaFeature(QObject):
             dialog.setLabelText(text)
         self.window.status_message(text, 2000)
 
-    def _done(self, changes: Changes | None = None) -> None:
+    def _done(self) -> None:
+        # run_op announced what the run changed (everything after a cancel or failure that wrote something)
         self.handle = None
         self.action.setEnabled(True)
-        # The run wrote on its own connection: announce what it changed (a cancel or failure may have
-        # attached some files before it stopped, so then everything).
-        self.window.library_changed.emit(changes if changes is not None else Changes.everything())
 
     def _finished(self, report: FetchReport) -> None:
         self.last_report = report
-        self._done(report.changes)
+        self._done()
         self.show_report(report)
 
     def _failed(self, error: BaseException) -> None:

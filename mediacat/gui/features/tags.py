@@ -1,12 +1,27 @@
 """Tags and notes in the app: the Tags dock (counts, filter, rename, merge), Item ▸ Add/Remove tags…, the Note dock.
 
-Every edit calls the core (`mediacat.core.tags`), which saves it at once, then pushes an undo command on
-`window.undo_stack`; a batch edit on many selected items is one command.
+Every edit is a core operation (`mediacat.core.operations`) run on the window's one writer (`run_op`); when
+it is saved an undo command is pushed on `window.undo_stack` (a batch edit on many selected items is one
+command). The tag counts are a query on a reader; the dock and the note refresh from `library_changed`.
+An edit that cannot be saved is reported, and the typed note is kept in the editor (and saved again).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QStringListModel, Qt, QTimer
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QStringListModel,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,21 +37,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediacat.core.changes import Changes
 from mediacat.core.errors import MediaCatError
-from mediacat.core.tags import (
-    TAG_SEPARATOR,
-    add_tags,
-    all_tag_names,
-    merge_tags,
-    normalize_tags,
-    note_of,
-    remove_tags,
-    set_note,
-    tag_counts,
-    tag_key,
-    tags_of,
-)
-from mediacat.gui.features.tag_commands import NoteEditCommand, TagEditCommand, TagRenameCommand
+from mediacat.core.jobs import Job
+from mediacat.core.library import Library
+from mediacat.core.operations import add_tags_op, merge_tags_op, remove_tags_op, set_note_op
+from mediacat.core.tags import TAG_SEPARATOR, NoteEdit, TagEdit, normalize_tags, note_of, tag_counts, tag_key, tags_of
+from mediacat.gui.features.tag_commands import NoteEditCommand, tag_edit_command, tag_rename_command
+from mediacat.gui.features.window_api import FeatureWindow
+from mediacat.gui.tasks import TaskHandle
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -132,13 +141,24 @@ class TagEntryDialog(QDialog):
         layout.addWidget(buttons)
 
 
+def load_tag_counts(job: Job, library: Library) -> list[tuple[str, int]]:
+    """On a reader: every tag with its item count."""
+    return tag_counts(library)
+
+
+def load_tags_of(job: Job, library: Library, item_ids: list[str]) -> list[str]:
+    """On a reader: the tags any of these items carries, by name (what "Remove tags" offers)."""
+    return sorted({t for tags in tags_of(library, item_ids).values() for t in tags}, key=tag_key)
+
+
 class TagsFeature:
     """Everything tag- and note-related the window gets; one instance per window (`window.tags_feature`)."""
 
-    def __init__(self, window) -> None:
+    def __init__(self, window: FeatureWindow) -> None:
         self.window = window
         self.library = window.library
         self.model = TagCountsModel()
+        self.loading = False
         self.view = QListView()
         self.view.setObjectName("tagsList")
         self.view.setAccessibleName("Tags")
@@ -149,18 +169,37 @@ class TagsFeature:
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.clicked.connect(lambda _index: self.filter_by_selected_tags())
         self.note_editor = NoteEditor(self)
+        window.library_changed.connect(self._library_changed)
         self.refresh_tags()
 
     # -- reads ---------------------------------------------------------------------------------------
 
+    def _library_changed(self, changes: Changes) -> None:
+        if changes.is_everything or changes.tags:
+            self.refresh_tags()
+        item_id = self.note_editor.item_id
+        if item_id is not None and changes.touches_item(item_id):
+            self.note_editor.reload()
+
     def refresh_tags(self) -> None:
+        """Read the tag counts again (on a reader); shown, keeping the selection, when they arrive."""
+        self.loading = True
+        self.window.run_query(load_tag_counts, key=("tag-counts", id(self)), on_done=self._counts_arrived,
+                              label="Tag counts")
+
+    def _counts_arrived(self, rows: list[tuple[str, int]]) -> None:
+        self.loading = False
         selected = set(self.selected_tags())
-        self.model.set_counts(tag_counts(self.library))
+        self.model.set_counts(rows)
         selection = self.view.selectionModel()
         for name in selected:
             row = self.model.row_of(name)
             if row >= 0:
                 selection.select(self.model.index(row), selection.SelectionFlag.Select)
+
+    def tag_names(self) -> list[str]:
+        """Every tag in use (as last counted), for completion."""
+        return [name for name, _count in self.model.rows]
 
     def selected_tags(self) -> list[str]:
         rows = sorted(index.row() for index in self.view.selectionModel().selectedIndexes())
@@ -172,73 +211,57 @@ class TagsFeature:
 
     # -- edits ---------------------------------------------------------------------------------------
 
-    def changed(self, item_ids: list[str]) -> None:
-        """After any edit, undo or redo: refresh those items, the counts and the facets."""
-        self.refresh_tags()
-        self.window.refresh_items(list(item_ids))
-        self.window.refresh_facets()
-        self.note_editor.reload()
-
-    def add_tags_to(self, item_ids: list[str], tags: list[str]) -> bool:
+    def add_tags_to(self, item_ids: list[str], tags: list[str]) -> TaskHandle | None:
         return self._tag_edit(item_ids, tags, add=True)
 
-    def remove_tags_from(self, item_ids: list[str], tags: list[str]) -> bool:
+    def remove_tags_from(self, item_ids: list[str], tags: list[str]) -> TaskHandle | None:
         return self._tag_edit(item_ids, tags, add=False)
 
-    def _tag_edit(self, item_ids: list[str], tags: list[str], *, add: bool) -> bool:
+    def _tag_edit(self, item_ids: list[str], tags: list[str], *, add: bool) -> TaskHandle | None:
         if not item_ids:
             self.window.status_message("Select one or more items first")
-            return False
-        try:
-            edit = (add_tags if add else remove_tags)(self.library, item_ids, tags)
-        except MediaCatError as error:
-            self.window.show_error("Tags not changed", str(error))
-            return False
-        if not edit.changed_ids:
-            self.window.status_message("Nothing to change")
-            return False
+            return None
         verb = "Add" if add else "Remove"
         what = ", ".join(repr(tag) for tag in tags)
-        text = f"{verb} {what} ({len(edit.changed_ids)} item{'s' if len(edit.changed_ids) != 1 else ''})"
-        self.window.undo_stack.push(
-            TagEditCommand(text, self.library, edit, self.changed, self.window.show_error)
-        )
-        self.changed(edit.changed_ids)
-        return True
 
-    def rename(self, old: str, new: str) -> bool:
+        def saved(edit: TagEdit) -> None:
+            if not edit.changed_ids:
+                self.window.status_message("Nothing to change")
+                return
+            count = len(edit.changed_ids)
+            text = f"{verb} {what} ({count} item{'s' if count != 1 else ''})"
+            self.window.undo_stack.push(tag_edit_command(text, self.window, edit))
+
+        return self.window.run_op(add_tags_op if add else remove_tags_op, list(item_ids), list(tags),
+                                  label=f"{verb} tags", on_done=saved,
+                                  on_error=lambda error: self.window.report_error("Tags not changed", error))
+
+    def rename(self, old: str, new: str) -> TaskHandle | None:
         return self.merge([old], new)
 
-    def merge(self, sources: list[str], target: str) -> bool:
-        existing = {tag_key(name) for name in all_tag_names(self.library)}
+    def merge(self, sources: list[str], target: str) -> TaskHandle | None:
+        existing = {tag_key(name) for name in self.tag_names()}
         merged = len(sources) > 1 or (
             tag_key(target.strip()) in existing and tag_key(target.strip()) != tag_key(sources[0])
         )
-        try:
-            edit = merge_tags(self.library, sources, target)
-        except MediaCatError as error:
-            self.window.show_error("Tag not renamed", str(error))
-            return False
-        if not edit.changed_ids:
-            self.window.status_message("Nothing to change")
-            return False
-        command = TagRenameCommand(
-            self.library, list(sources), target.strip(), edit, merged, self.changed, self.window.show_error
-        )
-        self.window.undo_stack.push(command)
-        self.changed(edit.changed_ids)
-        return True
 
-    def save_note(self, item_id: str, text: str) -> bool:
-        try:
-            edit = set_note(self.library, item_id, text)
-        except MediaCatError as error:
-            self.window.show_error("Note not saved", str(error))
-            return False
-        if edit.changed:
-            self.window.undo_stack.push(NoteEditCommand(self.library, edit, self.changed, self.window.show_error))
-            self.window.refresh_items([item_id])
-        return True
+        def saved(edit: TagEdit) -> None:
+            if not edit.changed_ids:
+                self.window.status_message("Nothing to change")
+                return
+            self.window.undo_stack.push(tag_rename_command(self.window, list(sources), target.strip(), edit, merged))
+
+        return self.window.run_op(merge_tags_op, list(sources), target, label="Rename tag", on_done=saved,
+                                  on_error=lambda error: self.window.report_error("Tag not renamed", error))
+
+    def save_note(self, item_id: str, text: str, on_saved: Callable[[NoteEdit], None],
+                  on_failed: Callable[[BaseException], None]) -> TaskHandle:
+        def saved(edit: NoteEdit) -> None:
+            if edit.changed:
+                self.window.undo_stack.push(NoteEditCommand(self.window, edit))
+            on_saved(edit)
+
+        return self.window.run_op(set_note_op, item_id, text, label="Save note", on_done=saved, on_error=on_failed)
 
     # -- dialogs -------------------------------------------------------------------------------------
 
@@ -248,19 +271,22 @@ class TagsFeature:
             self.window.status_message("Select one or more items first")
             return
         self._ask("Add tags", f"Tags to add to {len(ids)} selected item(s), separated by ';':",
-                  all_tag_names(self.library), lambda tags: self.add_tags_to(ids, tags))
+                  self.tag_names(), lambda tags: self.add_tags_to(ids, tags))
 
     def ask_remove_tags(self) -> None:
         ids = self.window.selected_item_ids()
         if not ids:
             self.window.status_message("Select one or more items first")
             return
-        present = sorted({t for tags in tags_of(self.library, ids).values() for t in tags}, key=tag_key)
-        self._ask("Remove tags", f"Tags to remove from {len(ids)} selected item(s), separated by ';':",
-                  present, lambda tags: self.remove_tags_from(ids, tags))
 
-    def _ask(self, title: str, prompt: str, names: list[str], apply) -> None:
-        dialog = TagEntryDialog(title, prompt, names, self.window)
+        def offer(present: list[str]) -> None:
+            self._ask("Remove tags", f"Tags to remove from {len(ids)} selected item(s), separated by ';':",
+                      present, lambda tags: self.remove_tags_from(ids, tags))
+
+        self.window.run_query(load_tags_of, ids, on_done=offer, label="Tags of the selection")
+
+    def _ask(self, title: str, prompt: str, names: list[str], apply: Callable[[list[str]], Any]) -> None:
+        dialog = TagEntryDialog(title, prompt, names, self.window.dialog_parent())
 
         def accepted() -> None:
             try:
@@ -275,7 +301,7 @@ class TagsFeature:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    def _context_menu(self, position) -> None:
+    def _context_menu(self, position: QPoint) -> None:
         tags = self.selected_tags()
         if not tags:
             return
@@ -289,7 +315,7 @@ class TagsFeature:
 
     def _ask_rename(self, old: str) -> None:
         dialog = TagEntryDialog("Rename tag", f"New name for {old!r} (an existing tag's name merges the two):",
-                                all_tag_names(self.library), self.window)
+                                self.tag_names(), self.window.dialog_parent())
         dialog.field.setText(old)
         dialog.accepted.connect(lambda: self.rename(old, dialog.field.text()))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -297,7 +323,7 @@ class TagsFeature:
 
     def _ask_merge(self, sources: list[str]) -> None:
         dialog = TagEntryDialog("Merge tags", f"Merge {', '.join(map(repr, sources))} into:",
-                                all_tag_names(self.library), self.window,
+                                self.tag_names(), self.window.dialog_parent(),
                                 placeholder="the one tag to keep (an existing or a new name)")
         dialog.accepted.connect(lambda: self.merge(sources, dialog.field.text()))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -309,13 +335,20 @@ class TagsFeature:
 
 
 class NoteEditor(QWidget):
-    """The current item's note: saved a moment after typing stops, on focus-out, and before switching items."""
+    """The current item's note: saved a moment after typing stops, on focus-out, and before switching items.
+
+    Saving is an operation on the writer: the editor never waits. Text that could not be saved stays in the
+    editor (and, if another item was chosen meanwhile, comes back when that item is shown again) and is saved
+    with the next change or focus-out; an external change never overwrites unsaved typing.
+    """
 
     def __init__(self, feature: TagsFeature) -> None:
         super().__init__()
         self.feature = feature
         self.item_id: str | None = None
-        self._loaded_text = ""
+        self._loaded_text = ""  # the stored note, as last read or saved
+        self._unsaved: dict[str, str] = {}  # item id -> typed text whose save failed
+        self.saving = 0
         self.label = QLabel("Select an item to write a note.")
         self.label.setWordWrap(True)
         self.label.setAccessibleName("Note title")
@@ -335,8 +368,8 @@ class NoteEditor(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.editor)
 
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.editor and event.type() == event.Type.FocusOut:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.editor and event.type() == QEvent.Type.FocusOut:
             self.save()
         return super().eventFilter(watched, event)
 
@@ -345,25 +378,36 @@ class NoteEditor(QWidget):
             return
         self.save()
         self.item_id = item_id
-        self.reload()
+        self._loaded_text = ""
+        self.reload(force=True)
 
-    def reload(self) -> None:
-        """Show the stored note of the current item (after an undo, or another item selected)."""
+    @property
+    def has_unsaved_text(self) -> bool:
+        return self.item_id is not None and self.editor.toPlainText() != self._loaded_text
+
+    def reload(self, *, force: bool = False) -> None:
+        """Show the stored note of the current item (after an undo, or a change elsewhere); typed text that
+        is not saved yet is kept."""
+        if self.has_unsaved_text and not force:
+            return
         self.timer.stop()
         text = ""
         if self.item_id is not None:
             try:
-                text = note_of(self.feature.library, self.item_id)
+                text = note_of(self.feature.library, self.item_id)  # one row, on the GUI's read connection
             except MediaCatError:
                 self.item_id = None
         self._loaded_text = text
+        shown = self._unsaved.get(self.item_id, text) if self.item_id is not None else text
         self.editor.blockSignals(True)
-        if self.editor.toPlainText() != text:
-            self.editor.setPlainText(text)
+        if self.editor.toPlainText() != shown:
+            self.editor.setPlainText(shown)
         self.editor.blockSignals(False)
         self.editor.setEnabled(self.item_id is not None)
         self.label.setText(self._title_text())
         self.label.setToolTip(f"Item id: {self.item_id}" if self.item_id else "")
+        if shown != text:
+            self.label.setText(self._title_text() + " (not saved yet)")
 
     def _title_text(self) -> str:
         """"Note on “<the item's title>”" (its id only if the item has no title)."""
@@ -379,28 +423,56 @@ class NoteEditor(QWidget):
 
     def save(self) -> None:
         self.timer.stop()
+        item_id = self.item_id
         text = self.editor.toPlainText()
-        if self.item_id is None or text == self._loaded_text:
+        if item_id is None or text == self._loaded_text:
             return
-        if self.feature.save_note(self.item_id, text):
-            self._loaded_text = text
+        self.saving += 1
+        self._loaded_text = text  # what the editor will hold once saved; a failure puts it back in _unsaved
+
+        def saved(edit: NoteEdit) -> None:
+            self.saving -= 1
+            if self._unsaved.get(item_id) == text:
+                del self._unsaved[item_id]
+            if self.item_id == item_id:
+                self.label.setText(f"Note on {item_id}")
+
+        def failed(error: BaseException) -> None:
+            self.saving -= 1
+            self._unsaved[item_id] = text
+            if self.item_id == item_id:
+                self._loaded_text = note_of(self.feature.library, item_id)
+                self.label.setText(f"Note on {item_id} (not saved yet)")
+            self.feature.window.report_error(
+                "Note not saved", _NoteNotSaved(item_id, error) if isinstance(error, MediaCatError) else error)
+
+        self.feature.save_note(item_id, text, saved, failed)
 
 
-def install(window) -> None:
+class _NoteNotSaved(MediaCatError):
+    def __init__(self, item_id: str, error: MediaCatError) -> None:
+        super().__init__(f"The note on {item_id} could not be saved: {error}. Your text is kept in the Note "
+                         "editor and is saved again when you next change it or leave the editor.")
+        self.error = error
+
+
+def install(window: FeatureWindow) -> TagsFeature:
     feature = TagsFeature(window)
-    window.tags_feature = feature
+    window.tags_feature = feature  # type: ignore[attr-defined]  # for tests; other features never look it up
     window.add_dock(feature.note_editor, "Note", Qt.DockWidgetArea.BottomDockWidgetArea)
     window.add_dock(feature.view, "Tags", Qt.DockWidgetArea.BottomDockWidgetArea)
     item_menu = window.menu("Item")
-    add = QAction("Add tags…", window)
+    parent = window.dialog_parent()
+    add = QAction("Add tags…", parent)
     add.setShortcut(QKeySequence("Ctrl+T"))
     add.triggered.connect(feature.ask_add_tags)
-    remove = QAction("Remove tags…", window)
+    remove = QAction("Remove tags…", parent)
     remove.setShortcut(QKeySequence("Ctrl+Shift+T"))
     remove.triggered.connect(feature.ask_remove_tags)
-    note = QAction("Edit note", window)
+    note = QAction("Edit note", parent)
     note.triggered.connect(lambda: feature.note_editor.editor.setFocus())
     for action in (add, remove, note):
         item_menu.addAction(action)
     window.selection_changed.connect(lambda: feature.note_editor.show_item(window.current_item_id()))
     feature.note_editor.show_item(window.current_item_id())
+    return feature

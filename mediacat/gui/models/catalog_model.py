@@ -1,18 +1,22 @@
 """The lazy item model behind the grid and the table: an ordered id list, rows fetched by id on demand.
 
-A query keeps only `library.item_ids(query)`; `data()` loads `ItemRow`s for a batch of neighbouring ids
-when a view first asks for one and keeps them in a bounded cache. Sorting re-runs the query in SQL.
+A query keeps only `library.item_ids(query)`, run off the GUI thread as a query on a reader connection
+(`run_query`, one key: an answer overtaken by a newer query is dropped). `data()` loads `ItemRow`s for a
+batch of neighbouring ids when a view first asks for one (a bounded read on the GUI thread's own read
+connection) and keeps them in a bounded cache. Sorting re-runs the query in SQL, on the reader too.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
+from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.model import BuiltinMedia, ItemRow
 from mediacat.core.search import ItemQuery
@@ -85,16 +89,51 @@ _ROW_ROLES = frozenset({
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole,
     Qt.ItemDataRole.TextAlignmentRole, *Roles,
 })
+@dataclass(frozen=True)
+class CatalogAnswer:
+    """One run of the item query: the ids in order and the status bar's counts, counted once from them."""
+
+    query: ItemQuery
+    ids: list[str]
+    row_of: dict[str, int]  # built on the reader too: the GUI thread only swaps it in
+    media_ids: frozenset[str]  # every item with an attached file (cached by the model until attachments change)
+    with_media: int
+    total: int  # items in the whole catalog
+
+
+def load_catalog(job: Job, library: Library, query: ItemQuery, media_ids: frozenset[str] | None) -> CatalogAnswer:
+    """On a reader: the query's ids, and how many of them have media (from the cached set when given)."""
+    ids = library.item_ids(query)
+    job.check()
+    if media_ids is None:
+        media_ids = library.item_ids_with_attachments()
+    with_media = sum(1 for item_id in ids if item_id in media_ids) if media_ids else 0
+    unfiltered = replace(query, sort="catalog", descending=False) == ItemQuery()
+    total = len(ids) if unfiltered else library.count_items()
+    return CatalogAnswer(query, ids, {item_id: row for row, item_id in enumerate(ids)}, media_ids, with_media, total)
+
+
+RunQuery = Callable[..., Any]  # window.run_query / LibraryOperations.run_query
 
 
 class CatalogModel(QAbstractTableModel):
-    """Items of the current query, one row each; the columns are the table's, column 0 is the grid's."""
+    """Items of the current query, one row each; the columns are the table's, column 0 is the grid's.
+
+    `set_query` and `sort` ask a reader; `query_changed` is emitted when the answer is shown.
+    """
 
     query_changed = Signal()
+    query_failed = Signal(object)  # the exception; the rows shown stay as they were
 
-    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+    def __init__(self, library: Library, parent: QObject | None = None, *, run_query: RunQuery) -> None:
         super().__init__(parent)
         self.library = library
+        self._run_query = run_query
+        self._requested = ItemQuery()
+        self._loading = 0
+        self._media_ids: frozenset[str] | None = None
+        self.with_media = 0
+        self.total = 0
         self.thumbnail_provider: Any = None  # mediacat.gui.thumbs.ThumbnailProvider when available
         self.thumbnail_size = THUMBNAIL_SIZE
         self._query = ItemQuery()
@@ -112,37 +151,86 @@ class CatalogModel(QAbstractTableModel):
     def query(self) -> ItemQuery:
         return self._query
 
+    @property
+    def requested_query(self) -> ItemQuery:
+        """The query last asked for (shown once its answer arrives)."""
+        return self._requested
+
+    @property
+    def loading(self) -> bool:
+        """Whether a query is on its way."""
+        return self._loading > 0
+
     def item_ids(self) -> list[str]:
         return list(self._ids)
 
     def set_query(self, query: ItemQuery) -> None:
-        """Run `query` (filters, search and sort) and show its items."""
-        self.show_ids(query, self.library.item_ids(query))
+        """Run `query` (filters, search and sort) on a reader; its items are shown when it answers."""
+        self._requested = query
+        self._loading += 1
+        self._run_query(load_catalog, query, self._media_ids, key=("catalog", id(self)),
+                        on_done=self._answered, on_error=self._failed, label="Search")
 
-    def show_ids(self, query: ItemQuery, ids: list[str]) -> None:
-        """Show `ids`, the answer to `query` computed elsewhere (a reader, off the GUI thread)."""
-        self.generation += 1
-        self.beginResetModel()
-        self._query = query
-        self._ids = list(ids)
-        self._row_of = None
-        self._cache.clear()
-        self.endResetModel()
+    def reload(self) -> None:
+        """Run the current query again (after a change), keeping rows, selection and current item."""
+        self.set_query(self._requested)
+
+    def forget_media_ids(self) -> None:
+        """Attachments changed: the next query counts the items with media again."""
+        self._media_ids = None
+
+    def _failed(self, error: BaseException) -> None:
+        self._loading = 0
+        self.query_failed.emit(error)
+
+    def _answered(self, answer: CatalogAnswer) -> None:
+        self._loading = 0  # the newest answer: every older one was dropped
+        self._media_ids = answer.media_ids
+        self.with_media, self.total = answer.with_media, answer.total
+        if answer.ids == self._ids:
+            self._query = answer.query
+        elif len(answer.ids) == len(self._ids) and _same_filters(answer.query, self._query):
+            self._reorder(answer)  # a sort: the same items (a change meanwhile is announced and reloaded)
+        else:
+            self.beginResetModel()
+            self._query = answer.query
+            self._ids = answer.ids
+            self._row_of = answer.row_of
+            self._cache.clear()
+            self.endResetModel()
         self.query_changed.emit()
+
+    def _reorder(self, answer: CatalogAnswer) -> None:
+        """The same items in another order (a sort): persistent indexes (selection, current) follow them."""
+        self.layoutAboutToBeChanged.emit()
+        old_ids = self._ids
+        self._query = answer.query
+        self._ids = answer.ids
+        self._row_of = answer.row_of
+        persistent = self.persistentIndexList()
+        new_indexes = []
+        for index in persistent:
+            new_row = self.row_of(old_ids[index.row()])
+            new_indexes.append(self.index(new_row, index.column()) if new_row is not None else QModelIndex())
+        self.changePersistentIndexList(persistent, new_indexes)
+        self.layoutChanged.emit()
 
     def reload_phase_labels(self) -> None:
         self._phase_labels = {phase.id: phase.label for phase in self.library.mission_phases()}
 
-    def refresh(self, item_ids: list[str] | None = None) -> None:
-        """Re-read changed items (None: re-run the query, keeping the rows' identities where possible)."""
+    def refresh_rows(self, item_ids: Iterable[str] | None = None) -> None:
+        """Re-read these items' rows (None: every row). Only rows a view has fetched (the cache: what is on
+        screen and near it) need repainting; the others are read fresh whenever they are first shown. So
+        a change to 20,000 items costs the GUI thread a few screenfuls, not 20,000 rows."""
         if item_ids is None:
-            self.set_query(self._query)
-            return
-        for item_id in item_ids:
-            self._cache.pop(item_id, None)
-            row = self.row_of(item_id)
-            if row is not None:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+            dropped = list(self._cache)
+            self._cache.clear()
+        else:
+            dropped = [item_id for item_id in item_ids if self._cache.pop(item_id, None) is not None]
+        rows = sorted(row for row in (self.row_of(item_id) for item_id in dropped) if row is not None)
+        last_column = len(Column) - 1
+        for first, last in row_runs(rows):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
 
     def row_of(self, item_id: str) -> int | None:
         if self._row_of is None:
@@ -287,25 +375,25 @@ class CatalogModel(QAbstractTableModel):
         )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Re-run the query in SQL in the column's order; selections follow their items."""
+        """Re-run the query in SQL (on a reader) in the column's order; selections follow their items."""
         key = SORT_KEY_OF_COLUMN.get(Column(column), "catalog") if 0 <= column < len(Column) else "catalog"
-        query = replace(self._query, sort=key, descending=order == Qt.SortOrder.DescendingOrder and key != "catalog")
-        if query == self._query:
-            return
-        ids = self.library.item_ids(query)
-        if len(ids) != len(self._ids):  # the catalog changed underneath: start over
+        query = replace(self._requested, sort=key,
+                        descending=order == Qt.SortOrder.DescendingOrder and key != "catalog")
+        if query != self._requested:
             self.set_query(query)
-            return
-        self.layoutAboutToBeChanged.emit()
-        old_ids = self._ids
-        self._query = query
-        self._ids = ids
-        self._row_of = None
-        persistent = self.persistentIndexList()
-        new_indexes = []
-        for index in persistent:
-            new_row = self.row_of(old_ids[index.row()])
-            new_indexes.append(self.index(new_row, index.column()) if new_row is not None else QModelIndex())
-        self.changePersistentIndexList(persistent, new_indexes)
-        self.layoutChanged.emit()
-        self.query_changed.emit()
+
+
+def _same_filters(one: ItemQuery, other: ItemQuery) -> bool:
+    """Whether two queries select the same items (they may differ in order only)."""
+    return replace(one, sort="catalog", descending=False) == replace(other, sort="catalog", descending=False)
+
+
+def row_runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs

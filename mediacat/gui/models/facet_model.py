@@ -1,18 +1,23 @@
 """The filter side bar's model: one branch per facet (type, kind, phase, source article, tag), checkable values.
 
 Checked values narrow the item query: any checked value within a facet (OR), every facet (AND); tags are
-the exception the core defines: an item must carry every checked tag.
+the exception the core defines: an item must carry every checked tag. The counts are read off the GUI
+thread (`load_facets` on a reader, through `run_query`); the newest answer is shown.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
+from mediacat.core.jobs import Job
 from mediacat.core.library import Library
-from mediacat.core.model import KINDS, MEDIA_TYPES
+from mediacat.core.model import KINDS, MEDIA_TYPES, Article, MissionPhase
+from mediacat.core.search import ItemQuery
 
 FACET_ROLE = Qt.ItemDataRole.UserRole + 1
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -36,26 +41,67 @@ FACETS = (
 MEDIA_TYPE_LABELS = {"image": "Images", "video": "Videos", "audio": "Audio"}
 
 
+@dataclass(frozen=True)
+class FacetData:
+    """What the side bar shows: counts per facet value, and the phases and articles they name."""
+
+    counts: dict[str, dict[str, int]]
+    phases: list[MissionPhase]
+    articles: list[Article]
+
+
+def load_facets(job: Job, library: Library, query: ItemQuery | None = None) -> FacetData:
+    """On a reader: every facet's counts, narrowed by the other active filters of `query`."""
+    return FacetData(library.facet_counts(query), library.mission_phases(), library.articles())
+
+
 class FacetModel(QStandardItemModel):
     """Facets as a two-level tree of checkable values with counts."""
 
     filters_changed = Signal()
+    reloaded = Signal()  # new counts are shown
+    reload_failed = Signal(object)  # the exception
 
-    def __init__(self, library: Library, parent: QObject | None = None, *, load: bool = True) -> None:
+    def __init__(self, library: Library, parent: QObject | None = None, *,
+                 run_query: Callable[..., Any]) -> None:
         super().__init__(parent)
         self.library = library
+        self._run_query = run_query
+        self._data = FacetData({}, [], [])
+        self.loading = False
         self.setHorizontalHeaderLabels(["Filter"])
         self._rebuilding = False
         self.itemChanged.connect(self._item_changed)
-        if load:  # else the window fills it with counts computed on a reader (`reload(counts)`)
-            self.reload()
+        self._query: ItemQuery | None = None
+        self.reload()
 
-    def reload(self, counts: dict[str, dict[str, int]] | None = None) -> None:
-        """Show `counts` (`Library.facet_counts(query)`, computed off the GUI thread), or re-read the unnarrowed
-        counts; keeps what was checked."""
+    @property
+    def query(self) -> ItemQuery | None:
+        """The query the counts are narrowed by (None: not narrowed)."""
+        return self._query
+
+    def reload(self, query: ItemQuery | None = None) -> None:
+        """Re-read the values and counts on a reader, narrowed by `query` (the catalog's current query; None:
+        the last one given); they are shown (keeping what was checked) on answer."""
+        if query is not None:
+            self._query = query
+        self.loading = True
+        self._run_query(load_facets, self._query, key=("facets", id(self)), on_done=self._answered,
+                        on_error=self._failed, label="Filter counts")
+
+    def _failed(self, error: BaseException) -> None:
+        self.loading = False
+        self.reload_failed.emit(error)
+
+    def _answered(self, data: FacetData) -> None:
+        self.loading = False
+        self._data = data
+        self._rebuild()
+        self.reloaded.emit()
+
+    def _rebuild(self) -> None:
         checked = self.checked_values()
-        if counts is None:
-            counts = self.library.facet_counts()
+        counts = self._data.counts
         self._rebuilding = True
         try:
             self.removeRows(0, self.rowCount())
@@ -95,11 +141,9 @@ class FacetModel(QStandardItemModel):
             return [(k, k.capitalize(), "") for k in order]
         if facet.key == "mission_phase":
             # Items from other missions have no phase; the query cannot select "no phase", so it is not listed.
-            return [(p.id, p.label, p.description) for p in self.library.mission_phases() if p.id in counts]
+            return [(p.id, p.label, p.description) for p in self._data.phases if p.id in counts]
         if facet.key == "article":
-            return [
-                (a.id, f"{a.outlet}, {a.date}", a.title) for a in self.library.articles() if a.id in counts
-            ]
+            return [(a.id, f"{a.outlet}, {a.date}", a.title) for a in self._data.articles if a.id in counts]
         return [(name, name, "") for name in sorted(counts, key=str.casefold)]
 
     def checked_values(self) -> dict[str, tuple[str, ...]]:

@@ -180,7 +180,7 @@ class ClipPane(QWidget):
                 self.audio_output = QAudioOutput(self)
             self.player.setAudioOutput(self.audio_output)
         elif self.audio_output is not None:
-            self.player.setAudioOutput(None)
+            self.player.setAudioOutput(None)  # type: ignore[arg-type]  # Qt accepts None: detach the output
 
     def stop(self) -> None:
         self.player.stop()
@@ -285,10 +285,10 @@ class PlayTogetherWindow(QWidget):
         self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
         self.play_button.setAccessibleName("Play")
         self.play_button.clicked.connect(self.toggle)
-        self.back_button = QToolButton(text="◀|")
+        self.back_button = QToolButton(text="◀|")  # type: ignore[call-arg]  # PySide6 accepts Qt properties as keywords
         self.back_button.setToolTip("One frame back (,)")
         self.back_button.clicked.connect(lambda: self.step(-1))
-        self.forward_button = QToolButton(text="|▶")
+        self.forward_button = QToolButton(text="|▶")  # type: ignore[call-arg]  # PySide6 accepts Qt properties as keywords
         self.forward_button.setToolTip("One frame forward (.)")
         self.forward_button.clicked.connect(lambda: self.step(+1))
         self.scrubber = Scrubber()
@@ -315,7 +315,7 @@ class PlayTogetherWindow(QWidget):
         self.align_event_box.setAccessibleName("Event shown")
         for title, when in events or []:
             self.align_event_box.addItem(title, when)
-        self.align_button = QToolButton(text="This frame is the event")
+        self.align_button = QToolButton(text="This frame is the event")  # type: ignore[call-arg]  # PySide6 accepts Qt properties as keywords
         self.align_button.setToolTip("Set the chosen clip's start so that the frame on screen is at the event's time")
         self.align_button.clicked.connect(self._align_clicked)
         self.align_button.setEnabled(bool(events))
