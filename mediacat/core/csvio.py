@@ -26,7 +26,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from mediacat.core import events
 from mediacat.core.changes import Changes
@@ -70,7 +70,7 @@ class CsvError(MediaCatError):
 class Column:
     """One CSV column: how to get its value from an item, and whether it holds a single number."""
 
-    getter: Callable[[Item], Cell]
+    getter: Callable[[Any], Cell]  # an Item or an export_rows.ExportRecord (the same attributes)
     numeric: bool = False
     description: str = ""
 
