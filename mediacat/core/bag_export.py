@@ -87,9 +87,13 @@ def export_bag(
     *,
     source_organization: str | None = None,
     description: str | None = None,
+    include_builtin: bool = False,
     job: Job | None = None,
 ) -> BagReport:
-    """Write the items (with their files, articles and events) as a valid bag at `target` (a new folder)."""
+    """Write the items (with their files, articles and events) as a valid bag at `target` (a new folder).
+
+    `include_builtin`: also copy the NASA files shipped with the catalog for those items (checked against their
+    manifest's SHA-256), under data/media/<item>/builtin/."""
     job = job or Job()
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -104,10 +108,12 @@ def export_bag(
     staging = parent / f".{target.name}.bag-{uuid.uuid4().hex[:8]}"
     (staging / "data").mkdir(parents=True)
     try:
-        payload = _write_payload(library, items, staging / "data", job, len(items_attachments))
+        builtin = [media for item in items for media in item.builtin_media] if include_builtin else []
+        payload = _write_payload(library, items, staging / "data", job, len(items_attachments) + len(builtin),
+                                 include_builtin=include_builtin)
         log = events(library, item_ids=ids)
         payload.add(_write_json(staging / "data" / "metadata" / "events.json", [e.to_json() for e in log]))
-        files = len(items_attachments)
+        files = len(items_attachments) + len(builtin)
         job.check()
         info = {
             "Source-Organization": source_organization or "MediaCat user",
@@ -172,7 +178,8 @@ def _hash(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _write_payload(library: Library, items: list[Any], staging: Path, job: Job, count: int) -> _Payload:
+def _write_payload(library: Library, items: list[Any], staging: Path, job: Job, count: int, *,
+                   include_builtin: bool = False) -> _Payload:
     payload = _Payload(staging)
     catalog: list[dict[str, Any]] = []
     files = 0
@@ -191,6 +198,17 @@ def _write_payload(library: Library, items: list[Any], staging: Path, job: Job, 
             payload.media_bytes += size
             entry["bag_path"] = f"data/{relative.as_posix()}"
             files += 1
+        if include_builtin:
+            for media, entry in zip(item.builtin_media, data["builtin_media"], strict=True):
+                job.check()
+                name = _unique(safe_name(Path(media.path).name), taken)
+                relative = Path("media") / folder_name / "builtin" / name
+                size = _copy_verified(Path(media.path), staging / relative, media.sha256, job,
+                                      f"the built-in file of {item.id!r}")
+                payload.add(staging / relative, media.sha256, size)
+                payload.media_bytes += size
+                entry["bag_path"] = f"data/{relative.as_posix()}"
+                files += 1
         article_ids += [source.article_id for source in item.sources]
         catalog.append(data)
     payload.add(_write_json(staging / "metadata" / "catalog.json",
@@ -235,8 +253,14 @@ def _manifest_path(path: str) -> str:
 
 
 def _copy_checked(attachment: Attachment, destination: Path, job: Job) -> int:
-    """Copy while hashing; the copy must have the attached content (else BagError naming the file)."""
-    source = Path(attachment.resolved_path)
+    """Copy an attachment while hashing; the copy must have the attached content (else BagError naming it)."""
+    return _copy_verified(Path(attachment.resolved_path), destination, attachment.sha256, job,
+                          f"attachment #{attachment.id} of {attachment.item_id!r}", recorded="attached")
+
+
+def _copy_verified(source: Path, destination: Path, sha256: str, job: Job, what: str, *,
+                   recorded: str = "shipped") -> int:
+    """Copy `source` while hashing; it must have the content `sha256` names (else BagError naming `what`)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
@@ -248,19 +272,18 @@ def _copy_checked(attachment: Attachment, destination: Path, job: Job) -> int:
                 writer.write(chunk)
                 size += len(chunk)
     except FileNotFoundError as error:
-        raise BagError(f"{display_path(source)}: attachment #{attachment.id} of {attachment.item_id!r} is "
-                       "missing; relink it or leave the item out; no bag was made") from error
+        raise BagError(f"{display_path(source)}: {what} is missing; relink it or leave the item out; "
+                       "no bag was made") from error
     except OSError as error:
         if error.filename == str(destination):
             raise
-        raise BagError(f"{display_path(source)}: cannot read attachment #{attachment.id} "
-                       f"({error.strerror or error}); no bag was made") from error
-    if digest.hexdigest() != attachment.sha256:
+        raise BagError(f"{display_path(source)}: cannot read {what} ({error.strerror or error}); "
+                       "no bag was made") from error
+    if digest.hexdigest() != sha256:
         with contextlib.suppress(OSError):
             destination.unlink()
-        raise BagError(f"{display_path(source)}: attachment #{attachment.id} of {attachment.item_id!r} was modified "
-                       "since it was attached (different SHA-256); check it, then relink or re-attach it; "
-                       "no bag was made")
+        raise BagError(f"{display_path(source)}: {what} was modified since it was {recorded} (different SHA-256); "
+                       "check it, then relink or re-attach it; no bag was made")
     return size
 
 

@@ -192,8 +192,14 @@ def test_cli_export_bag_and_import_bag(stocked: Library, tmp_path: Path, capsys:
     assert valid_bag(tmp_path / "bag").info["Source-Organization"] == "Me"
     assert main(["import-bag", str(tmp_path / "bag"), "--library", str(tmp_path / "other")]) == 0
     assert "1 items created" in capsys.readouterr().out
-    assert main(["export-bag", str(tmp_path / "bag2"), "--include-builtin"]) == 2
-    assert "ships no built-in media" in capsys.readouterr().err
+    assert main(["export-bag", str(tmp_path / "bag2"), "--include-builtin", "--search", "High-Resolution Still"]) == 0
+    capsys.readouterr()
+    bag = valid_bag(tmp_path / "bag2")
+    shipped = {media.sha256 for media in stocked.item("skycrane-still").builtin_media}
+    assert shipped and shipped <= {digests["sha256"] for digests in bag.entries.values()}
+    catalog = json.loads((tmp_path / "bag2" / "data" / "metadata" / "catalog.json").read_text(encoding="utf-8"))
+    sky = next(item for item in catalog["items"] if item["id"] == "skycrane-still")
+    assert all((tmp_path / "bag2" / media["bag_path"]).is_file() for media in sky["builtin_media"])
     (tmp_path / "wind.wav").unlink()
     assert main(["export-bag", str(tmp_path / "bag3"), "--tag", "landing"]) == 2
     assert "is missing" in capsys.readouterr().err and not (tmp_path / "bag3").exists()

@@ -9,7 +9,6 @@ import sys
 from mediacat.cli.commands.cmd_list import add_query_arguments, query_from_args
 from mediacat.cli.common import ProgressLine, open_library
 from mediacat.core.bag_export import export_bag
-from mediacat.core.errors import MediaCatError
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -20,20 +19,18 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--organization", metavar="TEXT", help="bag-info Source-Organization (default: MediaCat user)")
     parser.add_argument("--description", metavar="TEXT", help="bag-info External-Description")
     parser.add_argument("--include-builtin", action="store_true",
-                        help="also pack the media files shipped with MediaCat (not available in this version)")
+                        help="also pack the NASA files shipped with the catalog for the selected items")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.include_builtin:
-        raise MediaCatError("export-bag --include-builtin: this MediaCat ships no built-in media files yet; "
-                            "attach them first, or leave out --include-builtin")
     with open_library(args) as library:
         ids = library.item_ids(query_from_args(args, library))
         progress = ProgressLine("export-bag")
         try:
             report = export_bag(library, ids, args.folder, source_organization=args.organization,
-                                description=args.description, job=progress.job())
+                                description=args.description, include_builtin=args.include_builtin,
+                                job=progress.job())
         finally:
             progress.finish()
     print(f"bagged {report.items} items, {report.files} files ({report.bytes} bytes) and {report.events} events "
