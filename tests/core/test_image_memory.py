@@ -39,8 +39,11 @@ def huge_png(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# Peak memory is the child's own VmHWM (the high-water mark of its address space since exec): getrusage's
+# ru_maxrss would also count the parent's resident size at the spawn (Linux keeps it across execve), which
+# made the figure grow with the test process late in a full run.
 CHILD = """
-import json, resource, sys
+import json, sys
 from mediacat.core.probe import probe_file
 from mediacat.core.thumbnails import ThumbnailError, image_thumbnail
 facts = probe_file(sys.argv[1])
@@ -50,7 +53,8 @@ try:
 except ThumbnailError as error:
     thumbnail = str(error)
 print(json.dumps({"warnings": facts.warnings, "width": facts.width, "thumbnail": thumbnail,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": next(int(line.split()[1]) for line in open("/proc/self/status")
+                                  if line.startswith("VmHWM:")) / 1024}))
 """
 
 
