@@ -145,7 +145,11 @@ def owner_alive(name: str) -> bool | None:
     match = _MARKED.match(body)
     if match is None or match.group("host") != HOST_MARK:
         return None
-    pid = int(match.group("pid"))
+    return process_alive(int(match.group("pid")))
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` of this host still runs (one that exists but is someone else's counts)."""
     if pid == os.getpid():
         return True
     try:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mediacat.core.changes import Changes
+from mediacat.core.filestore import process_alive
 from mediacat.core.jobs import Job
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def stale_sessions(root: Path) -> list[Path]:
         parts = name.rsplit(".", 2)
         if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
             continue
-        if not _process_alive(int(parts[1])):
+        if not process_alive(int(parts[1])):
             stale.append(folder / name)
     return stale
 
@@ -85,20 +86,6 @@ def stale_sessions(root: Path) -> list[Path]:
 def clear_sessions(markers: list[Path]) -> None:
     for marker in markers:
         marker.unlink(missing_ok=True)
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # it exists, it is someone else's
-    except OSError:
-        return False
-    return True
 
 
 # -- the checks --------------------------------------------------------------------------------------
