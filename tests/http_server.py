@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import io
 import json
@@ -10,7 +11,9 @@ import random
 import socket
 import struct
 import subprocess
+import termios
 import threading
+import time
 import wave
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -193,6 +196,7 @@ def _make_handler(server: MediaServer) -> type[BaseHTTPRequestHandler]:
                 if fault == "stall":
                     server.stopping.wait(60)
                     return
+                _wait_until_delivered(self.connection)
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.connection.close()
                 return
@@ -203,6 +207,19 @@ def _make_handler(server: MediaServer) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+def _wait_until_delivered(connection: socket.socket, deadline: float = 10.0) -> None:
+    """Wait until the peer's kernel has acknowledged every byte written, so a reset cuts exactly there.
+
+    A close with SO_LINGER 0 throws away whatever is still in the send queue; on a loaded machine the
+    bytes "sent" before the reset could then never arrive (CI saw "after 0 of 23498 bytes")."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        unsent = struct.unpack("i", fcntl.ioctl(connection.fileno(), termios.TIOCOUTQ, b"\0\0\0\0"))[0]
+        if unsent == 0:
+            return
+        time.sleep(0.005)
 
 
 # -- media made by the tests ----------------------------------------------------------------------------------
