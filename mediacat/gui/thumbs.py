@@ -49,6 +49,12 @@ class RequestStack:
                 self._requests[request.key] = request
             self._condition.notify()
 
+    def bump(self, key: str) -> None:
+        """Asked again: a request still waiting moves to the top (one already taken by a worker is not re-queued)."""
+        with self._condition:
+            if key in self._requests:
+                self._requests.move_to_end(key)
+
     def pop(self) -> ThumbnailRequest | None:
         """The newest request, without waiting; None when there is none or once closed."""
         with self._condition:
@@ -130,7 +136,12 @@ class ThumbnailProvider(QObject):
             return self.error_pixmap(size, missing=self._errors.get(key, "").endswith(FILE_MISSING))
         if media_type in ("audio", "video") and not _can_decode(path, media_type):
             return self.placeholder_pixmap(media_type, size)
-        self._waiting.setdefault(key, set()).add(item_id)
+        waiting = self._waiting.get(key)
+        if waiting is not None:  # already queued or being rendered: one render notifies every item asking
+            waiting.add(item_id)
+            self._stack.bump(key)
+            return None
+        self._waiting[key] = {item_id}
         self._stack.push(ThumbnailRequest(key, path, media_type, size, f"{sha256}-{size}" if sha256 else None))
         self._tasks.submit(THUMBNAIL, self._render_newest)  # one pool task per request, each takes the newest
         return None
