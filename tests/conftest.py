@@ -45,3 +45,22 @@ def server():
     with MediaServer() as running:
         yield running
 
+
+
+PATIENT_WAIT_MS = 30_000
+
+
+@pytest.fixture
+def qtbot(qtbot):
+    """pytest-qt's qtbot whose waits default to 30 s instead of 5 s.
+
+    A wait ends as soon as its condition holds, so the longer default costs nothing when a test passes; it keeps
+    a loaded two-core CI machine from failing a test that is only slow there. Waits given a timeout keep it."""
+    for name in ("waitUntil", "waitSignal", "waitSignals", "waitCallback"):
+        original = getattr(qtbot, name)
+
+        def patient(*args, _original=original, timeout: int = PATIENT_WAIT_MS, **kwargs):
+            return _original(*args, timeout=timeout, **kwargs)
+
+        setattr(qtbot, name, patient)
+    return qtbot

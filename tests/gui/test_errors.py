@@ -139,5 +139,5 @@ def test_an_exception_escaping_a_thread_is_shown_on_the_gui_thread(qtbot, hook, 
     thread = threading.Thread(target=broken)
     thread.start()
     thread.join()
-    qtbot.waitUntil(lambda: len(hook.dialogs) == 1, timeout=5_000)
+    qtbot.waitUntil(lambda: len(hook.dialogs) == 1)
     assert "in a thread" in hook.dialogs[0].details

@@ -139,6 +139,6 @@ def test_a_write_by_another_connection_is_announced_as_everything(qtbot, library
     assert window.select_item(item_id)
     with library.reopen() as other:
         set_note(other, item_id, "theirs")
-    qtbot.waitUntil(lambda: len(changes) == 2, timeout=5_000)
+    qtbot.waitUntil(lambda: len(changes) == 2)
     assert changes[1].is_everything
-    qtbot.waitUntil(lambda: window.detail.item is not None and window.detail.item.notes == "theirs", timeout=5_000)
+    qtbot.waitUntil(lambda: window.detail.item is not None and window.detail.item.notes == "theirs")

@@ -36,7 +36,9 @@ def test_a_search_typed_before_the_fill_arrives_is_kept(qtbot, tmp_path: Path) -
         window.show()
         expected = library.item_ids(ItemQuery(search="parachute"))
         qtbot.waitUntil(lambda: window.facets.rowCount() > 0, timeout=10_000)  # the fill has answered
-        qtbot.wait(100)
+        qtbot.waitUntil(lambda: window.visible_item_ids() == expected)
+        window.tasks.wait_for_all()
+        qtbot.wait(100)  # and no later answer (the default fill's) replaces it
         assert window.visible_item_ids() == expected
         assert window.current_query().search == "parachute"
         window.close()
