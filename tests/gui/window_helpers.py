@@ -23,13 +23,13 @@ def open_window(qtbot, library: Library, *, thumbnails: bool = False) -> MainWin
     return window
 
 
-def settle(qtbot, window: MainWindow, timeout: int = 20_000) -> None:
+def settle(qtbot, window: MainWindow, timeout: int = 60_000) -> None:
     """Wait until every operation and query the window started has answered and been shown (the app never
     waits for them; tests do, with qtbot.waitUntil rather than timed sleeps)."""
     qtbot.waitUntil(lambda: window.settled, timeout=timeout)
 
 
-def wait_settled(window: MainWindow, timeout: int = 20_000) -> None:
+def wait_settled(window: MainWindow, timeout: int = 60_000) -> None:
     """`settle` for helpers that have no qtbot at hand: runs the event loop until the window is settled."""
     from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QThread
 
