@@ -7,7 +7,6 @@ kept. The limits are small here so the tests stay short; the defaults are 1 KiB/
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -42,10 +41,8 @@ def test_the_defaults_stop_a_slower_than_1_kib_per_second_transfer_after_a_minut
 def test_a_body_trickling_one_byte_at_a_time_is_stopped_by_the_minimum_rate(server: MediaServer, dest: Path) -> None:
     url = server.add("/slow.jpg", Resource(body=jpeg_bytes(), content_type="image/jpeg", fault="trickle",
                                            trickle_interval=0.02))
-    started = time.monotonic()
-    with pytest.raises(DownloadTimeout, match="slower than the minimum of 1000 bytes/s"):
-        download(url, dest, policy=DownloadPolicy(**SLOW))
-    assert time.monotonic() - started < 4  # the idle timeout (5 s) never fired: bytes kept coming
+    with pytest.raises(DownloadTimeout, match="slower than the minimum of 1000 bytes/s"):  # not the idle timeout:
+        download(url, dest, policy=DownloadPolicy(**SLOW))  # bytes kept coming
     assert list(dest.iterdir()) == []
 
 
