@@ -340,12 +340,12 @@ def _request(
             headers={"User-Agent": policy.user_agent, "Accept-Encoding": "identity", **headers},
         )
         return conn, conn.getresponse()
-    except DownloadError:
-        conn.close()
-        raise
     except (OSError, http.client.HTTPException) as error:
         conn.close()
         raise _request_error(url, host, policy, error, watchdog) from error
+    except BaseException:  # a DownloadError, or Cancelled by job.check(): the socket is closed either way
+        conn.close()
+        raise
 
 
 def _request_error(url: str, host: str, policy: DownloadPolicy, error: OSError | http.client.HTTPException,
