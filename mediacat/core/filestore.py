@@ -7,7 +7,6 @@ import errno
 import hashlib
 import os
 import re
-import socket
 import time
 import unicodedata
 import uuid
@@ -20,7 +19,14 @@ from mediacat.core.probe import display_path
 CHUNK_BYTES = 1024 * 1024
 TEMP_PREFIX = ".mediacat-tmp-"
 MAX_NAME_BYTES = 200
-HOST_MARK = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def _host_name() -> str:
+    uname = getattr(os, "uname", None)  # not socket.gethostname(): importing socket costs every command ~3 ms
+    return (uname().nodename if uname is not None else os.environ.get("COMPUTERNAME", "")) or "localhost"
+
+
+HOST_MARK = hashlib.sha1(_host_name().encode("utf-8", "replace")).hexdigest()[:8]
 
 
 class AttachError(MediaCatError):
@@ -113,7 +119,8 @@ def remove_empty_folders(folders: list[Path], stop_at: Path) -> None:
 
 
 def process_marker() -> str:
-    """`<host>-<pid>`: which running process a temporary name belongs to (see `owner_alive`)."""
+    """`<host>-<pid>`: which running process a temporary name or a session marker belongs to (see
+    `owner_alive`); the one marker scheme of the library's files."""
     return f"{HOST_MARK}-{os.getpid()}"
 
 

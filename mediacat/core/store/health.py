@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mediacat.core.changes import Changes
-from mediacat.core.filestore import process_alive
+from mediacat.core.filestore import owner_alive, process_marker
 from mediacat.core.jobs import Job
 
 if TYPE_CHECKING:
@@ -39,16 +39,10 @@ _counter = itertools.count(1)
 # -- session markers -------------------------------------------------------------------------------
 
 
-def _host() -> str:
-    uname = getattr(os, "uname", None)  # not `socket.gethostname()`: importing socket costs every command ~3 ms
-    name = uname().nodename if uname is not None else os.environ.get("COMPUTERNAME", "")
-    return name.replace(".", "_") or "localhost"
-
-
 def begin_session(root: Path) -> Path | None:
     """Write this open's marker; None when the folder cannot take it (the library still opens)."""
     folder = Path(root) / SESSIONS_FOLDER
-    marker = folder / f"{_host()}.{os.getpid()}.{next(_counter)}"
+    marker = folder / f"{process_marker()}-{next(_counter)}"
     try:
         folder.mkdir(exist_ok=True)
         marker.write_bytes(b"")
@@ -72,15 +66,7 @@ def stale_sessions(root: Path) -> list[Path]:
         names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
     except OSError:
         return []
-    host = _host()
-    stale = []
-    for name in names:
-        parts = name.rsplit(".", 2)
-        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
-            continue
-        if not process_alive(int(parts[1])):
-            stale.append(folder / name)
-    return stale
+    return [folder / name for name in names if owner_alive(name) is False]
 
 
 def clear_sessions(markers: list[Path]) -> None:
