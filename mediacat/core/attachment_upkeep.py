@@ -84,30 +84,50 @@ class DetachResult:
                                 facets=True, events=True)
 
 
+@dataclass(frozen=True)
+class Fixity:
+    """What re-hashing a file found: "ok", "modified", "missing" or "unreadable" (with the OS's reason)."""
+
+    status: str
+    sha256: str | None = None
+    size: int | None = None
+    reason: str = ""
+
+
+def fixity_of(path: Path, expected_sha256: str, job: Job | None = None) -> Fixity:
+    """Re-hash `path` against the SHA-256 it should have: the one fixity check of attachments and built-in files."""
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return Fixity("missing")
+    except OSError as error:
+        return Fixity("unreadable", reason=os_reason(error))
+    if not path.is_file():
+        return Fixity("missing", reason="not a file any more")
+    try:
+        actual, size = hash_file(path, job)
+    except OSError as error:
+        return Fixity("unreadable", reason=os_reason(error))
+    return Fixity("ok" if actual == expected_sha256 else "modified", actual, size)
+
+
 def check_attachment(attachment: Attachment, job: Job | None = None) -> CheckResult:
     """Re-hash one attachment's file and say whether it is still the file that was attached."""
     path = Path(attachment.resolved_path)
     shown = display_path(path)
-
-    def result(status: str, message: str, actual: str | None = None) -> CheckResult:
-        return CheckResult(attachment.id, attachment.item_id, shown, status, attachment.sha256, actual, message)
-
-    try:
-        path.stat()
-    except (FileNotFoundError, NotADirectoryError):
-        return result("missing", f"{shown}: missing (attachment #{attachment.id} of {attachment.item_id!r})")
-    except OSError as error:
-        return result("unreadable", f"{shown}: cannot read ({os_reason(error)})")
-    if not path.is_file():
-        return result("missing", f"{shown}: not a file any more (attachment #{attachment.id})")
-    try:
-        actual, size = hash_file(path, job)
-    except OSError as error:
-        return result("unreadable", f"{shown}: cannot read ({os_reason(error)})")
-    if actual != attachment.sha256:
-        change = f"size {attachment.size} -> {size} bytes" if size != attachment.size else "same size"
-        return result("modified", f"{shown}: modified since it was attached ({change}, different SHA-256)", actual)
-    return result("ok", f"{shown}: ok", actual)
+    found = fixity_of(path, attachment.sha256, job)
+    if found.status == "missing":
+        message = (f"{shown}: not a file any more (attachment #{attachment.id})" if found.reason else
+                   f"{shown}: missing (attachment #{attachment.id} of {attachment.item_id!r})")
+    elif found.status == "unreadable":
+        message = f"{shown}: cannot read ({found.reason})"
+    elif found.status == "modified":
+        change = f"size {attachment.size} -> {found.size} bytes" if found.size != attachment.size else "same size"
+        message = f"{shown}: modified since it was attached ({change}, different SHA-256)"
+    else:
+        message = f"{shown}: ok"
+    return CheckResult(attachment.id, attachment.item_id, shown, found.status, attachment.sha256, found.sha256,
+                       message)
 
 
 def check_attachments(

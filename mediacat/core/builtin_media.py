@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from mediacat.core.attachment_upkeep import CheckResult
-from mediacat.core.filestore import hash_file, os_reason
+from mediacat.core.attachment_upkeep import CheckResult, fixity_of
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.model import BuiltinMedia, Item
@@ -22,20 +21,15 @@ def check_builtin_file(media: BuiltinMedia, job: Job | None = None) -> CheckResu
     """Re-hash one shipped file against the manifest (`attachment_id` is None: it is not an attachment)."""
     path = Path(media.path)
     shown = display_path(path)
-
-    def result(status: str, message: str, actual: str | None = None) -> CheckResult:
-        return CheckResult(None, media.item_id, shown, status, media.sha256, actual, message, builtin=True)
-
-    if not path.is_file():
-        return result("missing", f"{shown}: built-in file of {media.item_id!r} is missing from the installation")
-    try:
-        actual, _size = hash_file(path, job)
-    except OSError as error:
-        return result("unreadable", f"{shown}: cannot read ({os_reason(error)})")
-    if actual != media.sha256:
-        return result("modified", f"{shown}: built-in file differs from the seed manifest (different SHA-256)",
-                      actual)
-    return result("ok", f"{shown}: ok (built-in)", actual)
+    found = fixity_of(path, media.sha256, job)
+    messages = {
+        "missing": f"{shown}: built-in file of {media.item_id!r} is missing from the installation",
+        "unreadable": f"{shown}: cannot read ({found.reason})",
+        "modified": f"{shown}: built-in file differs from the seed manifest (different SHA-256)",
+        "ok": f"{shown}: ok (built-in)",
+    }
+    return CheckResult(None, media.item_id, shown, found.status, media.sha256, found.sha256,
+                       messages[found.status], builtin=True)
 
 
 def check_builtin_media(library: Library, job: Job | None = None) -> list[CheckResult]:
