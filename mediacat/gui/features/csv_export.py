@@ -96,6 +96,21 @@ def describe_creating(preview: CreatingImportPreview) -> str:
     return "\n".join(lines + describe_plan(preview.plan).splitlines()[1:])
 
 
+def import_outcome(window: FeatureWindow, on_finished: Callable[[bool], None] | None
+                   ) -> tuple[Callable[[bool], None], Callable[[BaseException], None]]:
+    """An import's `finished(applied)` (calls `on_finished`) and `failed(error)` (says nothing was imported)."""
+
+    def finished(applied: bool) -> None:
+        if on_finished is not None:
+            on_finished(applied)
+
+    def failed(error: BaseException) -> None:
+        window.report_error("CSV import: nothing imported", error)
+        finished(False)
+
+    return finished, failed
+
+
 def import_file(window: FeatureWindow, path: str, confirm: Callable[[ImportPlan], bool],
                 on_finished: Callable[[bool], None] | None = None,
                 offer_create: Callable[[ImportPlan], bool] | None = None,
@@ -106,13 +121,7 @@ def import_file(window: FeatureWindow, path: str, confirm: Callable[[ImportPlan]
     create and asks `confirm_create(preview)` before importing with them (`import_creating_file`)."""
     name = Path(path).name
 
-    def finished(applied: bool) -> None:
-        if on_finished is not None:
-            on_finished(applied)
-
-    def failed(error: BaseException) -> None:
-        window.report_error("CSV import: nothing imported", error)
-        finished(False)
+    finished, failed = import_outcome(window, on_finished)
 
     def read(plan: ImportPlan) -> None:
         if (not plan.ok and not plan.errors and offer_create is not None and confirm_create is not None
@@ -149,13 +158,7 @@ def import_creating_file(window: FeatureWindow, path: str, confirm: Callable[[Cr
     writer (new items, tags, notes; all or nothing) and one undo step (undo removes the new items again)."""
     name = Path(path).name
 
-    def finished(applied: bool) -> None:
-        if on_finished is not None:
-            on_finished(applied)
-
-    def failed(error: BaseException) -> None:
-        window.report_error("CSV import: nothing imported", error)
-        finished(False)
+    finished, failed = import_outcome(window, on_finished)
 
     def read(preview: CreatingImportPreview) -> None:
         if not preview.ok:
