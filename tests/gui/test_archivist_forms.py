@@ -325,3 +325,28 @@ def test_import_csv_declined_or_with_bad_new_rows_creates_nothing(qtbot, window:
     qtbot.waitUntil(lambda: bool(outcome), timeout=WAIT_MS)
     assert outcome == [False] and not user_items(library)
     settle(qtbot, window)
+
+
+@pytest.mark.parametrize("save", [True, False])
+def test_leaving_an_item_with_unsaved_changes_asks_to_save_them(qtbot, window: MainWindow, library: Library,
+                                                                save: bool) -> None:
+    mine = add_item(library, {"title": "Mine", "media_type": "image"}).item_id
+    show(qtbot, window, mine)
+    panel = feature(window).edit_panel
+    window.detail.edit_button.click()
+    panel.form.editors["camera"].setText("Mastcam-Z")
+    asked: list[str] = []
+    feature(window).ask_unsaved = lambda item: asked.append(item.id) or save
+    assert window.select_item("skycrane-still")
+    qtbot.waitUntil(lambda: panel.item is not None and panel.item.id == "skycrane-still", timeout=WAIT_MS)
+    assert asked == [mine]
+    if save:
+        qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=WAIT_MS)
+        assert library.item(mine).camera == "Mastcam-Z"
+    else:
+        settle(qtbot, window)
+        assert library.item(mine).camera is None and window.undo_stack.count() == 0
+    assert panel.item.id == "skycrane-still" and not panel.dirty()
+    assert window.select_item(mine)  # nothing unsaved now: not asked again
+    qtbot.waitUntil(lambda: panel.item is not None and panel.item.id == mine, timeout=WAIT_MS)
+    assert asked == [mine]

@@ -78,6 +78,7 @@ class ArchivistFeature:
         self.ask_folder: Callable[[], str] = lambda: QFileDialog.getExistingDirectory(
             window, "Export Package: choose a new, empty folder")
         self.ask_name: Callable[[str, str], str | None] = self._ask_name
+        self.ask_unsaved: Callable[[Item], bool] = self._ask_unsaved  # True: save the edit, False: discard it
         self.last_dialog: QWidget | None = None
         self.new_item_flow: NewItemFlow | None = None
         self.last_bag: Any = None
@@ -100,6 +101,9 @@ class ArchivistFeature:
         if item_id == self._current_id:
             return
         self._current_id = item_id
+        leaving = self.edit_panel.item
+        if leaving is not None and leaving.id != item_id and self.edit_panel.dirty() and self.ask_unsaved(leaving):
+            self.save_edit()  # the form's values are taken now; the next item is shown when it is saved
         self._show_current()
 
     def _show_current(self) -> None:
@@ -160,6 +164,12 @@ class ArchivistFeature:
 
         self.window.run_op(ops.edit_user_item_op, item.id, values, sources, label=f"Edit {item.id}", on_done=done,
                            on_error=lambda error: self.window.show_error("Edit item", str(error)))
+
+    def _ask_unsaved(self, item: Item) -> bool:
+        answer = QMessageBox.question(
+            self.window, "Unsaved Changes", f"Save your changes to {item.title!r} before showing another item?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard, QMessageBox.StandardButton.Save)
+        return answer == QMessageBox.StandardButton.Save
 
     def _ask_delete(self, item: Item) -> str | None:
         box = QMessageBox(QMessageBox.Icon.Question, "Delete Item",
