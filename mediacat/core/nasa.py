@@ -29,6 +29,10 @@ class NasaApiError(MediaCatError):
         self.status = status
 
 
+class NoSuchNasaRecord(NasaApiError):
+    """The API answered, and has no record with that nasa_id."""
+
+
 @dataclass(frozen=True)
 class NasaResult:
     nasa_id: str
@@ -141,7 +145,7 @@ class NasaImageLibrary:
             result = _result(entry)
             if result is not None and result.nasa_id == nasa_id:
                 return result, entry["data"][0]
-        raise NasaApiError(url, f"NASA has no record with nasa_id {nasa_id!r}")
+        raise NoSuchNasaRecord(url, f"NASA has no record with nasa_id {nasa_id!r}")
 
     def asset_url(self, nasa_id: str) -> str:
         return f"{self.base_url}/asset/{quote(nasa_id, safe='')}"

@@ -5,15 +5,17 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mediacat.core.attachments import AttachResult, attach_file
-from mediacat.core.download_attach import attach_from_nasa
+from mediacat.core.download import DownloadedFile, DownloadPolicy, download
+from mediacat.core.download_attach import attach_download, attach_from_nasa
 from mediacat.core.errors import MediaCatError
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
-from mediacat.core.nasa import NasaImageLibrary, api_url
+from mediacat.core.nasa import NasaImageLibrary, NasaResult, NoSuchNasaRecord, api_url
 from mediacat.core.probe import VideoProber, probe_file
 from mediacat.core.user_items import ItemAdded, add_item, delete_item
 
@@ -42,6 +44,81 @@ def values_from_nasa(nasa: NasaImageLibrary, nasa_id: str) -> tuple[dict[str, An
     return values, [k for k in result.keywords if k.strip() and ";" not in k]
 
 
+@dataclass(frozen=True)
+class NasaLookup:
+    """What a NASA id or search words found: the record's values and keywords when the words were an id,
+    else the search's results to choose from."""
+
+    nasa_id: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    keywords: list[str] = field(default_factory=list)
+    results: list[NasaResult] = field(default_factory=list)
+
+
+def look_up_nasa(job: Job, nasa: NasaImageLibrary, text: str) -> NasaLookup:
+    """A NASA id gives its record; anything else is searched for (one page of results). No database."""
+    job.check()
+    words = text.strip()
+    if not words:
+        raise MediaCatError("type a NASA id (e.g. PIA24428) or some words to search for")
+    try:
+        values, keywords = values_from_nasa(nasa, words)
+    except NoSuchNasaRecord:
+        page = nasa.search(words)  # not an id: the words are a search
+    else:
+        return NasaLookup(words, values, keywords)
+    if not page.items:
+        raise MediaCatError(f"the NASA Image Library has no record {words!r} and finds nothing for it")
+    return NasaLookup(results=page.items)
+
+
+def nasa_record(job: Job, nasa: NasaImageLibrary, nasa_id: str) -> NasaLookup:
+    """One NASA record's values and keywords (a search result chosen). No database."""
+    job.check()
+    values, keywords = values_from_nasa(nasa, nasa_id)
+    return NasaLookup(nasa_id, values, keywords)
+
+
+@dataclass(frozen=True)
+class NasaDownload:
+    downloaded: DownloadedFile
+    nasa_id: str
+    rendition: str
+
+
+def download_nasa_rendition(job: Job, nasa: NasaImageLibrary, nasa_id: str, rendition: str, incoming: Path,
+                            policy: DownloadPolicy) -> NasaDownload:
+    """The transfer half of a new item from NASA (no database): the chosen rendition, else the best offered."""
+    chosen, url = nasa.best_rendition(nasa_id, rendition)
+    return NasaDownload(download(url, incoming, policy=policy, job=job), nasa_id, chosen)
+
+
+def add_item_with_download(
+    library: Library,
+    values: Mapping[str, Any],
+    fetched: NasaDownload,
+    *,
+    video_prober: VideoProber | None = None,
+    job: Job | None = None,
+    **add_arguments: Any,
+) -> tuple[ItemAdded, AttachResult]:
+    """The write half: a user item with the downloaded NASA file attached; if the file cannot be attached, the
+    new item is deleted again and the error raised (the download is discarded either way)."""
+    try:
+        added = add_item(library, values, **add_arguments)
+    except BaseException:
+        fetched.downloaded.discard()
+        raise
+    try:
+        attached = attach_download(library, added.item_id, fetched.downloaded, nasa_id=fetched.nasa_id,
+                                   rendition=fetched.rendition, allow_duplicate=True, video_prober=video_prober,
+                                   job=job)
+    except BaseException:
+        delete_item(library, added.item_id, remove_files=True)
+        raise
+    return added, attached
+
+
 def values_from_file(path: Path, video_prober: VideoProber | None = None) -> dict[str, Any]:
     """What a media file says about itself: its type, title tag (else its name), camera, date, artist."""
     facts = probe_file(path, video_prober)
@@ -56,6 +133,15 @@ def values_from_file(path: Path, video_prober: VideoProber | None = None) -> dic
         "credit": extra.get("artist"),
     }
     return {key: value for key, value in values.items() if value is not None}
+
+
+def file_values(job: Job, path: str, video_prober: VideoProber | None = None) -> dict[str, Any]:
+    """`values_from_file` for a background task (no database): what a chosen file will fill in."""
+    job.check()
+    source = Path(path)
+    if not source.is_file():
+        raise MediaCatError(f"{source}: no such file")
+    return values_from_file(source, video_prober)
 
 
 def add_item_from_nasa(

@@ -17,7 +17,8 @@ from mediacat.core.saved_searches import get_saved_search, save_search, saved_se
 from mediacat.core.search import ItemQuery
 from mediacat.core.tags import add_tags
 from mediacat.core.user_items import add_item
-from mediacat.gui.dialogs.item_form import BatchEditDialog, NewItemDialog
+from mediacat.gui.dialogs.item_form import BatchEditDialog
+from mediacat.gui.dialogs.new_item import NewItemDialog
 from mediacat.gui.features.archivist import KEEP, REMOVE, ArchivistFeature
 from mediacat.gui.main_window import MainWindow
 from tests.gui.window_helpers import open_window, settle
@@ -274,8 +275,12 @@ def test_new_item_with_a_quote_not_in_the_article_is_refused(qtbot, window: Main
     dialog.form.editors["title"].setText("Misquoted")
     dialog.article.setCurrentIndex(dialog.article.findData("bbc-news-2021-02-19"))
     dialog.quote.setText("words the article never printed")
+    dialog.buttons.accepted.emit()  # checked in the dialog against the article's text
+    assert dialog.isVisible() and "not in the article word for word" in dialog.error.text()
+    dialog.sources_editor.check_quote = lambda _article, _quote: None  # let it through: the core refuses it too
     dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: window.last_error_dialog is not None)
     assert "word for word" in window.last_error_dialog.message_label.text()
+    assert "'Misquoted' was not added" in window.last_error_dialog.message_label.text()
     assert not [i for i in library.item_ids() if i.startswith("user-")]
     window.last_error_dialog.close()

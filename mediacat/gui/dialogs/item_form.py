@@ -1,4 +1,4 @@
-"""The item fields as a form (New Item…, the Edit dock), and the Batch Edit dialog with its preview."""
+"""The item fields as a form (New Item…, the detail pane's Edit form), and the Batch Edit dialog with its preview."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -127,81 +126,6 @@ class ItemForm(QWidget):
             self.set_values({})
 
 
-class NewItemDialog(QDialog):
-    """File ▸ New Item…: the fields of a new item of the user's own, perhaps filled from a file it attaches,
-    and a source: a shipped article with a quote from it, word for word."""
-
-    def __init__(self, phases: list[tuple[str, str]], articles: list[tuple[str, str]] | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New Item")
-        self.form = ItemForm(phases)
-        self.form.set_values({"media_type": "image", "kind": "still"})
-        self.file = QLineEdit()
-        self.file.setAccessibleName("File")
-        self.file.setPlaceholderText("optional: a media file to attach (its facts fill empty fields)")
-        self.choose = QPushButton("Choose…")
-        self.choose.clicked.connect(self._choose_file)
-        self.ask_file = lambda: QFileDialog.getOpenFileName(self, "New Item From a File")[0]
-        self.article = QComboBox()
-        self.article.setAccessibleName("Source article")
-        self.article.addItem("(no source article)", None)
-        for article_id, label in articles or []:
-            self.article.addItem(label, article_id)
-        self.quote = QLineEdit()
-        self.quote.setAccessibleName("Quote")
-        self.quote.setPlaceholderText("the article's words about the item, exactly as printed")
-        extra = QFormLayout()
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.file, 1)
-        file_row.addWidget(self.choose)
-        extra.addRow("File", file_row)
-        extra.addRow("Source", self.article)
-        extra.addRow("Quote", self.quote)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: palette(highlight);")
-        self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add Item")
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
-        layout.addLayout(extra)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-
-    def _choose_file(self) -> None:
-        chosen = self.ask_file()
-        if chosen:
-            self.file.setText(chosen)
-
-    def file_path(self) -> str | None:
-        return self.file.text().strip() or None
-
-    def sources(self) -> list[tuple[str, str]]:
-        article_id = self.article.currentData()
-        return [(article_id, self.quote.text())] if article_id else []
-
-    def values(self) -> dict[str, Any]:
-        """The fields given; with a file, the type and kind only when changed (else the file's own)."""
-        given = {name: value for name, value in self.form.values().items() if value not in (None, "", [])}
-        if self.file_path():
-            for name, default in (("media_type", "image"), ("kind", "still")):
-                if given.get(name) == default:
-                    del given[name]
-        return given
-
-    def _accept(self) -> None:
-        if not self.form.values().get("title") and not self.file_path():
-            self.error.setText("Give the item a title (or choose a file to take it from).")
-            return
-        if self.article.currentData() and not self.quote.text().strip():
-            self.error.setText("Give the quote from the source article, word for word.")
-            return
-        self.accept()
-
-
 class BatchEditDialog(QDialog):
     """Item ▸ Batch Edit…: one field, one value, for the selected items, with a preview of every change."""
 
@@ -275,4 +199,4 @@ def phase_choices(window: Any) -> list[tuple[str, str]]:
     return [(phase.id, phase.label) for phase in window.library.mission_phases()]
 
 
-__all__ = ["BatchEditDialog", "ItemForm", "NewItemDialog", "phase_choices"]
+__all__ = ["BatchEditDialog", "ItemForm", "phase_choices"]

@@ -1,6 +1,7 @@
-"""The archivist's features in the app: File ▸ New Item…, the Edit dock (the current item's fields), Item ▸
-Delete Item… and Batch Edit…, saved searches in the side bar with live counts, the History dock, and File ▸
-Export Package… (a BagIt bag of the items shown).
+"""The archivist's features in the app: File ▸ New Item… (see `new_item`), the detail pane's Edit form (a user
+item's fields and sources, or corrections of a shipped item's facts), Item ▸ Delete Item… and Batch Edit…,
+saved searches in the side bar with live counts, the History dock, and File ▸ Export Package… (a BagIt bag of
+the items shown).
 
 Every change is a core operation run with `window.run_op` (the one writer) and pushed on the undo stack as
 a command whose undo and redo are operations too; reads that may be long (counts, the log, a preview, the
@@ -14,147 +15,22 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction, QUndoCommand
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QMenu,
-    QMessageBox,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from mediacat.core import archivist_ops as ops
 from mediacat.core.changes import Changes
 from mediacat.core.model import Item
 from mediacat.core.search import ItemQuery
-from mediacat.core.user_items import SEED_CORRECTABLE, ItemDeleted
-from mediacat.gui.dialogs.item_form import BatchEditDialog, ItemForm, NewItemDialog, phase_choices
+from mediacat.core.user_items import ItemDeleted
+from mediacat.gui.dialogs.item_form import BatchEditDialog, phase_choices
+from mediacat.gui.features.new_item import NewItemFlow, article_choices, quote_check
+from mediacat.gui.features.op_command import OpCommand
 from mediacat.gui.models.facet_model import FACETS
 from mediacat.gui.views.archive_views import NAME_ROLE, HistoryPanel, SavedSearchesPanel
-from mediacat.qtmedia.probe import video_prober
+from mediacat.gui.views.item_editor import ItemEditor
 
 KEEP, REMOVE = "keep", "remove"
-
-
-class OpCommand(QUndoCommand):
-    """An undo step whose first redo does nothing (the operation already ran); undo and redo run operations
-    on the writer. `undo_op(result)` and `redo_op(result)` give (op, args) from the latest result."""
-
-    def __init__(self, window: Any, text: str, result: Any,
-                 undo_op: Callable[[Any], tuple[Callable[..., Any], tuple[Any, ...]]],
-                 redo_op: Callable[[Any], tuple[Callable[..., Any], tuple[Any, ...]]]) -> None:
-        super().__init__(text)
-        self.window = window
-        self.result = result
-        self.undo_op = undo_op
-        self.redo_op = redo_op
-        self._first = True
-        self._running = False
-        self._waiting: list[tuple[Callable[[Any], tuple[Callable[..., Any], tuple[Any, ...]]], str]] = []
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self._run(self.redo_op, "Redo")
-
-    def undo(self) -> None:
-        self._run(self.undo_op, "Undo")
-
-    def _run(self, make: Callable[[Any], tuple[Callable[..., Any], tuple[Any, ...]]], verb: str) -> None:
-        """Run the step's operation; a step asked for while the previous one still runs waits for its result
-        (the next operation's arguments come from it: a quick Undo then Redo)."""
-        if self._running:
-            self._waiting.append((make, verb))
-            return
-        self._running = True
-        op, args = make(self.result)
-
-        def done(result: Any) -> None:
-            self.result = result
-            self._next()
-
-        def failed(error: BaseException) -> None:
-            self.setObsolete(True)
-            self._waiting.clear()
-            self._running = False
-            self.window.show_error(f"{verb} failed", f"{verb} {self.text()!r}: {error}")
-
-        self.window.run_op(op, *args, label=f"{verb} {self.text()}", on_done=done, on_error=failed)
-
-    def _next(self) -> None:
-        self._running = False
-        if self._waiting:
-            self._run(*self._waiting.pop(0))
-
-
-class EditPanel(QWidget):
-    """The current item's fields: a form to edit a user item, or to correct a shipped item's facts."""
-
-    def __init__(self, phases: list[tuple[str, str]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAccessibleName("Edit item")
-        self.heading = QLabel("No item selected.")
-        self.heading.setWordWrap(True)
-        self.form = ItemForm(phases)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(60)
-        scroll.setWidget(self.form)
-        self.save_button = QPushButton("Save")
-        self.revert_button = QPushButton("Revert")
-        self.revert_button.setToolTip("Put back what is saved")
-        self.save_button.setEnabled(False)
-        self.revert_button.setEnabled(False)
-        self.form.edited.connect(self._edited)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.heading)
-        layout.addWidget(scroll, 1)
-        layout.addLayout(buttons)
-        self.item: Item | None = None
-        self.revert_button.clicked.connect(lambda: self.show_item(self.item))
-
-    def show_item(self, item: Item | None) -> None:
-        self.item = item
-        self.form.show_item(item)
-        if item is None:
-            self.heading.setText("No item selected.")
-        elif item.origin == "user":
-            self.heading.setText(f"Your item {item.id}: every field can be changed.")
-        else:
-            self.heading.setText(f"Shipped item {item.id}: its facts can be corrected; your correction is kept "
-                                 "beside the catalog's value. Tags, notes and files are edited in their panels.")
-        self.save_button.setEnabled(False)
-        self.revert_button.setEnabled(False)
-
-    def changed_values(self) -> dict[str, Any]:
-        if self.item is None:
-            return {}
-        allowed = None if self.item.origin == "user" else SEED_CORRECTABLE
-        changed: dict[str, Any] = {}
-        for name, value in self.form.values().items():
-            if allowed is not None and name not in allowed:
-                continue
-            current = getattr(self.item, name)
-            current = list(current) if isinstance(current, tuple) else current
-            if (value or None) != (current or None):
-                changed[name] = value
-        return changed
-
-    def _edited(self) -> None:
-        dirty = bool(self.changed_values())
-        self.save_button.setEnabled(dirty)
-        self.revert_button.setEnabled(dirty)
 
 
 class ArchivistFeature:
@@ -170,24 +46,30 @@ class ArchivistFeature:
         first = file_menu.actions()[0] if file_menu.actions() else None
         file_menu.insertAction(first, self.new_item_action)
         file_menu.insertAction(first, self.export_action)
+        self.edit_action = QAction("&Edit Item…", window)
+        self.edit_action.setToolTip("Change the current item's fields in the detail pane")
+        self.edit_action.triggered.connect(lambda: self.edit_current())
         self.delete_action = QAction("&Delete Item…", window)
         self.delete_action.triggered.connect(self.delete_current)
         self.batch_action = QAction("&Batch Edit…", window)
         self.batch_action.triggered.connect(self.batch_edit)
         item_menu = window.menu("Item")
         item_menu.addSeparator()
+        item_menu.addAction(self.edit_action)
         item_menu.addAction(self.batch_action)
         item_menu.addAction(self.delete_action)
 
-        self.edit_panel = EditPanel(phases)
+        self.edit_panel = ItemEditor(phases, article_choices(window), quote_check(window))
         self.edit_panel.save_button.clicked.connect(self.save_edit)
+        self.edit_panel.done.connect(window.detail.show_details)
+        window.detail.set_editor(self.edit_panel)
+        window.detail.edit_requested.connect(self.edit_current)
         self.history = HistoryPanel()
         self.history.attachment_chosen.connect(self.refresh_history)
         self.saved = SavedSearchesPanel()
         self.saved.list.clicked.connect(self._saved_clicked)
         self.saved.list.customContextMenuRequested.connect(self._saved_menu)
         self.saved.save_button.clicked.connect(self.save_current_search)
-        window.add_dock(self.edit_panel, "Item Fields", Qt.DockWidgetArea.BottomDockWidgetArea)
         window.add_dock(self.history, "History", Qt.DockWidgetArea.BottomDockWidgetArea)
         window.sidebar.add_section("Saved Searches", self.saved)
 
@@ -196,7 +78,9 @@ class ArchivistFeature:
         self.ask_folder: Callable[[], str] = lambda: QFileDialog.getExistingDirectory(
             window, "Export Package: choose a new, empty folder")
         self.ask_name: Callable[[str, str], str | None] = self._ask_name
+        self.ask_unsaved: Callable[[Item], bool] = self._ask_unsaved  # True: save the edit, False: discard it
         self.last_dialog: QWidget | None = None
+        self.new_item_flow: NewItemFlow | None = None
         self.last_bag: Any = None
 
         window.library_changed.connect(self._library_changed)
@@ -217,11 +101,15 @@ class ArchivistFeature:
         if item_id == self._current_id:
             return
         self._current_id = item_id
+        leaving = self.edit_panel.item
+        if leaving is not None and leaving.id != item_id and self.edit_panel.dirty() and self.ask_unsaved(leaving):
+            self.save_edit()  # the form's values are taken now; the next item is shown when it is saved
         self._show_current()
 
     def _show_current(self) -> None:
         item = self._current_item()
         self.edit_panel.show_item(item)
+        self.edit_action.setEnabled(item is not None)
         self.delete_action.setEnabled(item is not None and item.origin == "user")
         self.history.set_attachments([(a.id, a.original_name) for a in item.attachments] if item else [])
         self.refresh_history()
@@ -239,7 +127,7 @@ class ArchivistFeature:
             self.refresh_saved()
         item_id = self.window.current_item_id()
         if item_id is not None and (changes.touches_item(item_id) or changes.events):
-            if changes.touches_item(item_id) and not self.edit_panel.changed_values():
+            if changes.touches_item(item_id) and not self.edit_panel.dirty():
                 self._show_current()
             else:
                 self.refresh_history()
@@ -247,44 +135,41 @@ class ArchivistFeature:
     # -- new, edit, delete, batch ---------------------------------------------------------------------------
 
     def new_item(self) -> None:
-        articles = [(a.id, f"{a.outlet}, {a.date}: {a.title}") for a in self.window.library.articles()]
-        dialog = NewItemDialog(phase_choices(self.window), articles, self.window)
-        self.last_dialog = dialog
-        dialog.accepted.connect(lambda: self._add(dialog.values(), dialog.file_path(), dialog.sources()))
-        dialog.open()
+        self.new_item_flow = NewItemFlow(self.window)
+        self.last_dialog = self.new_item_flow.dialog
+        self.new_item_flow.dialog.open()
 
-    def _add(self, values: dict[str, Any], file: str | None = None, sources: list[tuple[str, str]] | None = None
-             ) -> None:
-        def done(added: Any) -> None:
-            self.window.undo_stack.push(OpCommand(
-                self.window, f"New item {values.get('title') or (Path(file).name if file else '')!r}", added,
-                lambda result: (ops.delete_item_op, (result.item_id, False)),
-                lambda result: (ops.restore_item_op, (result,))))
-            self.window.select_item(added.item_id)
-
-        failed = lambda error: self.window.show_error("New item", str(error))  # noqa: E731
-        if file:
-            self.window.run_op(ops.add_item_from_file_op, Path(file), values, video_prober, sources or [],
-                               label="New item from a file", on_done=done, on_error=failed)
-        else:
-            self.window.run_op(ops.add_item_op, values, sources or [], label="New item", on_done=done,
-                               on_error=failed)
+    def edit_current(self, item_id: str | None = None) -> None:
+        """Show the Edit form in the detail pane, for the current item."""
+        if self.window.current_item_id() is None or (item_id is not None and item_id != self._current_id):
+            return
+        if not self.window.detail.isVisible():
+            self.window.details_action.setChecked(True)
+        self.window.detail.show_editor()
+        self.edit_panel.form.editors["title"].setFocus()
 
     def save_edit(self) -> None:
         item = self.edit_panel.item
-        values = self.edit_panel.changed_values()
-        if item is None or not values:
+        values, sources = self.edit_panel.changed_values(), self.edit_panel.changed_sources()
+        if item is None or not (values or sources is not None):
             return
 
         def done(edit: Any) -> None:
             if edit.changed:
                 self.window.undo_stack.push(OpCommand(
-                    self.window, f"Edit {item.id}", edit,
-                    lambda result: (ops.undo_edit_op, (result,)), lambda result: (ops.undo_edit_op, (result,))))
+                    self.window, f"Edit {item.id}", edit, lambda result: (ops.undo_user_item_edit_op, (result,)),
+                    lambda result: (ops.undo_user_item_edit_op, (result,))))
+                self.window.status_message(f"Saved {item.title!r} (Edit ▸ Undo reverts it)")
             self._show_current()
 
-        self.window.run_op(ops.edit_item_op, item.id, values, label=f"Edit {item.id}", on_done=done,
+        self.window.run_op(ops.edit_user_item_op, item.id, values, sources, label=f"Edit {item.id}", on_done=done,
                            on_error=lambda error: self.window.show_error("Edit item", str(error)))
+
+    def _ask_unsaved(self, item: Item) -> bool:
+        answer = QMessageBox.question(
+            self.window, "Unsaved Changes", f"Save your changes to {item.title!r} before showing another item?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard, QMessageBox.StandardButton.Save)
+        return answer == QMessageBox.StandardButton.Save
 
     def _ask_delete(self, item: Item) -> str | None:
         box = QMessageBox(QMessageBox.Icon.Question, "Delete Item",

@@ -1,8 +1,10 @@
-"""File ▸ Export CSV… (all items, the current view or the selection) and File ▸ Import CSV… (tags and notes).
+"""File ▸ Export CSV… (all items, the current view or the selection) and File ▸ Import CSV… (tags and notes;
+rows whose id is not in the catalog can become items of the user's own, `import-csv --create`).
 
 Export runs on a reader (`window.run_query`) with a progress dialog and can be cancelled; import is read on a
 reader, shows the file's problems, or a summary, and asks before applying on the writer (`window.run_op`);
-an applied import is one undo step.
+an applied import is one undo step. A file whose only problem is ids not in the catalog offers to create them:
+the preview (read on a reader) lists the new items, and the import with them is one operation, one undo step.
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mediacat.core import archivist_ops
+from mediacat.core.csv_create import CreatingImport, CreatingImportPreview
 from mediacat.core.csvio import PROFILES, ImportPlan, ImportResult, export_csv, read_import
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.operations import apply_import_op
+from mediacat.gui.features.op_command import OpCommand
 from mediacat.gui.features.tag_commands import import_command
 from mediacat.gui.features.window_api import FeatureWindow
 from mediacat.gui.tasks import TaskHandle
@@ -82,11 +87,18 @@ def read_import_query(job: Job, library: Library, path: str) -> ImportPlan:
     return read_import(library, path)
 
 
-def import_file(window: FeatureWindow, path: str, confirm: Callable[[ImportPlan], bool],
-                on_finished: Callable[[bool], None] | None = None) -> None:
-    """Read `path` on a reader, show its problems or ask `confirm(plan) -> bool`, then apply it on the writer
-    (one transaction) as one undo step. `on_finished(applied: bool)` is called at the end."""
-    name = Path(path).name
+def describe_creating(preview: CreatingImportPreview) -> str:
+    lines = [preview.summary() + "."]
+    lines += [f"{row.item_id}: new item {row.values['title']!r} ({row.values['media_type']})"
+              for row in preview.new_rows[:MAX_LISTED]]
+    if len(preview.new_rows) > MAX_LISTED:
+        lines.append(f"… and {len(preview.new_rows) - MAX_LISTED} more new items")
+    return "\n".join(lines + describe_plan(preview.plan).splitlines()[1:])
+
+
+def import_outcome(window: FeatureWindow, on_finished: Callable[[bool], None] | None
+                   ) -> tuple[Callable[[bool], None], Callable[[BaseException], None]]:
+    """An import's `finished(applied)` (calls `on_finished`) and `failed(error)` (says nothing was imported)."""
 
     def finished(applied: bool) -> None:
         if on_finished is not None:
@@ -96,8 +108,26 @@ def import_file(window: FeatureWindow, path: str, confirm: Callable[[ImportPlan]
         window.report_error("CSV import: nothing imported", error)
         finished(False)
 
+    return finished, failed
+
+
+def import_file(window: FeatureWindow, path: str, confirm: Callable[[ImportPlan], bool],
+                on_finished: Callable[[bool], None] | None = None,
+                offer_create: Callable[[ImportPlan], bool] | None = None,
+                confirm_create: Callable[[CreatingImportPreview], bool] | None = None) -> None:
+    """Read `path` on a reader, show its problems or ask `confirm(plan) -> bool`, then apply it on the writer
+    (one transaction) as one undo step. `on_finished(applied: bool)` is called at the end. A file whose only
+    problems are ids not in the catalog asks `offer_create(plan)`; yes reads the preview of the items it would
+    create and asks `confirm_create(preview)` before importing with them (`import_creating_file`)."""
+    name = Path(path).name
+
+    finished, failed = import_outcome(window, on_finished)
+
     def read(plan: ImportPlan) -> None:
-        if not plan.ok:
+        if (not plan.ok and not plan.errors and offer_create is not None and confirm_create is not None
+                and offer_create(plan)):
+            import_creating_file(window, path, confirm_create, on_finished)
+        elif not plan.ok:
             problems = plan.problems()
             window.show_error(
                 "CSV import: nothing imported",
@@ -120,6 +150,40 @@ def import_file(window: FeatureWindow, path: str, confirm: Callable[[ImportPlan]
         finished(True)
 
     window.run_query(read_import_query, path, on_done=read, on_error=failed, label="Read CSV")
+
+
+def import_creating_file(window: FeatureWindow, path: str, confirm: Callable[[CreatingImportPreview], bool],
+                         on_finished: Callable[[bool], None] | None = None) -> None:
+    """`import-csv --create` in the app: the preview on a reader, `confirm(preview)`, then one operation on the
+    writer (new items, tags, notes; all or nothing) and one undo step (undo removes the new items again)."""
+    name = Path(path).name
+
+    finished, failed = import_outcome(window, on_finished)
+
+    def read(preview: CreatingImportPreview) -> None:
+        if not preview.ok:
+            window.show_error("CSV import: nothing imported",
+                              f"{name}: {len(preview.problems)} problem(s); fix them and import again. Nothing was "
+                              "changed.", "\n".join(preview.problems))
+            finished(False)
+        elif not preview.new_rows and not preview.plan.changes:
+            window.status_message(f"{name}: nothing to change")
+            finished(False)
+        elif not confirm(preview):
+            finished(False)
+        else:
+            window.run_op(archivist_ops.import_creating_op, Path(path), on_done=applied, on_error=failed,
+                          label="Import CSV")
+
+    def applied(done: CreatingImport) -> None:
+        window.undo_stack.push(OpCommand(window, f"Import {name}", done,
+                                         lambda result: (archivist_ops.undo_creating_import_op, (result,)),
+                                         lambda result: (archivist_ops.undo_creating_import_op, (result,))))
+        window.status_message(f"Imported {name}: {len(done.rows)} new items, tags and notes")
+        finished(True)
+
+    window.run_query(archivist_ops.preview_creating_import_query, Path(path), on_done=read, on_error=failed,
+                     label="Read CSV")
 
 
 class ExportDialog(QDialog):
@@ -192,7 +256,26 @@ def _ask_import(window: FeatureWindow) -> None:
         box.setInformativeText(plan.summary())
         return box.exec() == QMessageBox.StandardButton.Apply
 
-    import_file(window, path, confirm)
+    def offer_create(plan: ImportPlan) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Import CSV",
+                          f"{Path(path).name}: {len(plan.unknown_ids)} row(s) have an id that is not in the catalog. "
+                          "Create them as items of your own (their title and media_type columns give the fields)?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window.dialog_parent())
+        box.setDetailedText("\n".join(plan.problems()))
+        box.button(QMessageBox.StandardButton.Yes).setText("Preview New Items…")
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def confirm_create(preview: CreatingImportPreview) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Import CSV",
+                          f"Create {len(preview.new_rows)} new item(s) and apply the changes from "
+                          f"{Path(path).name}? (Edit ▸ Undo reverts it all.)",
+                          QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel,
+                          window.dialog_parent())
+        box.setInformativeText(preview.summary())
+        box.setDetailedText(describe_creating(preview))
+        return box.exec() == QMessageBox.StandardButton.Apply
+
+    import_file(window, path, confirm, offer_create=offer_create, confirm_create=confirm_create)
 
 
 def install(window: FeatureWindow) -> None:

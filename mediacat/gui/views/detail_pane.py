@@ -1,4 +1,5 @@
-"""The selected item in full: preview, fields, links, attachments, and the sources that mention it."""
+"""The selected item in full: preview, fields, links, attachments, and the sources that mention it; and in
+its place, when Edit… is pressed, an editor a feature puts there (`set_editor`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -109,6 +111,7 @@ class DetailPane(ItemDropTarget, QWidget):
     files_dropped = Signal(str, list)
     download_requested = Signal(str)  # item id: fetch its public NASA file (Get Public Media for one item)
     get_public_media_requested = Signal()
+    edit_requested = Signal(str)  # item id: show the editor (see set_editor) in the details' place
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -198,14 +201,57 @@ class DetailPane(ItemDropTarget, QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setAccessibleName("Edit the item")
+        self.edit_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.edit_button.setMinimumWidth(0)
+        self.edit_button.clicked.connect(self._edit_clicked)
+        details = QWidget()
+        details_layout = QVBoxLayout(details)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.addWidget(self.edit_button)
+        details_layout.addWidget(self.splitter, 1)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(details)
+        self.editor: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 4, 0)
-        layout.addWidget(self.splitter)
+        layout.addWidget(self.stack)
         self.show_item(None)
+
+    # -- the editor in the details' place ------------------------------------------------------------
+
+    def set_editor(self, editor: QWidget) -> None:
+        """The widget Edit… shows instead of the details (one; a feature provides it)."""
+        if self.editor is not None:
+            self.stack.removeWidget(self.editor)
+        self.editor = editor
+        self.stack.addWidget(editor)
+
+    @property
+    def editing(self) -> bool:
+        return self.editor is not None and self.stack.currentWidget() is self.editor
+
+    def show_editor(self) -> None:
+        if self.editor is not None:
+            self.stack.setCurrentWidget(self.editor)
+
+    def show_details(self) -> None:
+        self.stack.setCurrentIndex(0)
+
+    def _edit_clicked(self) -> None:
+        if self.item is not None:
+            self.edit_requested.emit(self.item.id)
 
     def show_item(self, item: Item | None, preview: QPixmap | None = None) -> None:
         self.item = item
+        self.edit_button.setVisible(item is not None and self.editor is not None)
+        if item is not None:
+            self.edit_button.setText("Edit…" if item.origin == "user" else "Correct Facts…")
+            self.edit_button.setToolTip("Change this item's fields and sources" if item.origin == "user" else
+                                        "Correct this shipped item's facts (kept beside the catalog's values)")
         if item is None:
+            self.show_details()
             self.preview.clear()
             self.caption.clear()
             self.caption.setVisible(False)
