@@ -51,7 +51,6 @@ def server():
         yield running
 
 
-
 PATIENT_WAIT_MS = 30_000
 
 
