@@ -141,7 +141,9 @@ class PublicMediaFeature(QObject):
                               label="Count public media")
 
     def _library_changed(self, changes: Changes) -> None:
-        if self.handle is None and (changes.is_everything or changes.fetch_queue or changes.items):
+        # What is missing moves with files, item fields (their NASA ids and URLs) and the queue; not with tags.
+        if self.handle is None and (changes.is_everything or changes.fetch_queue or changes.attachments
+                                    or changes.facets or changes.item_set):
             self.refresh_bar()
 
     def _show_state(self, state: tuple[int, int]) -> None:
