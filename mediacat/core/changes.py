@@ -20,7 +20,8 @@ class Changes:
 
     `items`: ids of items whose fields, tags, notes, attachments or built-in media changed.
     `item_set`: items were added or removed (queries must run again, not just rows be repainted).
-    `tags`: tag names or counts changed. `facets`: facet counts may have changed.
+    `tags`: tag names or counts changed (and so the tag facet's counts). `facets`: item fields or files
+    changed, so the other facets' counts, the catalog's order and its counts may have changed.
     `attachments`: ids of attachments added, removed or changed (check verdicts, relinks).
     `settings`: a library setting changed. `saved_searches`, `events`, `fetch_queue`: those tables changed.
     """

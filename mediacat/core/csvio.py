@@ -32,7 +32,7 @@ from mediacat.core import events
 from mediacat.core.changes import Changes
 from mediacat.core.errors import MediaCatError
 from mediacat.core.export_rows import export_records
-from mediacat.core.jobs import Job
+from mediacat.core.jobs import Breather, Job
 from mediacat.core.library import Library
 from mediacat.core.model import Item
 from mediacat.core.store.chunks import chunks, marks
@@ -418,7 +418,9 @@ def read_import(library: Library, path: str | os.PathLike[str]) -> ImportPlan:
     wanted: dict[str, tuple[int, tuple[str, ...] | None, str | None]] = {}
     rows = 0
     line = reader.line_num
+    breather = Breather()  # read on a worker: the GUI thread gets the interpreter lock between rows
     while True:
+        breather.breathe()
         start = line + 1
         try:
             row = next(reader)
@@ -455,6 +457,7 @@ def read_import(library: Library, path: str | os.PathLike[str]) -> ImportPlan:
     current_notes = _notes_of(library, found)
     changes = []
     for item_id in found:
+        breather.breathe()
         line_number, wanted_tags, note = wanted[item_id]
         tags_change = wanted_tags if wanted_tags is not None and \
             _tag_set(wanted_tags) != _tag_set(current_tags[item_id]) else None
@@ -476,7 +479,9 @@ def apply_import(library: Library, plan: ImportPlan) -> ImportResult:
         ids = [change.item_id for change in plan.changes]
         current_tags = tags_of(library, ids)
         current_notes = _notes_of(library, ids)
+        breather = Breather()
         for change in plan.changes:
+            breather.breathe()
             if (
                 _tag_set(current_tags[change.item_id]) != _tag_set(change.tags_before)
                 or current_notes[change.item_id] != change.note_before

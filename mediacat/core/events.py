@@ -108,6 +108,17 @@ def record(
     )
 
 
+def record_each(conn: sqlite3.Connection, action: str, select: str, parameters: tuple[Any, ...] = ()) -> None:
+    """Append one event per row of `select` (rows of `item_id, details JSON text`), in its order, in one
+    statement: a batch edit of 20,000 items logs its 20,000 events without a Python loop."""
+    conn.execute(
+        f"WITH batch(item_id, details) AS ({select}) "
+        "INSERT INTO events(action, item_id, program, version, outcome, details) "
+        "SELECT ?, item_id, ?, ?, 'ok', details FROM batch",
+        (*parameters, action, _program, __version__),
+    )
+
+
 def log_attach(conn: sqlite3.Connection, attachment_id: int, row: dict[str, Any], mime: str) -> None:
     """The events of a new attachment row: a `download` first when its file came from a URL, then `attach`."""
     provenance = row.get("provenance") or {}
@@ -190,5 +201,5 @@ def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-__all__ = ["ACTIONS", "Event", "EventLogError", "events", "normalize_since", "record", "record_alone",
+__all__ = ["ACTIONS", "Event", "EventLogError", "events", "normalize_since", "record", "record_alone", "record_each",
            "set_program"]

@@ -230,54 +230,89 @@ def attach_fetched(library: Library, fetched: _Fetched, *, mirror: str | None, v
         downloaded.discard()
 
 
-def run_fetch(
-    library: Library,
-    job: Job | None = None,
-    *,
-    mirror: str | None = None,
-    policy: DownloadPolicy | None = None,
-    video_prober: VideoProber | None = None,
-    workers: int = WORKERS,
-    on_item: Callable[[ItemOutcome], None] | None = None,
-) -> FetchReport:
-    """Run every queued item: `workers` threads download (two at a time), the calling thread attaches each file
-    and records its outcome as it arrives (one writer; the video prober runs on the caller's thread).
+@dataclass
+class FetchPlan:
+    """A run ready to download (`plan_fetch`, a short write): the queued items to download in queue order,
+    those settled without the network (already attached), and how to reach the files."""
 
-    `mirror` (else the library's `media_mirror_url` setting) fetches each official URL as `MIRROR/HOST/PATH`.
-    Cancelling stops both transfers at once; their partial files and queue rows stay for the next run.
-    """
-    job = job or Job()
+    downloads: list[tuple[QueueEntry, tuple[str, ...]]]
+    outcomes: dict[str, ItemOutcome]
+    total: int
+    mirror: str | None
+    policy: DownloadPolicy
+    api: str  # the NASA API's URL (through the mirror, if any)
+    incoming: Path
+    changes: Changes = field(default_factory=lambda: Changes(fetch_queue=True))
+
+
+def plan_fetch(library: Library, *, mirror: str | None = None, policy: DownloadPolicy | None = None) -> FetchPlan:
+    """The queued items of the run; those whose file is already attached are recorded as such now (the cheap
+    check first: nothing is downloaded for them). `mirror` (else the library's `media_mirror_url` setting)
+    fetches each official URL as `MIRROR/HOST/PATH`."""
     mirror = mirror if mirror is not None else media_mirror(library)
-    policy = policy or download_policy(library)
     pending = [entry for entry in queue_entries(library) if entry.state == "queued"]
-    progress = _Progress(job, len(pending))
-    job.report(0, len(pending), "starting")
-    outcomes: dict[str, ItemOutcome] = {}
-
-    def record(entry: QueueEntry, outcome: ItemOutcome, received: int) -> None:
-        state = {INTERRUPTED: "queued", FAILED: "failed"}.get(outcome.outcome, "done")
-        if state != "queued":
-            remove_partial_downloads(library, [entry.item_id])
-        if outcome.outcome in (FAILED, INTERRUPTED):  # an attach logs itself; a failed fetch is logged here
-            events.record_alone(library, "download", item_id=entry.item_id, outcome=outcome.outcome,
-                                url=entry.url, nasa_id=entry.nasa_id, message=outcome.message)
-        finish_fetch_item(library, entry.item_id, state, outcome.outcome, outcome.message)
-        progress.item_finished(entry.item_id, received)
-        outcomes[entry.item_id] = outcome
-        if on_item is not None:
-            on_item(outcome)
-
-    work: queue.Queue[tuple[QueueEntry, tuple[str, ...]]] = queue.Queue()
-    for entry in pending:  # the cheap check first: nothing is downloaded for a file already attached
+    plan = FetchPlan([], {}, len(pending), mirror, policy or download_policy(library),
+                     mirror_url(api_url(library), mirror), library.paths.incoming)
+    for entry in pending:
         item = library.item(entry.item_id)
         reason = already_attached(item, PublicSource(entry.url, entry.nasa_id))
         if reason:
-            record(entry, ItemOutcome(entry.item_id, ALREADY_THERE, reason), 0)
+            plan.outcomes[entry.item_id] = record_outcome(library, entry, ItemOutcome(entry.item_id, ALREADY_THERE,
+                                                                                       reason))
         else:
-            work.put((entry, item.nasa_ids))
+            plan.downloads.append((entry, item.nasa_ids))
+    return plan
+
+
+def record_outcome(library: Library, entry: QueueEntry, outcome: ItemOutcome) -> ItemOutcome:
+    """Write an item's outcome to the queue (an interrupted one stays queued, with its partial file)."""
+    state = {INTERRUPTED: "queued", FAILED: "failed"}.get(outcome.outcome, "done")
+    if state != "queued":
+        remove_partial_downloads(library, [entry.item_id])
+    if outcome.outcome in (FAILED, INTERRUPTED):  # an attach logs itself; a failed fetch is logged here
+        events.record_alone(library, "download", item_id=entry.item_id, outcome=outcome.outcome,
+                            url=entry.url, nasa_id=entry.nasa_id, message=outcome.message)
+    finish_fetch_item(library, entry.item_id, state, outcome.outcome, outcome.message)
+    return outcome
+
+
+@dataclass(frozen=True)
+class Settled:
+    """One item of a run attached (or its failure recorded): `settle_fetched`'s result, an operation's."""
+
+    outcome: ItemOutcome
+
+    @property
+    def changes(self) -> Changes:
+        attached = self.outcome.outcome == ATTACHED and self.outcome.attachment_id is not None
+        if not attached:
+            return Changes(fetch_queue=True, events=True)
+        assert self.outcome.attachment_id is not None
+        return Changes(fetch_queue=True, events=True, items=frozenset([self.outcome.item_id]), facets=True,
+                       attachments=frozenset([self.outcome.attachment_id]))
+
+
+def settle_fetched(library: Library, fetched: _Fetched, *, mirror: str | None,
+                   video_prober: VideoProber | None = None) -> Settled:
+    """The library half of one item, a short write of its own: attach the downloaded file (or take the
+    download's failure) and record the outcome in the queue."""
+    outcome = attach_fetched(library, fetched, mirror=mirror, video_prober=video_prober)
+    return Settled(record_outcome(library, fetched.entry, outcome))
+
+
+def download_planned(plan: FetchPlan, job: Job, on_fetched: Callable[[_Fetched], None], *,
+                     workers: int = WORKERS) -> int:
+    """The network half of a run, no database: `workers` threads download (two at a time) and `on_fetched`
+    is called on the calling thread with each result as it arrives. Cancelling stops the transfers at once;
+    their partial files stay for the next run. Returns the bytes received."""
+    progress = _Progress(job, plan.total)
+    progress.done = len(plan.outcomes)
+    job.report(progress.done, plan.total, "starting")
+    work: queue.Queue[tuple[QueueEntry, tuple[str, ...]]] = queue.Queue()
+    for download_item in plan.downloads:
+        work.put(download_item)
     results: queue.Queue[_Fetched | BaseException] = queue.Queue()
-    nasa = NasaImageLibrary(mirror_url(api_url(library), mirror))
-    incoming = library.paths.incoming
+    nasa = NasaImageLibrary(plan.api)
 
     def worker() -> None:
         while not job.cancelled:
@@ -288,8 +323,8 @@ def run_fetch(
             item_job = Job(functools.partial(progress.file_progress, entry.item_id))
             remove = job.on_cancel(item_job.cancel)
             try:
-                results.put(download_one(entry, nasa_ids, job=item_job, mirror=mirror, policy=policy,
-                                         incoming=incoming, nasa=nasa))
+                results.put(download_one(entry, nasa_ids, job=item_job, mirror=plan.mirror, policy=plan.policy,
+                                         incoming=plan.incoming, nasa=nasa))
             except Cancelled:
                 results.put(_Fetched(entry, outcome=ItemOutcome(entry.item_id, INTERRUPTED,
                                                                 "cancelled; resumes next time")))
@@ -313,8 +348,8 @@ def run_fetch(
             if isinstance(fetched, BaseException):
                 failure = failure or fetched
                 continue
-            outcome = attach_fetched(library, fetched, mirror=mirror, video_prober=video_prober)
-            record(fetched.entry, outcome, fetched.received)
+            progress.item_finished(fetched.entry.item_id, fetched.received)
+            on_fetched(fetched)
     except BaseException:
         job.cancel()  # Ctrl-C or a database failure: stop the transfers, keep their partial files
         for thread in threads:
@@ -322,7 +357,14 @@ def run_fetch(
         raise
     if failure is not None:
         raise failure
-    report = FetchReport(cancelled=job.cancelled, bytes_received=progress.bytes)
+    return progress.bytes
+
+
+def fetch_report(library: Library, outcomes: dict[str, ItemOutcome], *, cancelled: bool,
+                 bytes_received: int) -> FetchReport:
+    """The report of a run: the outcome of each of its items in queue order (those it never reached: left
+    queued, or as an earlier run ended)."""
+    report = FetchReport(cancelled=cancelled, bytes_received=bytes_received)
     attached = [o for o in outcomes.values() if o.outcome == ATTACHED]
     report.changes = Changes(fetch_queue=True, items=frozenset(o.item_id for o in attached), facets=bool(attached),
                              attachments=frozenset(o.attachment_id for o in attached if o.attachment_id))
@@ -336,4 +378,36 @@ def run_fetch(
     return report
 
 
-__all__ = ["FetchReport", "ItemOutcome", "attach_fetched", "download_one", "run_fetch"]
+def run_fetch(
+    library: Library,
+    job: Job | None = None,
+    *,
+    mirror: str | None = None,
+    policy: DownloadPolicy | None = None,
+    video_prober: VideoProber | None = None,
+    workers: int = WORKERS,
+    on_item: Callable[[ItemOutcome], None] | None = None,
+) -> FetchReport:
+    """Run every queued item on one thread's library (the CLI): `plan_fetch`, then `download_planned` with
+    each file attached and recorded (`settle_fetched`) on the calling thread as it arrives. The app runs the
+    same pieces, the downloads on its download pool and each attach as its own operation on the writer."""
+    job = job or Job()
+    plan = plan_fetch(library, mirror=mirror, policy=policy)
+    outcomes: dict[str, ItemOutcome] = {}
+
+    def settled(outcome: ItemOutcome) -> None:
+        outcomes[outcome.item_id] = outcome
+        if on_item is not None:
+            on_item(outcome)
+
+    for outcome in plan.outcomes.values():
+        settled(outcome)
+    received = download_planned(
+        plan, job, lambda fetched: settled(settle_fetched(library, fetched, mirror=plan.mirror,
+                                                          video_prober=video_prober).outcome),
+        workers=workers)
+    return fetch_report(library, outcomes, cancelled=job.cancelled, bytes_received=received)
+
+
+__all__ = ["FetchPlan", "FetchReport", "ItemOutcome", "Settled", "attach_fetched", "download_one", "download_planned",
+           "fetch_report", "plan_fetch", "record_outcome", "run_fetch", "settle_fetched"]

@@ -7,26 +7,25 @@ The full-text index follows by itself (triggers on items, item_tags and tags).
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from mediacat.core import events
+from mediacat.core import events, tag_batch
 from mediacat.core.changes import NO_CHANGES, Changes
 from mediacat.core.errors import MediaCatError, UnknownItem
 from mediacat.core.library import Library
 from mediacat.core.store.chunks import chunks as _chunks
 from mediacat.core.store.chunks import marks as _marks
+from mediacat.core.tag_batch import TagsByItem
 
 TAG_SEPARATOR = ";"  # several tags in one CSV cell are joined by "; ", so no tag may contain ";"
 MAX_TAG_LENGTH = 200
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-
-WantedTags = Callable[[str, tuple[str, ...]], Sequence[str]]
-
 
 class TagError(MediaCatError):
     """A tag name that cannot be used (empty, contains ';' or a control character, too long)."""
@@ -46,8 +45,8 @@ class UnknownTag(MediaCatError):
 class TagEdit:
     """The tags of every item an edit changed, before and after (items it left alone are absent)."""
 
-    before: dict[str, tuple[str, ...]]
-    after: dict[str, tuple[str, ...]]
+    before: Mapping[str, tuple[str, ...]]  # a `TagsByItem` when the edit was made (parsed when looked into)
+    after: Mapping[str, tuple[str, ...]]
 
     @property
     def changed_ids(self) -> list[str]:
@@ -55,10 +54,11 @@ class TagEdit:
 
     @property
     def changes(self) -> Changes:
-        """The items whose tags changed, and the tag counts and facets (undo: `set_tags_many(before)`)."""
+        """The items whose tags changed, and the tag counts (with them the tag facet; no other facet, order
+        or count of items moves with tags). Undo: `set_tags_many(before)`."""
         if not self.before:
             return NO_CHANGES
-        return Changes.of_items(self.before, tags=True, facets=True, events=bool(self.before))
+        return Changes.of_items(self.before, tags=True, events=True)
 
 
 @dataclass(frozen=True)
@@ -162,15 +162,21 @@ def note_of(library: Library, item_id: str) -> str:
 
 
 def add_tags(library: Library, item_ids: Sequence[str], tags: Iterable[str]) -> TagEdit:
-    """Add `tags` to every item in `item_ids` (one transaction)."""
+    """Add `tags` to every item in `item_ids` (one transaction, set-based: see `core/tag_batch.py`)."""
     names = normalize_tags(tags)
-    return _edit(library, item_ids, lambda _item_id, current: _union(current, names))
+    with library.store.transaction() as conn:
+        tag_batch.begin(conn, _ids_json(item_ids))  # raises UnknownItem before anything is written
+        tag_batch.add(conn, names)
+        return TagEdit(*tag_batch.finish(conn))
 
 
 def remove_tags(library: Library, item_ids: Sequence[str], tags: Iterable[str]) -> TagEdit:
     """Remove `tags` from every item in `item_ids` (one transaction); tags an item lacks are ignored."""
-    gone = {tag_key(name) for name in normalize_tags(tags)}
-    return _edit(library, item_ids, lambda _item_id, current: tuple(t for t in current if tag_key(t) not in gone))
+    names = normalize_tags(tags)
+    with library.store.transaction() as conn:
+        tag_batch.begin(conn, _ids_json(item_ids))
+        tag_batch.remove(conn, names)
+        return TagEdit(*tag_batch.finish(conn))
 
 
 def set_tags(library: Library, item_id: str, tags: Iterable[str]) -> TagEdit:
@@ -179,9 +185,19 @@ def set_tags(library: Library, item_id: str, tags: Iterable[str]) -> TagEdit:
 
 
 def set_tags_many(library: Library, tags_by_item: Mapping[str, Iterable[str]]) -> TagEdit:
-    """Replace the tags of several items at once (one transaction): batch edits, undo, redo, CSV import."""
-    wanted = {item_id: normalize_tags(tags) for item_id, tags in tags_by_item.items()}
-    return _edit(library, list(wanted), lambda item_id, _current: tuple(wanted[item_id]))
+    """Replace the tags of several items at once (one transaction): batch edits, undo, redo, CSV import.
+
+    A `TagsByItem` (what an edit returned, read from the database) goes back to SQLite as it is; any other
+    mapping's tags are validated first."""
+    if isinstance(tags_by_item, TagsByItem):
+        ids_json, wanted = tags_by_item.ids_json, tags_by_item.json
+    else:
+        ids_json = _ids_json(list(tags_by_item))
+        wanted = tag_batch.wanted_json({item_id: normalize_tags(tags) for item_id, tags in tags_by_item.items()})
+    with library.store.transaction() as conn:
+        tag_batch.begin(conn, ids_json)
+        tag_batch.replace(conn, wanted)
+        return TagEdit(*tag_batch.finish(conn))
 
 
 def set_note(library: Library, item_id: str, text: str) -> NoteEdit:
@@ -198,14 +214,29 @@ def set_note(library: Library, item_id: str, text: str) -> NoteEdit:
 
 
 def set_notes_many(library: Library, notes_by_item: Mapping[str, str]) -> list[NoteEdit]:
-    """Replace several notes in one transaction; returns the edits that changed something."""
-    edits: list[NoteEdit] = []
-    with library.store.transaction():
-        _require_items(library.store.conn, list(notes_by_item))
-        for item_id, text in notes_by_item.items():
-            edit = set_note(library, item_id, text)
-            if edit.changed:
-                edits.append(edit)
+    """Replace several notes in one transaction, set-based (a temporary table of the notes); returns the
+    edits that changed something, in the given order."""
+    notes = json.dumps({item_id: normalize_note(text) for item_id, text in notes_by_item.items()},
+                       ensure_ascii=False)
+    with library.store.transaction() as conn:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS note_edit("
+                     "pos INTEGER PRIMARY KEY, item_id TEXT NOT NULL UNIQUE, before TEXT, after TEXT NOT NULL)")
+        conn.execute("DELETE FROM temp.note_edit")
+        conn.execute("INSERT INTO temp.note_edit(item_id, after) SELECT key, value FROM json_each(?) ORDER BY id",
+                     (notes,))
+        missing = conn.execute("SELECT item_id FROM temp.note_edit e WHERE NOT EXISTS "
+                               "(SELECT 1 FROM items WHERE id = e.item_id) ORDER BY pos LIMIT 1").fetchone()
+        if missing is not None:
+            raise UnknownItem(missing[0])
+        conn.execute("UPDATE temp.note_edit SET before = (SELECT notes FROM items WHERE id = note_edit.item_id)")
+        changed = "SELECT item_id FROM temp.note_edit WHERE before IS NOT after"
+        conn.execute(f"UPDATE items SET notes = (SELECT after FROM temp.note_edit e WHERE e.item_id = items.id), "
+                     f"updated_at = {_NOW} WHERE id IN ({changed})")
+        events.record_each(conn, "note", "SELECT item_id, json_object('before_length', length(before), "
+                           "'length', length(after)) FROM temp.note_edit WHERE before IS NOT after ORDER BY pos")
+        edits = [NoteEdit(*row) for row in conn.execute(
+            "SELECT item_id, before, after FROM temp.note_edit WHERE before IS NOT after ORDER BY pos")]
+        conn.execute("DELETE FROM temp.note_edit")
     return edits
 
 
@@ -226,15 +257,12 @@ def merge_tags(library: Library, sources: Sequence[str], target: str) -> TagEdit
             if row is None:
                 raise UnknownTag(source.strip())
             source_ids.append(row[0])
-        affected = [
-            row[0]
-            for row in conn.execute(
-                f"SELECT DISTINCT item_id FROM item_tags WHERE tag_id IN ({_marks(source_ids)}) "
-                "OR tag_id IN (SELECT id FROM tags WHERE name = ?) ORDER BY item_id",
-                [*source_ids, target_name],
-            )
-        ]
-        before = tags_of(library, affected)
+        tag_batch.begin_from_query(
+            conn,
+            f"SELECT DISTINCT item_id FROM item_tags WHERE tag_id IN ({_marks(source_ids)}) "
+            "OR tag_id IN (SELECT id FROM tags WHERE name = ?) ORDER BY item_id",
+            [*source_ids, target_name],
+        )
         existing = conn.execute("SELECT id FROM tags WHERE name = ?", (target_name,)).fetchone()
         if existing is not None and existing[0] in source_ids and len(set(source_ids)) == 1:
             # A plain rename, perhaps only of its case: the row keeps its id, the trigger re-indexes.
@@ -254,64 +282,10 @@ def merge_tags(library: Library, sources: Sequence[str], target: str) -> TagEdit
                 [target_id, *moving],
             )
             conn.execute(f"DELETE FROM item_tags WHERE tag_id IN ({_marks(moving)})", moving)
-        _touch(conn, affected)
-        _delete_orphans(conn)
-        after = tags_of(library, affected)
-        _log_tag_events(conn, before, after, affected)
-    changed = [item_id for item_id in affected if before[item_id] != after[item_id]]
-    return TagEdit({i: before[i] for i in changed}, {i: after[i] for i in changed})
+        return TagEdit(*tag_batch.finish(conn))
 
 
 # -- internals ----------------------------------------------------------------------------------------
-
-
-def _edit(library: Library, item_ids: Sequence[str], wanted_tags: WantedTags) -> TagEdit:
-    """Give each item the tags `wanted_tags(item_id, current)` returns; unknown ids change nothing."""
-    ids = list(dict.fromkeys(item_ids))
-    with library.store.transaction() as conn:
-        before = tags_of(library, ids)  # raises UnknownItem before anything is written
-        written: list[str] = []
-        for item_id in ids:
-            wanted = wanted_tags(item_id, before[item_id])
-            if {tag_key(t) for t in wanted} != {tag_key(t) for t in before[item_id]}:
-                _write_item_tags(conn, item_id, before[item_id], wanted)
-                written.append(item_id)
-        _touch(conn, written)
-        _delete_orphans(conn)
-        stored = tags_of(library, written)
-        _log_tag_events(conn, before, stored, written)
-    changed = [item_id for item_id in written if stored[item_id] != before[item_id]]
-    return TagEdit({i: before[i] for i in changed}, {i: stored[i] for i in changed})
-
-
-def _write_item_tags(conn: sqlite3.Connection, item_id: str, current: Sequence[str], wanted: Sequence[str]) -> None:
-    keep = {tag_key(name) for name in wanted}
-    have = {tag_key(name) for name in current}
-    for name in current:
-        if tag_key(name) not in keep:
-            conn.execute(
-                "DELETE FROM item_tags WHERE item_id = ? AND tag_id = (SELECT id FROM tags WHERE name = ?)",
-                (item_id, name),
-            )
-    for name in wanted:
-        if tag_key(name) not in have:
-            conn.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (name,))
-            conn.execute(
-                "INSERT OR IGNORE INTO item_tags(item_id, tag_id) SELECT ?, id FROM tags WHERE name = ?",
-                (item_id, name),
-            )
-
-
-def _log_tag_events(conn: sqlite3.Connection, before: Mapping[str, tuple[str, ...]],
-                    after: Mapping[str, tuple[str, ...]], item_ids: Sequence[str]) -> None:
-    for item_id in item_ids:
-        if before[item_id] != after[item_id]:
-            events.record(conn, "tag", item_id=item_id, before=list(before[item_id]), after=list(after[item_id]))
-
-
-def _union(current: tuple[str, ...], names: list[str]) -> tuple[str, ...]:
-    have = {tag_key(name) for name in current}
-    return current + tuple(name for name in names if tag_key(name) not in have)
 
 
 def _require_items(conn: sqlite3.Connection, item_ids: Sequence[str]) -> None:
@@ -324,10 +298,5 @@ def _require_items(conn: sqlite3.Connection, item_ids: Sequence[str]) -> None:
             raise UnknownItem(item_id)
 
 
-def _touch(conn: sqlite3.Connection, item_ids: Sequence[str]) -> None:
-    for chunk in _chunks(list(item_ids)):
-        conn.execute(f"UPDATE items SET updated_at = {_NOW} WHERE id IN ({_marks(chunk)})", chunk)
-
-
-def _delete_orphans(conn: sqlite3.Connection) -> None:
-    conn.execute("DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM item_tags it WHERE it.tag_id = tags.id)")
+def _ids_json(item_ids: Sequence[str]) -> str:
+    return json.dumps(list(item_ids), ensure_ascii=False)

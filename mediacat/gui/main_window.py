@@ -83,6 +83,16 @@ def create_thumbnail_provider(parent: Any, tasks: TaskRunner) -> Any:
     return ThumbnailProvider(cache_dir() / "thumbnails", parent, tasks=tasks)
 
 
+def _may_move_items(changes: Changes, query: ItemQuery) -> bool:
+    """Whether a change to some items can change which items `query` finds, their order or the counts shown:
+    files (the media counts, the Files sort and filter) and item fields (facets: type, kind, phase, title,
+    dates ... which filters and sorts read) can; tags only through a tag filter or the search (which reads
+    tags and notes too); a note or an item's time only through the search."""
+    if changes.attachments or changes.facets:
+        return True
+    return bool(query.search) or (changes.tags and bool(query.tags))
+
+
 class MainWindow(QMainWindow):
     selection_changed = Signal()
     files_dropped = Signal(str, list)
@@ -353,10 +363,14 @@ class MainWindow(QMainWindow):
 
     def selected_item_ids(self) -> list[str]:
         """The selected items in view order (read from the selection's ranges: cheap for 20,000 rows)."""
-        rows: set[int] = set()
-        for selection_range in self.selection_model.selection():
-            rows.update(range(selection_range.top(), selection_range.bottom() + 1))
-        return [item_id for item_id in (self.model.item_id_at(row) for row in sorted(rows)) if item_id is not None]
+        runs = sorted((r.top(), r.bottom()) for r in self.selection_model.selection())
+        merged: list[list[int]] = []
+        for top, bottom in runs:  # the ranges of one selection may overlap (one per column, ctrl-clicks)
+            if merged and top <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], bottom)
+            else:
+                merged.append([top, bottom])
+        return [item_id for top, bottom in merged for item_id in self.model.item_ids_between(top, bottom)]
 
     def current_item_id(self) -> str | None:
         index = self.selection_model.currentIndex()
@@ -379,21 +393,23 @@ class MainWindow(QMainWindow):
         return [widget for widget in found if widget is not None and widget is not self.splitter]
 
     def _library_changed(self, changes: Changes) -> None:
-        """Refresh only what `changes` names: rows, the item query and counts, facets, the detail pane."""
+        """Refresh only what `changes` names: rows, the item query and counts, facets, the detail pane.
+
+        Bounded work on the GUI thread whatever the size of the change: the rows on screen are repainted
+        (`refresh_rows` looks only at the rows it holds), and the query runs again, on a reader, only if the
+        change can move items in or out of the results, reorder them or change the counts."""
         everything = changes.is_everything
         if everything or changes.attachments or changes.facets:
             self.model.forget_media_ids()
         if everything:
             self.model.reload_phase_labels()
-        query = self.model.requested_query
-        content_filtered = bool(query.search or query.tags) or query.has_attachments is not None
         if everything or changes.item_set or changes.settings:
             self.model.refresh_rows(None)
             self.model.reload()
         elif changes.items or changes.attachments:
             self.model.refresh_rows(changes.items)
-            if content_filtered or changes.attachments or changes.facets or query.sort != "catalog":
-                self.model.reload()  # the change may move items in or out of the results, or the counts
+            if _may_move_items(changes, self.model.requested_query):
+                self.model.reload()
         if everything or changes.tags or changes.facets:
             self.facets.reload()
         current = self.current_item_id()

@@ -18,6 +18,7 @@ from mediacat.core.tags import (
     remove_tags,
     rename_tag,
     set_note,
+    set_notes_many,
     set_tags,
     set_tags_many,
     tag_counts,
@@ -185,3 +186,23 @@ def test_filter_by_several_tags_needs_all_of_them(library: Library) -> None:
     add_tags(library, THREE, ["landing"])
     add_tags(library, THREE[:1], ["favourite"])
     assert library.item_ids(ItemQuery(tags=("landing", "favourite"))) == [THREE[0]]
+
+
+def test_a_batch_edit_is_set_based_and_its_undo_hands_the_json_back(library: Library):
+    from mediacat.core.events import events
+    from mediacat.core.tag_batch import TagsByItem
+
+    ids = library.item_ids()[:4]
+    add_tags(library, ids[:1], ["first"])
+    edit = add_tags(library, [*ids, ids[0]], ["Batch", "first"])  # a repeated id counts once
+    assert isinstance(edit.before, TagsByItem) and list(edit.before) == ids  # in the given order
+    assert edit.before[ids[0]] == ("first",) and edit.after[ids[1]] == ("Batch", "first")
+    logged = [e for e in events(library) if e.action == "tag"][-4:]
+    assert [(e.item_id, e.details["before"], e.details["after"]) for e in logged] == [
+        (ids[0], ["first"], ["Batch", "first"])] + [(i, [], ["Batch", "first"]) for i in ids[1:]]
+    undone = set_tags_many(library, edit.before)  # the JSON goes back to SQLite as it is
+    assert dict(undone.after) == {ids[0]: ("first",), **{i: () for i in ids[1:]}}
+    assert library.item_ids(ItemQuery(search="batch")) == []  # the search index followed
+    with pytest.raises(UnknownItem, match="no-such-item"):
+        set_notes_many(library, {ids[0]: "kept out", "no-such-item": "x"})
+    assert library.item(ids[0]).notes != "kept out"  # nothing of the failed batch was written

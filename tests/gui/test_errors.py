@@ -3,6 +3,8 @@ freezes the GUI thread; an exception nobody caught is shown with its details, ne
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
 import sys
 import threading
 
@@ -86,6 +88,49 @@ def test_a_note_that_cannot_be_saved_is_reported_and_its_text_kept(qtbot, librar
     editor.save()  # the next save (focus-out, a pause in typing) writes it
     settle(qtbot, window)
     assert note_of(library, "navcam-panorama") == "do not lose me"
+
+
+@contextlib.contextmanager
+def unwritable_library_files(library):
+    """Make the open library's database and WAL files immutable (`chattr +i`): every write to them fails with
+    EPERM, for root too (file modes do not stop root, and the app's connections are already open for writing).
+    Skips when the file system or the user cannot set the attribute."""
+    files = [library.paths.database, library.paths.database.with_name(library.paths.database.name + "-wal")]
+    assert all(path.exists() for path in files)  # the app's connections keep the WAL in place
+    made = []
+    try:
+        for path in files:
+            done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
+            if done.returncode != 0:
+                pytest.skip(f"cannot make {path.name} immutable here (chattr +i needs root and ext2/3/4, XFS or "
+                            f"Btrfs): {done.stderr.strip()}")
+            made.append(path)
+        yield
+    finally:
+        for path in made:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_a_note_that_cannot_be_saved_because_the_library_is_read_only_is_reported_and_kept(qtbot, library):
+    window = open_window(qtbot, library)
+    settle(qtbot, window)  # the writer's connection is open: the library became read-only under a running app
+    with unwritable_library_files(library):
+        editor = type_note(qtbot, window, "navcam-panorama", "typed on a read-only library")
+        qtbot.waitUntil(lambda: window.last_error_dialog is not None, timeout=20_000)
+        dialog = window.last_error_dialog
+        assert dialog.windowTitle() == "Note not saved"
+        # the true reason, naming the file; not "damaged", not a traceback
+        assert "navcam-panorama" in dialog.message and str(library.paths.database) in dialog.message
+        assert "cannot be written" in dialog.message and "Your text is kept" in dialog.message
+        assert "damaged" not in dialog.message and "Traceback" not in dialog.details
+        assert editor.editor.toPlainText() == "typed on a read-only library"
+        assert "not saved yet" in editor.label.text() and note_of(library, "navcam-panorama") == ""
+        dialog.close()
+        settle(qtbot, window)
+    editor.save()  # writable again: the kept text is saved by the next save
+    settle(qtbot, window)
+    assert note_of(library, "navcam-panorama") == "typed on a read-only library"
+    assert not editor.has_unsaved_text
 
 
 def test_a_tag_edit_that_cannot_be_saved_is_reported(qtbot, library, monkeypatch):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from mediacat.core.fetch_queue import has_unfinished_run, queue_fetch, set_media_mirror
+from mediacat.core.tags import note_of
 from mediacat.gui.settings import Settings
 from tests.core.test_fetch_media import install_mirror
 from tests.gui.window_helpers import open_window
+from tests.http_server import Resource
 
 
 @pytest.fixture(autouse=True)
@@ -101,3 +103,31 @@ def test_resume_continues_the_queue(qtbot, library, server, tmp_path):
     qtbot.waitUntil(lambda: public.last_report is not None, timeout=60_000)
     assert [o.item_id for o in public.last_report.outcomes] == ["skycrane-still"]
     assert len(library.item("skycrane-still").attachments) == 1
+
+
+def test_a_note_saved_during_a_long_fetch_is_saved_before_the_fetch_ends(qtbot, library, server, tmp_path):
+    """The downloads run on the download pool and each attach is its own short operation: the writer is free
+    while a transfer is slow, so an edit made meanwhile is not queued behind the whole run."""
+    mirror, expected = install_mirror(server, library, tmp_path)
+    set_media_mirror(library, mirror)
+    official, body = expected["skycrane-still"]
+    slow_path = "/mirror/" + official.split("://", 1)[1]
+    slow = Resource(body=body, content_type="image/jpeg", fault="stall", fault_after=100)  # then nothing for 60 s
+    server.add(slow_path, slow)
+    window = open_window(qtbot, library)
+    public = feature(window)
+    public.start(["skycrane-still"], ask=False)
+    qtbot.waitUntil(lambda: slow.hits >= 1, timeout=20_000)  # the transfer has begun and now hangs
+    assert window.select_item("navcam-panorama")
+    note_editor = window.tags_feature.note_editor
+    qtbot.waitUntil(lambda: note_editor.item_id == "navcam-panorama", timeout=10_000)
+    note_editor.editor.setPlainText("written while a download hangs")
+    note_editor.save()
+    qtbot.waitUntil(lambda: note_of(library, "navcam-panorama") == "written while a download hangs", timeout=20_000)
+    # saved, and the fetch is still going (its file can only end by a cancel or its 60 s idle limit)
+    assert public.handle is not None and not public.handle.done and public.last_report is None
+    assert not library.item("skycrane-still").attachments
+    public.handle.cancel()
+    qtbot.waitUntil(lambda: public.handle is None, timeout=30_000)
+    assert has_unfinished_run(library) == 1  # the interrupted item stays queued, to be resumed
+    assert not library.item("skycrane-still").attachments

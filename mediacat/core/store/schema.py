@@ -364,10 +364,28 @@ def _search_mission_phases(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Step "re-index only for indexed columns" (issue 11): an UPDATE of items re-indexes the item only when a
+# column its search document reads changed (the document: title, description, camera, credit, notes, the
+# mission phase's label, and by `id` its tags and quotes). Touching `updated_at` after a tag edit re-indexed
+# every edited item a second time. (Self-contained: it names its own columns.)
+_FTS_UPDATE_OF_INDEXED_COLUMNS = """
+        DROP TRIGGER IF EXISTS items_fts_update;
+        CREATE TRIGGER items_fts_update
+            AFTER UPDATE OF pk, id, title, description, camera, credit, notes, mission_phase ON items BEGIN
+            DELETE FROM items_fts WHERE rowid = OLD.pk;
+            DELETE FROM items_fts WHERE rowid = NEW.pk;
+            INSERT INTO items_fts(rowid, title, description, camera, credit, tags, notes, quotes, phase)
+                SELECT pk, title, description, camera, credit, tags, notes, quotes, phase
+                FROM item_search_documents WHERE pk = NEW.pk;
+        END;
+"""
+
+
 Migration = str | Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [
     _SCHEMA_V1, _EVENTS, _SAVED_SEARCHES, _USER_ITEMS, _BUILTIN_MEDIA, _FETCH_QUEUE, _search_mission_phases,
     _TIMELINE,
     _FACET_COUNT_INDEXES,
+    _FTS_UPDATE_OF_INDEXED_COLUMNS,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

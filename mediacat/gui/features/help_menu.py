@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
+from mediacat.core.changes import Changes
 from mediacat.core.search import ItemQuery
 from mediacat.gui.dialogs.help_dialogs import HelpDialog, about_html, getting_started_html, shortcuts_table
 from mediacat.gui.views.catalog_notices import NoticeBar
@@ -31,25 +32,43 @@ class HelpFeature(QObject):
         menu.addSeparator()
         menu.addAction(self.about_action)
         self.welcome: NoticeBar | None = None
-        library = window.library
-        if not window.settings.welcome_dismissed and not library.count_items(ItemQuery(has_attachments=True)):
-            self.welcome = self._welcome_bar(library.count_items())
+        if not window.settings.welcome_dismissed:
+            # Placed now (the notices keep their order), shown once a reader has counted: only while no item
+            # has a file.
+            self.welcome = self._welcome_bar()
+            window.run_query(_welcome_counts, on_done=self._welcome_counted, key="help-welcome",
+                             label="Counting the catalog for the welcome")
 
-    def _welcome_bar(self, item_count: int) -> NoticeBar:
+    def _welcome_bar(self) -> NoticeBar:
         bar = NoticeBar("Welcome")
+        bar.hide()
+        bar.add_button("Getting Started").clicked.connect(self.show_getting_started)
+        bar.dismissed.connect(self._welcome_dismissed)
+        self.window.add_notice(bar)
+        return bar
+
+    def _welcome_counted(self, counts: tuple[int, int]) -> None:
+        with_files, item_count = counts
+        bar = self.welcome
+        if bar is None:
+            return
+        if with_files:
+            self.welcome = None
+            bar.deleteLater()
+            return
         bar.label.setText(
             f"<b>Welcome to MediaCat.</b> The catalog describes {item_count} items of the Perseverance landing; "
             "a few show the NASA pictures that ship with it, the others a placeholder of their type. Get the "
             "other public NASA files with <b>File ▸ Get Public Media…</b>, or attach your own with "
             "<b>Item ▸ Attach Files…</b> or by dropping files on an item."
         )
-        bar.add_button("Getting Started").clicked.connect(self.show_getting_started)
-        bar.dismissed.connect(self._welcome_dismissed)
-        self.window.add_notice(bar)
+        bar.show()
         # Once an item has a file (attached here or by another process) the welcome has done its work.
-        self.window.library_changed.connect(lambda _changes: self._check_welcome())
-        self.window.model.dataChanged.connect(lambda *_: self._check_welcome())
-        return bar
+        self.window.library_changed.connect(self._library_changed)
+
+    def _library_changed(self, changes: Changes) -> None:
+        if changes.is_everything or changes.attachments or changes.facets or changes.item_set:
+            self._check_welcome()
 
     def _check_welcome(self) -> None:
         if self.welcome is None or not self.welcome.isVisible():
@@ -112,6 +131,11 @@ def _catalog_counts(_job: Any, library: Any) -> tuple[int, int]:
 
 def _credit_lines(_job: Any, library: Any) -> list[str]:
     return library.credit_lines()
+
+
+def _welcome_counts(_job: Any, library: Any) -> tuple[int, int]:
+    """(items with a file, items in the catalog)."""
+    return library.count_items(ItemQuery(has_attachments=True)), library.count_items()
 
 
 def _count_with_files(_job: Any, library: Any) -> int:

@@ -1,10 +1,13 @@
 """File ▸ Get Public Media…, the bar above the grid ("N items have public NASA files not here yet"), the detail
 pane's Download button, and the question to resume a run that was cancelled, killed or went offline.
 
-The work is `mediacat.core.fetch_queue` / `fetch_media` (the same as `mediacat fetch-media`): the run goes on
-the "download" pool of `window.tasks` on its own connection, like every other download (its two transfers
-and its per-item writes happen there); the counts are a `window.run_query`, Discard is a `window.run_op`, and
-the bar refreshes from `window.library_changed` (also when another process fetched). No SQL in the GUI.
+The work is `mediacat.core.fetch_queue` / `fetch_media` (the same as `mediacat fetch-media`), in pieces so
+that the writer is never held for a whole run: queueing and the cheap "already attached" check are one short
+operation (`plan_op`); the two transfers run on the "download" pool of `window.tasks` with no database; each
+downloaded file is attached and its outcome recorded by an operation of its own (`settle_op`), queued on the
+writer with every other edit, so a tag or a note made during a long fetch is saved at once; the report is a
+last operation (`report_op`) after them. The counts are a `window.run_query`, Discard is a `window.run_op`,
+and the bar refreshes from `window.library_changed` (also when another process fetched). No SQL in the GUI.
 """
 
 from __future__ import annotations
@@ -12,12 +15,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QToolButton, QWidget
 
 from mediacat.core.changes import Changes
-from mediacat.core.fetch_media import FetchReport, run_fetch
+from mediacat.core.fetch_media import (
+    FetchPlan,
+    FetchReport,
+    ItemOutcome,
+    Settled,
+    download_planned,
+    fetch_report,
+    plan_fetch,
+    settle_fetched,
+)
 from mediacat.core.fetch_queue import (
     ALREADY_THERE,
     ATTACHED,
@@ -31,7 +43,7 @@ from mediacat.core.fetch_queue import (
 )
 from mediacat.core.jobs import Job, Progress
 from mediacat.core.library import Library
-from mediacat.gui.tasks import TaskHandle
+from mediacat.gui.tasks import DOWNLOAD, TaskHandle
 from mediacat.qtmedia.probe import video_prober
 
 OUTCOME_WORDS = {ATTACHED: "Attached", ALREADY_THERE: "Already there", NO_PUBLIC_FILE: "No public file known",
@@ -43,17 +55,48 @@ def public_media_state(_job: Job, library: Library) -> tuple[int, int]:
     return len(items_missing_public_media(library)), has_unfinished_run(library)
 
 
-def fetch_op(job: Job, library: Library, item_ids: list[str] | None) -> FetchReport:
-    """Queue the items (None: continue the unfinished run) and fetch them, two at a time (an operation on the
-    window's one writer: it writes the queue and the attachments)."""
+ALL_ITEMS = "all"  # plan_op's word for "every item of the catalog" (read on the writer, not the GUI thread)
+
+
+def plan_op(job: Job, library: Library, item_ids: list[str] | str | None) -> FetchPlan:
+    """Queue the items (ALL_ITEMS: the whole catalog; None: continue the unfinished run) and settle those whose
+    file is already attached: a short operation on the writer."""
     if item_ids is not None:
-        queue_fetch(library, item_ids)
-    return run_fetch(library, job, video_prober=video_prober)
+        queue_fetch(library, library.item_ids() if item_ids == ALL_ITEMS else item_ids)
+    return plan_fetch(library)
+
+
+def download_task(job: Job, plan: FetchPlan, arrived: Callable[[Any], None]) -> int:
+    """On the download pool, no database: the transfers, two at a time; `arrived(fetched)` for each result."""
+    return download_planned(plan, job, arrived)
+
+
+def settle_op(job: Job, library: Library, fetched: Any, plan: FetchPlan, outcomes: dict[str, ItemOutcome]
+              ) -> Settled:
+    """Attach one downloaded file (or record its failure): an operation of its own on the writer. The outcome
+    is kept in `outcomes` on the writer thread, where `report_op` reads it after every attach has run."""
+    settled = settle_fetched(library, fetched, mirror=plan.mirror, video_prober=video_prober)
+    outcomes[settled.outcome.item_id] = settled.outcome
+    return settled
+
+
+def report_op(job: Job, library: Library, outcomes: dict[str, ItemOutcome], cancelled: bool,
+              received: int) -> FetchReport:
+    """The run's report, queued after every attach of the run (the writer runs them in order)."""
+    report = fetch_report(library, outcomes, cancelled=cancelled, bytes_received=received)
+    report.changes = Changes(fetch_queue=True)  # each attach announced its own changes
+    return report
 
 
 def discard_op(_job: Job, library: Library) -> Changes:
     """Forget an unfinished run and its partial files (the operation Discard runs on the writer)."""
     return clear_fetch_queue(library)
+
+
+class _Relay(QObject):
+    """Carries each download's result from the download thread to the GUI thread (a queued signal)."""
+
+    fetched = Signal(object)
 
 
 class PublicMediaBar(QFrame):
@@ -141,7 +184,9 @@ class PublicMediaFeature(QObject):
                               label="Count public media")
 
     def _library_changed(self, changes: Changes) -> None:
-        if self.handle is None and (changes.is_everything or changes.fetch_queue or changes.items):
+        # What is missing moves with files, item fields (their NASA ids and URLs) and the queue; not with tags.
+        if self.handle is None and (changes.is_everything or changes.fetch_queue or changes.attachments
+                                    or changes.facets or changes.item_set):
             self.refresh_bar()
 
     def _show_state(self, state: tuple[int, int]) -> None:
@@ -177,7 +222,7 @@ class PublicMediaFeature(QObject):
             return None
         if item_ids is None and ask and not self.confirm():
             return None
-        return self._run(item_ids if item_ids is not None else self.window.library.item_ids())
+        return self._run(item_ids if item_ids is not None else ALL_ITEMS)
 
     def resume(self) -> TaskHandle | None:
         if self.handle is not None:
@@ -188,15 +233,47 @@ class PublicMediaFeature(QObject):
         self.bar.setVisible(False)
         self.window.run_op(discard_op, label="Discard the unfinished run")
 
-    def _run(self, item_ids: list[str] | None) -> TaskHandle:
+    def _run(self, item_ids: list[str] | str | None) -> TaskHandle:
+        """Plan on the writer, download on the download pool, attach each file on the writer as it arrives."""
         self.bar.setVisible(False)
         self.action.setEnabled(False)
-        self.handle = self.window.run_op(
-            fetch_op, item_ids,
-            on_done=self._finished, on_error=self._failed, on_cancelled=self._cancelled,
-            on_progress=self._progress, label="Get Public Media", cancellable=True, with_progress_dialog=True,
-        )
+        outcomes: dict[str, ItemOutcome] = {}  # written and read on the writer thread only
+
+        def planned(plan: FetchPlan) -> None:
+            outcomes.update(plan.outcomes)
+            relay = _Relay(self)  # the download thread's results, queued to the GUI thread in order
+            relay.fetched.connect(lambda fetched: self.window.run_op(
+                settle_op, fetched, plan, outcomes, label="Attach a downloaded file",
+                on_error=lambda error: self.window.report_error("Get Public Media: a file was not attached",
+                                                                error)))
+
+            def downloaded(received: int) -> None:
+                relay.deleteLater()
+                job = self.handle.job if self.handle is not None else None
+                self._report(outcomes, cancelled=bool(job and job.cancelled), received=received)
+
+            def failed(error: BaseException) -> None:
+                relay.deleteLater()
+                self._failed(error)
+
+            self.handle = self.window.tasks.run(
+                download_task, plan, relay.fetched.emit, on_done=downloaded, on_error=failed,
+                on_progress=self._progress, label="Get Public Media", cancellable=True, with_progress_dialog=True,
+                pool=DOWNLOAD)
+
+        self.handle = self.window.run_op(plan_op, item_ids, on_done=planned, on_error=self._failed,
+                                         label="Get Public Media: queueing")
         return self.handle
+
+    def _report(self, outcomes: dict[str, ItemOutcome], *, cancelled: bool, received: int) -> None:
+        def reported(report: FetchReport) -> None:
+            if cancelled:
+                self._cancelled()
+            else:
+                self._finished(report)
+
+        self.window.run_op(report_op, outcomes, cancelled, received, on_done=reported, on_error=self._failed,
+                           label="Get Public Media: the report")
 
     def _progress(self, progress: Progress) -> None:
         dialog = self.handle.progress_dialog if self.handle is not None else None
@@ -223,6 +300,7 @@ class PublicMediaFeature(QObject):
 
     def _cancelled(self) -> None:
         self._done()
+        self.refresh_bar()
         self.window.status_message("Get Public Media cancelled; the rest can be resumed")
 
     def show_report(self, report: FetchReport) -> None:

@@ -348,6 +348,7 @@ class NoteEditor(QWidget):
         self.item_id: str | None = None
         self._loaded_text = ""  # the stored note, as last read or saved
         self._unsaved: dict[str, str] = {}  # item id -> typed text whose save failed
+        self._in_flight: dict[str, str] = {}  # item id -> text being saved (a reload meanwhile keeps showing it)
         self.saving = 0
         self.label = QLabel("Select an item to write a note.")
         self.label.setWordWrap(True)
@@ -398,7 +399,10 @@ class NoteEditor(QWidget):
             except MediaCatError:
                 self.item_id = None
         self._loaded_text = text
-        shown = self._unsaved.get(self.item_id, text) if self.item_id is not None else text
+        # A failed save that wrote before failing is announced as "everything changed" before its error arrives:
+        # the text on its way is shown, not the stored note, so nothing typed is wiped.
+        shown = self._unsaved.get(self.item_id, self._in_flight.get(self.item_id, text)) \
+            if self.item_id is not None else text
         self.editor.blockSignals(True)
         if self.editor.toPlainText() != shown:
             self.editor.setPlainText(shown)
@@ -429,16 +433,22 @@ class NoteEditor(QWidget):
             return
         self.saving += 1
         self._loaded_text = text  # what the editor will hold once saved; a failure puts it back in _unsaved
+        self._in_flight[item_id] = text
+
+        def landed() -> None:
+            self.saving -= 1
+            if self._in_flight.get(item_id) == text:
+                del self._in_flight[item_id]
 
         def saved(edit: NoteEdit) -> None:
-            self.saving -= 1
+            landed()
             if self._unsaved.get(item_id) == text:
                 del self._unsaved[item_id]
             if self.item_id == item_id:
                 self.label.setText(f"Note on {item_id}")
 
         def failed(error: BaseException) -> None:
-            self.saving -= 1
+            landed()
             self._unsaved[item_id] = text
             if self.item_id == item_id:
                 self._loaded_text = note_of(self.feature.library, item_id)

@@ -107,10 +107,11 @@ def load_catalog(job: Job, library: Library, query: ItemQuery, media_ids: frozen
     job.check()
     if media_ids is None:
         media_ids = library.item_ids_with_attachments()
-    with_media = sum(1 for item_id in ids if item_id in media_ids) if media_ids else 0
+    with_media = len(media_ids.intersection(ids)) if media_ids else 0
     unfiltered = replace(query, sort="catalog", descending=False) == ItemQuery()
     total = len(ids) if unfiltered else library.count_items()
-    return CatalogAnswer(query, ids, {item_id: row for row, item_id in enumerate(ids)}, media_ids, with_media, total)
+    row_of = dict(zip(ids, range(len(ids)), strict=True))  # built in C: no long Python loop holding the GIL
+    return CatalogAnswer(query, ids, row_of, media_ids, with_media, total)
 
 
 RunQuery = Callable[..., Any]  # window.run_query / LibraryOperations.run_query
@@ -226,7 +227,10 @@ class CatalogModel(QAbstractTableModel):
             dropped = list(self._cache)
             self._cache.clear()
         else:
-            dropped = [item_id for item_id in item_ids if self._cache.pop(item_id, None) is not None]
+            changed = item_ids if isinstance(item_ids, (set, frozenset)) else frozenset(item_ids)
+            dropped = [item_id for item_id in self._cache if item_id in changed]  # at most CACHE_LIMIT
+            for item_id in dropped:
+                del self._cache[item_id]
         rows = sorted(row for row in (self.row_of(item_id) for item_id in dropped) if row is not None)
         last_column = len(Column) - 1
         for first, last in row_runs(rows):
@@ -236,6 +240,10 @@ class CatalogModel(QAbstractTableModel):
         if self._row_of is None:
             self._row_of = {item_id: row for row, item_id in enumerate(self._ids)}
         return self._row_of.get(item_id)
+
+    def item_ids_between(self, first: int, last: int) -> list[str]:
+        """The ids of rows `first` to `last` (inclusive; rows past the end are left out)."""
+        return self._ids[max(first, 0) : last + 1]
 
     def item_id_at(self, row: int) -> str | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None

@@ -105,6 +105,7 @@ class FacetModel(QStandardItemModel):
         self._rebuilding = True
         try:
             self.removeRows(0, self.rowCount())
+            branches: list[QStandardItem] = []
             for facet in FACETS:
                 branch = QStandardItem(facet.title)
                 branch.setEditable(False)
@@ -125,7 +126,8 @@ class FacetModel(QStandardItemModel):
                     selected = value in checked.get(facet.key, ())
                     child.setCheckState(Qt.CheckState.Checked if selected else Qt.CheckState.Unchecked)
                     branch.appendRow(child)
-                self.appendRow(branch)
+                branches.append(branch)
+            self.invisibleRootItem().appendRows(branches)  # one insertion: the tree expands once
         finally:
             self._rebuilding = False
         if checked != self.checked_values():
