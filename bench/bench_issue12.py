@@ -37,11 +37,13 @@ from pathlib import Path
 from _common import REPO, build_scaled_library, machine_line
 
 PYTHON = sys.executable
-ENV = {**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+ENV = {**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+       # the app's remembered state (saved by each child's clean close) stays the bench's, not the user's
+       "MEDIACAT_CONFIG_DIR": str(Path(tempfile.gettempdir()) / "mediacat-bench-issue12-config")}
 
 # The child that measures the first paint: `paint_child.py MODE LIBRARY [--scroll]` (MODE: bare or app).
 PAINT_CHILD = r'''
-import os, resource, sys, time
+import os, sys, time
 start = time.perf_counter()
 mode, folder, scroll = sys.argv[1], sys.argv[2], "--scroll" in sys.argv
 from PySide6.QtCore import QEvent, QObject
@@ -69,7 +71,10 @@ while not painted:
 if scroll and mode == "app":
     grid = window.grid
     last = window.model.index(window.model.rowCount() - 1, 0)
+    deadline = time.perf_counter() + 120
     while not grid.visualRect(last).isValid():
+        if time.perf_counter() > deadline:
+            raise SystemExit("the grid did not lay out its last row in 120 s")
         app.processEvents()
     bar = grid.verticalScrollBar()
     step = max(1, bar.pageStep())
@@ -77,8 +82,19 @@ if scroll and mode == "app":
         bar.setValue(value)
         grid.viewport().repaint()
         app.processEvents()
-print(f"{(painted[0] - start) * 1000:.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
+def peak_mib():
+    # The child's own peak (VmHWM): ru_maxrss on Linux carries the parent's peak across execve.
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{(painted[0] - start) * 1000:.3f} {peak_mib():.1f}")
 sys.stdout.flush()
+if mode == "app":  # a clean close: a killed run would leave its session marker, and the next open would check
+    window.close()
+    library.close()
 os._exit(0)
 '''
 

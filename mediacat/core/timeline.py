@@ -11,6 +11,7 @@ Operations (return `Changes`): `set_item_time`, `clear_item_time`, `set_clip_sta
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -147,24 +148,29 @@ class TimelineEntry:
         return {"kind": self.kind, "id": self.id, "title": self.title, **time_json(self.time, clock)}
 
 
-def time_json(span: TimeSpan, clock: Clock) -> dict[str, Any]:
-    """The time fields shared by `timeline --json` and `show --json`'s "time" object."""
+def _clock_readings(span: TimeSpan, clock: Clock) -> dict[str, Any]:
+    """The fields of `time_json` that depend only on the span's two ends and the clock."""
     ert = clock.ert(span.scet)
     mars, mars_end = clock.mars(span.scet), clock.mars(span.end)
-    return {
-        "scet": iso(span.scet),
-        "scet_end": iso(span.end),
-        "ert": None if ert is None else iso(ert),
-        "sol": mars.sol,
-        "sol_end": mars_end.sol,
-        "lmst": mars.lmst_text,
-        "lmst_end": mars_end.lmst_text,
-        "precision": span.precision,
-        "evidence": list(span.evidence),
-        "note": span.note,
-        "event": span.event_id,
-        "origin": span.origin,
-    }
+    return {"scet": iso(span.scet), "scet_end": iso(span.end), "ert": None if ert is None else iso(ert),
+            "sol": mars.sol, "sol_end": mars_end.sol, "lmst": mars.lmst_text, "lmst_end": mars_end.lmst_text}
+
+
+def time_json(span: TimeSpan, clock: Clock,
+              readings: dict[tuple[datetime, datetime], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The time fields shared by `timeline --json` and `show --json`'s "time" object.
+
+    `readings`: the clock's readings (ISO times, ERT, sols and LMST of both ends) already made, by (start, end);
+    filled as it goes (many items share a day: a 100,000-item export converts each distinct span once).
+    """
+    key = (span.scet, span.end)
+    found = readings.get(key) if readings is not None else None
+    if found is None:
+        found = _clock_readings(span, clock)
+        if readings is not None:
+            readings[key] = found
+    return {**found, "precision": span.precision, "evidence": list(span.evidence), "note": span.note,
+            "event": span.event_id, "origin": span.origin}
 
 
 @dataclass(frozen=True)
@@ -228,12 +234,20 @@ def _span(date_taken: str | None, scet: str | None, precision: str | None, evide
         return TimeSpan(_utc(scet), precision, tuple(json.loads(evidence or "[]")), note or "", event_id,
                         origin or "seed", _utc(scet_end) if scet_end else None)
     if date_taken:
-        try:
-            day = datetime.strptime(date_taken, "%Y-%m-%d").replace(tzinfo=UTC)
-        except ValueError:
+        day = _catalog_day(date_taken)
+        if day is None:
             return None
         return TimeSpan(day, "day", ({"catalog": "date_taken"},), "the catalog's capture date", None, "catalog")
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _catalog_day(date_taken: str) -> datetime | None:
+    """A catalog date as UTC midnight (parsed once per distinct date: `strptime` costs ~10 µs)."""
+    try:
+        return datetime.strptime(date_taken, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def _utc(text: str) -> datetime:
@@ -257,7 +271,8 @@ def item_times_json(library: Library, item_ids: Sequence[str]) -> dict[str, dict
     if not entries:
         return {}
     clock = load_clock(library)
-    return {entry.id: time_json(entry.time, clock) for entry in entries}
+    readings: dict[tuple[datetime, datetime], dict[str, Any]] = {}
+    return {entry.id: time_json(entry.time, clock, readings) for entry in entries}
 
 
 # -- operations ---------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -47,7 +47,7 @@ from mediacat.core.library import Library
 from mediacat.core.presence import Presence
 from mediacat.core.search import ItemQuery
 from mediacat.gui.dialogs.error_dialog import ErrorDialog, describe_exception
-from mediacat.gui.features import INSTALLERS
+from mediacat.gui.feature_install import FeatureInstallTrigger
 from mediacat.gui.mnemonics import manage_mnemonics
 from mediacat.gui.models.catalog_model import CatalogModel, Column, Roles, row_runs
 from mediacat.gui.models.facet_model import FacetModel
@@ -55,15 +55,16 @@ from mediacat.gui.operations import LibraryOperations, Operation, Query
 from mediacat.gui.settings import Settings
 from mediacat.gui.tasks import TaskHandle, TaskRunner
 from mediacat.gui.views import placeholders
-from mediacat.gui.views.article_reader import ArticleReader
 from mediacat.gui.views.catalog_notices import NoMatchPanel, NoticeBar
 from mediacat.gui.views.detail_pane import PREVIEW_SIZE, DetailPane
 from mediacat.gui.views.filter_sidebar import FilterSidebar
 from mediacat.gui.views.grid_view import CatalogGridView, CatalogTableView
-from mediacat.gui.views.timeline_view import TimelinePanel
-from mediacat.gui.views.viewer_window import ViewerWindow
 from mediacat.gui.window_fit import SmallWindowFit
 from mediacat.paths import cache_dir
+
+if TYPE_CHECKING:  # made when first opened: not on the path to the first paint
+    from mediacat.gui.views.article_reader import ArticleReader
+    from mediacat.gui.views.viewer_window import ViewerWindow
 
 SEARCH_DEBOUNCE_MS = 200
 PRESENCE_POLL_MS = 5000  # how often the window looks for other windows on its library
@@ -122,9 +123,6 @@ class MainWindow(QMainWindow):
         self._build_views()
         self._build_actions()
         self._build_status_bar()
-        from mediacat.gui.timeline_controller import TimelineController
-
-        self.timeline_controller = TimelineController(self, self.timeline)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
@@ -147,13 +145,29 @@ class MainWindow(QMainWindow):
         self.update_presence()
         self.model.set_query(ItemQuery())
         self.features: list[object] = []  # what each installer returned (tests look at them)
-        for install in INSTALLERS:
+        self.features_installed = False
+        self._feature_trigger = FeatureInstallTrigger(self)  # after the first paint (gui/feature_install.py)
+
+    def install_features(self) -> None:
+        """Import and install the feature modules (menus, docks, actions), once; the window calls this right
+        after its first paint, and anyone needing a feature now may call it first."""
+        if self.features_installed:
+            return
+        self.features_installed = True
+        from mediacat.gui import features  # most of the app's import time: not on the path to the first paint
+
+        for install in features.INSTALLERS:
             feature = install(self)
             if feature is not None:
                 self.features.append(feature)
         manage_mnemonics(self.menuBar())  # the features' entries never share an Alt letter
         if self.settings.window_state is not None:  # after the features added their docks
             self._docks_placed = self.restoreState(self.settings.window_state)
+        if self.isVisible():
+            if not self._docks_placed:
+                self._docks_placed = True
+                self._place_docks()
+            self.small_window_fit.fit()  # the new docks give way in a small window too
 
     # -- construction -----------------------------------------------------------------------------
 
@@ -169,8 +183,8 @@ class MainWindow(QMainWindow):
         self.views = QStackedWidget()
         self.views.addWidget(self.grid)
         self.views.addWidget(self.table)
-        self.timeline = TimelinePanel()  # View ▸ Timeline (issue 14): the same rows, filters and selection
-        self.views.addWidget(self.timeline)
+        self._timeline: Any = None  # View ▸ Timeline's panel, made when first asked for (`timeline`)
+        self._timeline_controller: Any = None
         self.views.setAccessibleName("Items")
         self.no_match = NoMatchPanel()
         self.no_match.hide()
@@ -332,8 +346,8 @@ class MainWindow(QMainWindow):
         """No operation or query is on its way and the search box's pause is over (screenshots and tests
         wait for this; the app itself never waits)."""
         loading = any(getattr(feature, "loading", False) for feature in self.features)
-        return (self.operations.idle and not self.model.loading and not self.facets.loading
-                and not self._search_timer.isActive() and not loading)
+        return (self.features_installed and self.operations.idle and not self.model.loading
+                and not self.facets.loading and not self._search_timer.isActive() and not loading)
 
     def add_close_guard(self, guard: Callable[[], bool]) -> None:
         """`guard()` is asked before the window closes; False keeps it open (e.g. downloads still running)."""
@@ -454,9 +468,29 @@ class MainWindow(QMainWindow):
 
     # -- views, filters and search ----------------------------------------------------------------
 
+    @property
+    def timeline(self) -> Any:
+        """View ▸ Timeline (issue 14): the same rows, filters and selection. Made the first time it is asked
+        for, with its controller (`timeline_controller`): its modules are not on the path to the first paint."""
+        if self._timeline is None:
+            from mediacat.gui.timeline_controller import TimelineController
+            from mediacat.gui.views.timeline_view import TimelinePanel
+
+            self._timeline = TimelinePanel()
+            self.views.addWidget(self._timeline)
+            self._timeline_controller = TimelineController(self, self._timeline)
+        return self._timeline
+
+    @property
+    def timeline_controller(self) -> Any:
+        self.timeline  # noqa: B018 (made with the panel)
+        return self._timeline_controller
+
     def view_mode(self) -> str:
         current = self.views.currentWidget()
-        return "table" if current is self.table else "timeline" if current is self.timeline else "grid"
+        if current is self.table:
+            return "table"
+        return "timeline" if current is not None and current is self._timeline else "grid"
 
     def set_view_mode(self, mode: str) -> None:
         if mode == "timeline":
@@ -677,6 +711,8 @@ class MainWindow(QMainWindow):
         if item_id is None:
             return None
         if self._viewer is None:
+            from mediacat.gui.views.viewer_window import ViewerWindow
+
             self._viewer = ViewerWindow(self)
             self._viewer.files_dropped.connect(self.files_dropped)
             geometry = self.settings.viewer_geometry
@@ -690,6 +726,8 @@ class MainWindow(QMainWindow):
 
     def open_reader(self, article_id: str, quote: str | None = None, item_id: str | None = None) -> ArticleReader:
         if self._reader is None:
+            from mediacat.gui.views.article_reader import ArticleReader
+
             self._reader = ArticleReader(self.library, self)
             self._reader.item_requested.connect(self._reader_item_requested)
             geometry = self.settings.reader_geometry
@@ -734,7 +772,8 @@ class MainWindow(QMainWindow):
         settings = self.settings
         settings.window_geometry = self.saveGeometry()
         with self.small_window_fit.as_the_user_left_it():  # panes a small window hid are not saved as hidden
-            settings.window_state = self.saveState()
+            if self.features_installed:  # closed before: the state would have none of the features' docks
+                settings.window_state = self.saveState()
             settings.splitter_sizes = self.small_window_fit.user_splitter_sizes()
         settings.view_mode = self.view_mode()
         settings.table_header = self.table.horizontalHeader().saveState()
@@ -750,7 +789,7 @@ class MainWindow(QMainWindow):
             # The panes get their widths once the window (with any feature docks) has its real size.
             self._splitter_placed = True
             self.splitter.setSizes(self._saved_splitter_sizes or self._default_splitter_sizes())
-        if not self._docks_placed:
+        if not self._docks_placed and self.features_installed:  # else install_features places the docks
             self._docks_placed = True
             self._place_docks()
 
