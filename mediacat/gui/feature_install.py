@@ -1,4 +1,8 @@
-"""When the main window installs its feature modules: after its first paint (issue 12: paint first).
+"""What the main window leaves until after its first paint (issue 12: paint first): the readers' first answers
+and the feature modules.
+
+The readers start on the catalog's ids, counts and facets while the window is made, but their answers are
+applied (rows, the current item's details, the side bar's counts) only once the window has painted.
 
 The feature modules (`mediacat.gui.features`) and what they import (downloads: `http.client`, `ssl`, `email`;
 the archivist's bag export; CSV, tags, the timeline's clocks ...) are most of the app's import time, so the
@@ -19,7 +23,7 @@ FALLBACK_MS = 500
 
 
 class FeatureInstallTrigger(QObject):
-    """Calls `window.install_features()` once: after the window's first paint, or at the first event loop turn
+    """Calls `window.first_paint_done()` once: after the window's first paint, or at the first event loop turn
     while the window is not shown."""
 
     def __init__(self, window: Any) -> None:
@@ -35,7 +39,7 @@ class FeatureInstallTrigger(QObject):
     def _first_turn(self) -> None:
         if not self.window.isVisible():
             self._install()  # not shown: nothing to paint first
-        elif not self.window.features_installed:
+        elif not self.window.painted:
             self._fallback.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -47,4 +51,4 @@ class FeatureInstallTrigger(QObject):
     def _install(self) -> None:
         self._fallback.stop()
         self.window.removeEventFilter(self)
-        self.window.install_features()
+        self.window.first_paint_done()

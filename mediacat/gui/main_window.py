@@ -112,6 +112,8 @@ class MainWindow(QMainWindow):
         self.presence = Presence(library.paths.root)
         self.presence.claim()
 
+        self.painted = False  # until the first paint, the readers' answers wait (`first_paint_done`)
+        self._held_answers: list[tuple[Callable[[Any], None], Any]] = []
         self._keep_current: str | None = None  # the item to make current again when the next answer arrives
         self._keep_selected: list[str] = []
         self._select_first = True  # the first answer selects the first item
@@ -147,6 +149,24 @@ class MainWindow(QMainWindow):
         self.features: list[object] = []  # what each installer returned (tests look at them)
         self.features_installed = False
         self._feature_trigger = FeatureInstallTrigger(self)  # after the first paint (gui/feature_install.py)
+
+    def first_paint_done(self) -> None:
+        """After the first paint (gui/feature_install.py): apply the answers that arrived before it, then
+        install the features."""
+        if not self.painted:
+            self.painted = True
+            held, self._held_answers = self._held_answers, []
+            for on_done, result in held:
+                on_done(result)
+        self.install_features()
+
+    def _after_first_paint(self, on_done: Callable[[Any], None]) -> Callable[[Any], None]:
+        def deliver(result: Any) -> None:
+            if self.painted:
+                on_done(result)
+            else:
+                self._held_answers.append((on_done, result))
+        return deliver
 
     def install_features(self) -> None:
         """Import and install the feature modules (menus, docks, actions), once; the window calls this right
@@ -333,7 +353,10 @@ class MainWindow(QMainWindow):
         cancellable: bool = False,
         with_progress_dialog: bool = False,
     ) -> TaskHandle:
-        """Run read-only `fn(job, library, *args)` on a reader; with `key`, a stale answer is dropped."""
+        """Run read-only `fn(job, library, *args)` on a reader; with `key`, a stale answer is dropped. An answer
+        that arrives before the window's first paint is applied right after it."""
+        if on_done is not None and not self.painted:
+            on_done = self._after_first_paint(on_done)
         return self.operations.run_query(fn, *args, on_done=on_done, key=key, on_error=on_error, label=label,
                                          on_progress=on_progress, on_cancelled=on_cancelled,
                                          cancellable=cancellable, with_progress_dialog=with_progress_dialog)
