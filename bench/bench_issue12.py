@@ -74,9 +74,10 @@ while not painted:
     app.processEvents()
 if scroll and mode == "app":
     grid = window.grid
-    last = window.model.index(window.model.rowCount() - 1, 0)
     deadline = time.perf_counter() + 120
-    while not grid.visualRect(last).isValid():
+    # the rows arrive after the first paint: wait for them, then for the grid's layout to reach the last one
+    rows = window.model.rowCount
+    while not (rows() and grid.visualRect(window.model.index(rows() - 1, 0)).isValid()):
         if time.perf_counter() > deadline:
             raise SystemExit("the grid did not lay out its last row in 120 s")
         app.processEvents()

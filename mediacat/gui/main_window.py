@@ -9,6 +9,7 @@ Every view refreshes from `library_changed(Changes)`; the item query, counts and
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -67,6 +68,7 @@ if TYPE_CHECKING:  # made when first opened: not on the path to the first paint
     from mediacat.gui.views.viewer_window import ViewerWindow
 
 SEARCH_DEBOUNCE_MS = 200
+FIRST_PAINT_WAIT_S = 2.0  # the longest a query asked for before the first paint waits for it
 PRESENCE_POLL_MS = 5000  # how often the window looks for other windows on its library
 FOCUS_FRAME = "#{name} {{ border: 1px solid palette(mid); }} #{name}:focus {{ border: 2px solid palette(highlight); }}"
 MENU_NAMES = ("File", "Edit", "Item", "View", "Tools", "Help")
@@ -112,10 +114,11 @@ class MainWindow(QMainWindow):
         self.presence = Presence(library.paths.root)
         self.presence.claim()
 
-        self.painted = False  # until the first paint, the readers' answers wait (`first_paint_done`)
-        self._held_answers: list[tuple[Callable[[Any], None], Any]] = []
+        self.painted = False  # until the first paint, the readers wait (`first_paint_done`)
+        self._painted_event = threading.Event()
         self._keep_current: str | None = None  # the item to make current again when the next answer arrives
         self._keep_selected: list[str] = []
+        self._facets_after_answer: ItemQuery | None = None  # the facet counts to ask for when the items answer
         self._select_first = True  # the first answer selects the first item
         self.model = CatalogModel(library, self, run_query=self.run_query)
         self.model.thumbnail_provider = self.thumbnails
@@ -137,6 +140,7 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._restore_selection)
         self.model.query_changed.connect(self._query_answered)
         self.model.query_failed.connect(lambda error: self.tasks.show_error("Search", error))
+        self.model.query_failed.connect(self._facets_follow)
         self.facets.reload_failed.connect(lambda error: self.tasks.show_error("Filter counts", error))
         self.library_changed.connect(self._library_changed)
         self._restore_settings()
@@ -153,20 +157,20 @@ class MainWindow(QMainWindow):
     def first_paint_done(self) -> None:
         """After the first paint (gui/feature_install.py): apply the answers that arrived before it, then
         install the features."""
-        if not self.painted:
-            self.painted = True
-            held, self._held_answers = self._held_answers, []
-            for on_done, result in held:
-                on_done(result)
+        self.painted = True
+        self._painted_event.set()
         self.install_features()
 
-    def _after_first_paint(self, on_done: Callable[[Any], None]) -> Callable[[Any], None]:
-        def deliver(result: Any) -> None:
-            if self.painted:
-                on_done(result)
-            else:
-                self._held_answers.append((on_done, result))
-        return deliver
+    def _after_first_paint(self, fn: Query) -> Query:
+        """`fn` as a reader runs it once the window has painted: until then the readers' Python work (rows of
+        100,000 ids) would share the interpreter with the GUI thread's first paint."""
+        painted = self._painted_event
+
+        def after_paint(job: Any, library: Library, *args: Any) -> Any:
+            painted.wait(FIRST_PAINT_WAIT_S)  # bounded: a window that never paints does not hold its readers
+            return fn(job, library, *args)
+
+        return after_paint
 
     def install_features(self) -> None:
         """Import and install the feature modules (menus, docks, actions), once; the window calls this right
@@ -353,10 +357,10 @@ class MainWindow(QMainWindow):
         cancellable: bool = False,
         with_progress_dialog: bool = False,
     ) -> TaskHandle:
-        """Run read-only `fn(job, library, *args)` on a reader; with `key`, a stale answer is dropped. An answer
-        that arrives before the window's first paint is applied right after it."""
-        if on_done is not None and not self.painted:
-            on_done = self._after_first_paint(on_done)
+        """Run read-only `fn(job, library, *args)` on a reader; with `key`, a stale answer is dropped. A query
+        asked for before the window's first paint starts right after it."""
+        if not self.painted:
+            fn = self._after_first_paint(fn)
         return self.operations.run_query(fn, *args, on_done=on_done, key=key, on_error=on_error, label=label,
                                          on_progress=on_progress, on_cancelled=on_cancelled,
                                          cancellable=cancellable, with_progress_dialog=with_progress_dialog)
@@ -586,7 +590,9 @@ class MainWindow(QMainWindow):
         self.model.set_query(query)
         if replace(query, sort="catalog", descending=False) != replace(
                 self.facets.query or ItemQuery(), sort="catalog", descending=False):
-            self.facets.reload(query)  # the counts follow the other active filters (not a mere re-sort)
+            # The counts follow the other active filters (not a mere re-sort): asked for once the items have
+            # answered, so the two readers do not share the interpreter while the grid waits for its rows.
+            self._facets_after_answer = query
 
     def _remember_selection(self) -> None:
         """Before the rows are replaced: which items were current and selected."""
@@ -616,7 +622,14 @@ class MainWindow(QMainWindow):
             self.selection_model.select(selection, QItemSelectionModel.SelectionFlag.Select)
         self.selection_changed.emit()
 
+    def _facets_follow(self, *_args: object) -> None:
+        """The items answered (or failed): now the facet counts narrowed by the same query."""
+        if self._facets_after_answer is not None:
+            query, self._facets_after_answer = self._facets_after_answer, None
+            self.facets.reload(query)
+
     def _query_answered(self) -> None:
+        self._facets_follow()
         if self._keep_current is not None:  # select_item() waited for this answer (the rows were the same)
             self._restore_selection()
         self._update_counts()
@@ -846,6 +859,7 @@ class MainWindow(QMainWindow):
         if not all(guard() for guard in list(self._close_guards)):
             event.ignore()
             return
+        self._painted_event.set()  # queries still waiting for a paint run now, so the readers can finish
         self._presence_timer.stop()
         self.presence.release()
         self.save_settings()
