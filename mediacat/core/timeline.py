@@ -213,16 +213,20 @@ def load_timeline(library: Library, item_ids: Sequence[str] | None = None) -> Ti
     return Timeline(clock, events, tuple(_item_entries(library, item_ids)), site)
 
 
-def _item_entries(library: Library, item_ids: Sequence[str] | None) -> Iterable[TimelineEntry]:
+def _item_time_rows(library: Library, item_ids: Sequence[str] | None) -> list[Any]:
     sql = ("SELECT i.id, i.title, i.date_taken, t.scet, t.precision, t.evidence, t.note, t.event_id, t.origin, "
            "t.scet_end FROM items i LEFT JOIN item_times t ON t.item_id = i.id")
     if item_ids is None:
-        rows = list(library.store.execute(sql))
-    else:
-        rows = []
-        for chunk in chunks(list(item_ids)):
-            rows += library.store.execute(f"{sql} WHERE i.id IN ({marks(chunk)})", tuple(chunk)).fetchall()
-    for item_id, title, date_taken, scet, precision, evidence, note, event_id, origin, scet_end in rows:
+        return list(library.store.execute(sql))
+    rows = []
+    for chunk in chunks(list(item_ids)):
+        rows += library.store.execute(f"{sql} WHERE i.id IN ({marks(chunk)})", tuple(chunk)).fetchall()
+    return rows
+
+
+def _item_entries(library: Library, item_ids: Sequence[str] | None) -> Iterable[TimelineEntry]:
+    for item_id, title, date_taken, scet, precision, evidence, note, event_id, origin, scet_end in \
+            _item_time_rows(library, item_ids):
         span = _span(date_taken, scet, precision, evidence, note, event_id, origin, scet_end)
         if span is not None:
             yield TimelineEntry("item", item_id, title, span)
@@ -267,12 +271,28 @@ def load_clock(library: Library) -> Clock:
 
 def item_times_json(library: Library, item_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """`time_json` of each dated item among `item_ids` (the `time` of `show --json` and the CSV columns)."""
-    entries = list(_item_entries(library, item_ids))
-    if not entries:
-        return {}
-    clock = load_clock(library)
+    clock: Clock | None = None
     readings: dict[tuple[datetime, datetime], dict[str, Any]] = {}
-    return {entry.id: time_json(entry.time, clock, readings) for entry in entries}
+    by_date: dict[str, dict[str, Any] | None] = {}  # an item dated only by the catalog: the same for its whole day
+    times: dict[str, dict[str, Any]] = {}
+    for item_id, _title, date_taken, scet, precision, evidence, note, event_id, origin, scet_end in \
+            _item_time_rows(library, item_ids):
+        if scet is None or precision is None:
+            if not date_taken:
+                continue
+            if date_taken not in by_date:
+                span = _span(date_taken, None, None, None, None, None, None)
+                clock = clock or load_clock(library)
+                by_date[date_taken] = None if span is None else time_json(span, clock, readings)
+            found = by_date[date_taken]
+            if found is not None:
+                times[item_id] = {**found, "evidence": [dict(e) for e in found["evidence"]]}
+            continue
+        span = _span(date_taken, scet, precision, evidence, note, event_id, origin, scet_end)
+        if span is not None:
+            clock = clock or load_clock(library)
+            times[item_id] = time_json(span, clock, readings)
+    return times
 
 
 # -- operations ---------------------------------------------------------------------------------------
