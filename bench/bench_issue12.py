@@ -291,7 +291,9 @@ def bench_attach(rounds: int, count: int = 500) -> None:
         for n in range(count):
             path = work / "in" / f"small-{n:03d}.png"
             path.parent.mkdir(exist_ok=True)
-            Image.new("RGB", (64, 48), (n % 256, (n * 7) % 256, (n * 13) % 256)).save(path)
+            image = Image.new("RGB", (64, 48), (n % 256, (n * 7) % 256, (n * 13) % 256))
+            image.putpixel((0, 0), (n // 256, n % 256, 0))  # every file's content differs (no duplicates)
+            image.save(path)
             sources.append(path)
         ours, floor = [], []
         for round_number in range(rounds):
