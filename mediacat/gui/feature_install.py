@@ -29,6 +29,7 @@ class FeatureInstallTrigger(QObject):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
+        self._cancelled = False
         self._fallback = QTimer(self)
         self._fallback.setSingleShot(True)
         self._fallback.setInterval(FALLBACK_MS)
@@ -48,7 +49,15 @@ class FeatureInstallTrigger(QObject):
             QTimer.singleShot(0, self, self._install)  # after this paint has reached the screen
         return False
 
+    def cancel(self) -> None:
+        """The window is closing: install nothing into it."""
+        self._cancelled = True
+        self._fallback.stop()
+        self.window.removeEventFilter(self)
+
     def _install(self) -> None:
+        if self._cancelled:
+            return
         self._fallback.stop()
         self.window.removeEventFilter(self)
         self.window.first_paint_done()

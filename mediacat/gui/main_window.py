@@ -859,6 +859,7 @@ class MainWindow(QMainWindow):
         if not all(guard() for guard in list(self._close_guards)):
             event.ignore()
             return
+        self._feature_trigger.cancel()  # a window closed before its first paint installs no features
         self._painted_event.set()  # queries still waiting for a paint run now, so the readers can finish
         self._presence_timer.stop()
         self.presence.release()
