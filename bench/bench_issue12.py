@@ -37,11 +37,17 @@ from pathlib import Path
 from _common import REPO, build_scaled_library, machine_line
 
 PYTHON = sys.executable
-ENV = {**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+# The children run as an installed app would: with bytecode caches (kept under the temporary folder, not in the
+# source tree), even where PYTHONDONTWRITEBYTECODE is set; without them every start compiles every module.
+ENV = {**{key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"},
+       "PYTHONPYCACHEPREFIX": str(Path(tempfile.gettempdir()) / "mediacat-bench-pycache"),
+       "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+       # the app's remembered state (saved by each child's clean close) stays the bench's, not the user's
+       "MEDIACAT_CONFIG_DIR": str(Path(tempfile.gettempdir()) / "mediacat-bench-issue12-config")}
 
 # The child that measures the first paint: `paint_child.py MODE LIBRARY [--scroll]` (MODE: bare or app).
 PAINT_CHILD = r'''
-import os, resource, sys, time
+import os, sys, time
 start = time.perf_counter()
 mode, folder, scroll = sys.argv[1], sys.argv[2], "--scroll" in sys.argv
 from PySide6.QtCore import QEvent, QObject
@@ -68,8 +74,12 @@ while not painted:
     app.processEvents()
 if scroll and mode == "app":
     grid = window.grid
-    last = window.model.index(window.model.rowCount() - 1, 0)
-    while not grid.visualRect(last).isValid():
+    deadline = time.perf_counter() + 120
+    # the rows arrive after the first paint: wait for them, then for the grid's layout to reach the last one
+    rows = window.model.rowCount
+    while not (rows() and grid.visualRect(window.model.index(rows() - 1, 0)).isValid()):
+        if time.perf_counter() > deadline:
+            raise SystemExit("the grid did not lay out its last row in 120 s")
         app.processEvents()
     bar = grid.verticalScrollBar()
     step = max(1, bar.pageStep())
@@ -77,8 +87,19 @@ if scroll and mode == "app":
         bar.setValue(value)
         grid.viewport().repaint()
         app.processEvents()
-print(f"{(painted[0] - start) * 1000:.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
+def peak_mib():
+    # The child's own peak (VmHWM): ru_maxrss on Linux carries the parent's peak across execve.
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{(painted[0] - start) * 1000:.3f} {peak_mib():.1f}")
 sys.stdout.flush()
+if mode == "app":  # a clean close: a killed run would leave its session marker, and the next open would check
+    window.close()
+    library.close()
 os._exit(0)
 '''
 
@@ -144,6 +165,8 @@ def report(name: str, ours: list[float], floor_name: str, floor: list[float], un
 def bench_paint(folder: Path, seed_folder: Path, rounds: int) -> None:
     child = Path(tempfile.gettempdir()) / "mediacat-bench-paint-child.py"
     child.write_text(PAINT_CHILD, encoding="utf-8")
+    for mode in ("app", "bare"):  # not counted: writes the bytecode caches
+        timed([PYTHON, str(child), mode, str(seed_folder)])
     for label, library in (("20 items", seed_folder), (f"{count_items(folder):,} items", folder)):
         ours, floor = [], []
         for _ in range(rounds):
@@ -174,8 +197,7 @@ def bench_search(folder: Path, rounds: int) -> None:
     window = MainWindow(library, thumbnails=False)
     window.resize(1360, 800)
     window.show()
-    for _ in range(20):
-        app.processEvents()
+    settle(app, window)
     painted: list[float] = []
 
     class Watch(QObject):
@@ -197,10 +219,11 @@ def bench_search(folder: Path, rounds: int) -> None:
             painted.clear()
             start = time.perf_counter()
             window.apply_filters()
-            while not painted:
+            while text and not painted:
                 app.processEvents()
             if text:
                 ours.append(painted[0] - start)
+            settle(app, window)  # the facet counts too, before the next round
         start = time.perf_counter()
         hits = raw.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (match,)).fetchall()
         floor.append(time.perf_counter() - start)
@@ -208,6 +231,14 @@ def bench_search(folder: Path, rounds: int) -> None:
     report(f'search "descent stage" to the grid painted [{len(hits):,} hits]', ours, "raw FTS5 MATCH", floor)
     window.close()
     library.close()
+
+
+def settle(app, window, timeout: float = 60) -> None:
+    deadline = time.perf_counter() + timeout
+    while not window.settled:
+        if time.perf_counter() > deadline:
+            raise SystemExit("the window did not settle in 60 s")
+        app.processEvents()
 
 
 def bench_export(folder: Path, rounds: int) -> None:
@@ -260,7 +291,9 @@ def bench_attach(rounds: int, count: int = 500) -> None:
         for n in range(count):
             path = work / "in" / f"small-{n:03d}.png"
             path.parent.mkdir(exist_ok=True)
-            Image.new("RGB", (64, 48), (n % 256, (n * 7) % 256, (n * 13) % 256)).save(path)
+            image = Image.new("RGB", (64, 48), (n % 256, (n * 7) % 256, (n * 13) % 256))
+            image.putpixel((0, 0), (n // 256, n % 256, 0))  # every file's content differs (no duplicates)
+            image.save(path)
             sources.append(path)
         ours, floor = [], []
         for round_number in range(rounds):

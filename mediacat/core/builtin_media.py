@@ -9,18 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mediacat.core.attachment_upkeep import CheckResult, fixity_of
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.model import BuiltinMedia, Item
 from mediacat.core.probe import display_path
+
+if TYPE_CHECKING:  # the attachment checks (and their imports) are not needed to show an item's built-in file
+    from mediacat.core.attachment_upkeep import CheckResult
 
 
 def check_builtin_file(media: BuiltinMedia, job: Job | None = None) -> CheckResult:
     """Re-hash one shipped file against the manifest (`attachment_id` is None: it is not an attachment)."""
     path = Path(media.path)
     shown = display_path(path)
+    from mediacat.core.attachment_upkeep import CheckResult, fixity_of  # here: not on the paint path
+
     found = fixity_of(path, media.sha256, job)
     messages = {
         "missing": f"{shown}: built-in file of {media.item_id!r} is missing from the installation",

@@ -6,22 +6,19 @@ import contextlib
 import errno
 import functools
 import hashlib
-import http.client
 import json
 import os
 import re
 import shutil
 import socket
-import ssl
 import tempfile
 import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.message import Message
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from mediacat import __version__
@@ -30,6 +27,9 @@ from mediacat.core.errors import MediaCatError
 from mediacat.core.filestore import process_marker
 from mediacat.core.jobs import Job
 from mediacat.core.probe import SNIFF_BYTES, sniff_bytes
+
+if TYPE_CHECKING:  # http.client, ssl and email cost ~35 ms to import: imported where a request is made
+    import http.client
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
 CHUNK_SIZE = 64 * 1024
@@ -261,6 +261,8 @@ def sanitize_filename(name: str, fallback: str = "download") -> str:
 def filename_from(content_disposition: str | None, url: str) -> str:
     """The server's suggested name (Content-Disposition, RFC 6266/2231), else the URL's last path segment."""
     if content_disposition:
+        from email.message import Message
+
         message = Message()
         message["content-disposition"] = content_disposition
         try:
@@ -317,6 +319,8 @@ def _request(
     url: str, current: str, policy: DownloadPolicy, headers: dict[str, str], job: Job | None,
     watchdog: Watchdog | None = None,
 ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    import http.client  # on the first request, not with the module
+
     parts = urlsplit(current)
     host = parts.hostname or ""
     connection_class = http.client.HTTPSConnection if parts.scheme.lower() == "https" else http.client.HTTPConnection
@@ -350,6 +354,9 @@ def _request(
 
 def _request_error(url: str, host: str, policy: DownloadPolicy, error: OSError | http.client.HTTPException,
                    watchdog: Watchdog | None) -> DownloadError:
+    import http.client
+    import ssl
+
     if watchdog is not None and watchdog.reason:
         return DownloadTimeout(url, watchdog.reason)
     if isinstance(error, TimeoutError):
@@ -372,6 +379,8 @@ def _shut_down(sock: socket.socket) -> None:
 
 def status_error(url: str, response: http.client.HTTPResponse, final_url: str) -> HTTPStatusError:
     """An HTTPStatusError for an error answer, keeping the start of its body (APIs explain errors there)."""
+    import http.client
+
     try:
         body = response.read(ERROR_BODY_LIMIT)
     except (OSError, http.client.HTTPException):
@@ -446,6 +455,9 @@ def _content_length(response: http.client.HTTPResponse) -> int | None:
 
 
 def _read_chunk(response: http.client.HTTPResponse, done: int, total: int | None, policy: DownloadPolicy) -> bytes:
+    import http.client  # already imported by the request: a dictionary look-up
+    import ssl
+
     of_total = f" of {total}" if total is not None else ""
     try:
         return response.read1(CHUNK_SIZE)

@@ -11,6 +11,7 @@ Operations (return `Changes`): `set_item_time`, `clear_item_time`, `set_clip_sta
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -147,24 +148,29 @@ class TimelineEntry:
         return {"kind": self.kind, "id": self.id, "title": self.title, **time_json(self.time, clock)}
 
 
-def time_json(span: TimeSpan, clock: Clock) -> dict[str, Any]:
-    """The time fields shared by `timeline --json` and `show --json`'s "time" object."""
+def _clock_readings(span: TimeSpan, clock: Clock) -> dict[str, Any]:
+    """The fields of `time_json` that depend only on the span's two ends and the clock."""
     ert = clock.ert(span.scet)
     mars, mars_end = clock.mars(span.scet), clock.mars(span.end)
-    return {
-        "scet": iso(span.scet),
-        "scet_end": iso(span.end),
-        "ert": None if ert is None else iso(ert),
-        "sol": mars.sol,
-        "sol_end": mars_end.sol,
-        "lmst": mars.lmst_text,
-        "lmst_end": mars_end.lmst_text,
-        "precision": span.precision,
-        "evidence": list(span.evidence),
-        "note": span.note,
-        "event": span.event_id,
-        "origin": span.origin,
-    }
+    return {"scet": iso(span.scet), "scet_end": iso(span.end), "ert": None if ert is None else iso(ert),
+            "sol": mars.sol, "sol_end": mars_end.sol, "lmst": mars.lmst_text, "lmst_end": mars_end.lmst_text}
+
+
+def time_json(span: TimeSpan, clock: Clock,
+              readings: dict[tuple[datetime, datetime], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The time fields shared by `timeline --json` and `show --json`'s "time" object.
+
+    `readings`: the clock's readings (ISO times, ERT, sols and LMST of both ends) already made, by (start, end);
+    filled as it goes (many items share a day: a 100,000-item export converts each distinct span once).
+    """
+    key = (span.scet, span.end)
+    found = readings.get(key) if readings is not None else None
+    if found is None:
+        found = _clock_readings(span, clock)
+        if readings is not None:
+            readings[key] = found
+    return {**found, "precision": span.precision, "evidence": list(span.evidence), "note": span.note,
+            "event": span.event_id, "origin": span.origin}
 
 
 @dataclass(frozen=True)
@@ -207,16 +213,20 @@ def load_timeline(library: Library, item_ids: Sequence[str] | None = None) -> Ti
     return Timeline(clock, events, tuple(_item_entries(library, item_ids)), site)
 
 
-def _item_entries(library: Library, item_ids: Sequence[str] | None) -> Iterable[TimelineEntry]:
+def _item_time_rows(library: Library, item_ids: Sequence[str] | None) -> list[Any]:
     sql = ("SELECT i.id, i.title, i.date_taken, t.scet, t.precision, t.evidence, t.note, t.event_id, t.origin, "
            "t.scet_end FROM items i LEFT JOIN item_times t ON t.item_id = i.id")
     if item_ids is None:
-        rows = list(library.store.execute(sql))
-    else:
-        rows = []
-        for chunk in chunks(list(item_ids)):
-            rows += library.store.execute(f"{sql} WHERE i.id IN ({marks(chunk)})", tuple(chunk)).fetchall()
-    for item_id, title, date_taken, scet, precision, evidence, note, event_id, origin, scet_end in rows:
+        return list(library.store.execute(sql))
+    rows = []
+    for chunk in chunks(list(item_ids)):
+        rows += library.store.execute(f"{sql} WHERE i.id IN ({marks(chunk)})", tuple(chunk)).fetchall()
+    return rows
+
+
+def _item_entries(library: Library, item_ids: Sequence[str] | None) -> Iterable[TimelineEntry]:
+    for item_id, title, date_taken, scet, precision, evidence, note, event_id, origin, scet_end in \
+            _item_time_rows(library, item_ids):
         span = _span(date_taken, scet, precision, evidence, note, event_id, origin, scet_end)
         if span is not None:
             yield TimelineEntry("item", item_id, title, span)
@@ -228,12 +238,20 @@ def _span(date_taken: str | None, scet: str | None, precision: str | None, evide
         return TimeSpan(_utc(scet), precision, tuple(json.loads(evidence or "[]")), note or "", event_id,
                         origin or "seed", _utc(scet_end) if scet_end else None)
     if date_taken:
-        try:
-            day = datetime.strptime(date_taken, "%Y-%m-%d").replace(tzinfo=UTC)
-        except ValueError:
+        day = _catalog_day(date_taken)
+        if day is None:
             return None
         return TimeSpan(day, "day", ({"catalog": "date_taken"},), "the catalog's capture date", None, "catalog")
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _catalog_day(date_taken: str) -> datetime | None:
+    """A catalog date as UTC midnight (parsed once per distinct date: `strptime` costs ~10 µs)."""
+    try:
+        return datetime.strptime(date_taken, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def _utc(text: str) -> datetime:
@@ -253,11 +271,28 @@ def load_clock(library: Library) -> Clock:
 
 def item_times_json(library: Library, item_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """`time_json` of each dated item among `item_ids` (the `time` of `show --json` and the CSV columns)."""
-    entries = list(_item_entries(library, item_ids))
-    if not entries:
-        return {}
-    clock = load_clock(library)
-    return {entry.id: time_json(entry.time, clock) for entry in entries}
+    clock: Clock | None = None
+    readings: dict[tuple[datetime, datetime], dict[str, Any]] = {}
+    by_date: dict[str, dict[str, Any] | None] = {}  # an item dated only by the catalog: the same for its whole day
+    times: dict[str, dict[str, Any]] = {}
+    for item_id, _title, date_taken, scet, precision, evidence, note, event_id, origin, scet_end in \
+            _item_time_rows(library, item_ids):
+        if scet is None or precision is None:
+            if not date_taken:
+                continue
+            if date_taken not in by_date:
+                span = _span(date_taken, None, None, None, None, None, None)
+                clock = clock or load_clock(library)
+                by_date[date_taken] = None if span is None else time_json(span, clock, readings)
+            found = by_date[date_taken]
+            if found is not None:
+                times[item_id] = {**found, "evidence": [dict(e) for e in found["evidence"]]}
+            continue
+        span = _span(date_taken, scet, precision, evidence, note, event_id, origin, scet_end)
+        if span is not None:
+            clock = clock or load_clock(library)
+            times[item_id] = time_json(span, clock, readings)
+    return times
 
 
 # -- operations ---------------------------------------------------------------------------------------

@@ -132,6 +132,7 @@ def show_view(window: QWidget, view: str | None) -> QWidget:
     if view == "getting-started":
         from PySide6.QtCore import QObject
 
+        window.install_features()  # the help feature (installed after the first paint otherwise)
         return window.findChild(QObject, "help-feature").show_getting_started()
     item_id = window.current_item_id()
     if item_id is None:

@@ -9,10 +9,11 @@ Every view refreshes from `library_changed(Changes)`; the item query, counts and
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -47,7 +48,7 @@ from mediacat.core.library import Library
 from mediacat.core.presence import Presence
 from mediacat.core.search import ItemQuery
 from mediacat.gui.dialogs.error_dialog import ErrorDialog, describe_exception
-from mediacat.gui.features import INSTALLERS
+from mediacat.gui.feature_install import FeatureInstallTrigger
 from mediacat.gui.mnemonics import manage_mnemonics
 from mediacat.gui.models.catalog_model import CatalogModel, Column, Roles, row_runs
 from mediacat.gui.models.facet_model import FacetModel
@@ -55,17 +56,19 @@ from mediacat.gui.operations import LibraryOperations, Operation, Query
 from mediacat.gui.settings import Settings
 from mediacat.gui.tasks import TaskHandle, TaskRunner
 from mediacat.gui.views import placeholders
-from mediacat.gui.views.article_reader import ArticleReader
 from mediacat.gui.views.catalog_notices import NoMatchPanel, NoticeBar
 from mediacat.gui.views.detail_pane import PREVIEW_SIZE, DetailPane
 from mediacat.gui.views.filter_sidebar import FilterSidebar
 from mediacat.gui.views.grid_view import CatalogGridView, CatalogTableView
-from mediacat.gui.views.timeline_view import TimelinePanel
-from mediacat.gui.views.viewer_window import ViewerWindow
 from mediacat.gui.window_fit import SmallWindowFit
 from mediacat.paths import cache_dir
 
+if TYPE_CHECKING:  # made when first opened: not on the path to the first paint
+    from mediacat.gui.views.article_reader import ArticleReader
+    from mediacat.gui.views.viewer_window import ViewerWindow
+
 SEARCH_DEBOUNCE_MS = 200
+FIRST_PAINT_WAIT_S = 2.0  # the longest a query asked for before the first paint waits for it
 PRESENCE_POLL_MS = 5000  # how often the window looks for other windows on its library
 FOCUS_FRAME = "#{name} {{ border: 1px solid palette(mid); }} #{name}:focus {{ border: 2px solid palette(highlight); }}"
 MENU_NAMES = ("File", "Edit", "Item", "View", "Tools", "Help")
@@ -121,8 +124,11 @@ class MainWindow(QMainWindow):
         self.presence = Presence(library.paths.root)
         self.presence.claim()
 
+        self.painted = False  # until the first paint, the readers wait (`first_paint_done`)
+        self._painted_event = threading.Event()
         self._keep_current: str | None = None  # the item to make current again when the next answer arrives
         self._keep_selected: list[str] = []
+        self._facets_after_answer: ItemQuery | None = None  # the facet counts to ask for when the items answer
         self._select_first = True  # the first answer selects the first item
         self.model = CatalogModel(library, self, run_query=self.run_query)
         self.model.thumbnail_provider = self.thumbnails
@@ -132,9 +138,6 @@ class MainWindow(QMainWindow):
         self._build_views()
         self._build_actions()
         self._build_status_bar()
-        from mediacat.gui.timeline_controller import TimelineController
-
-        self.timeline_controller = TimelineController(self, self.timeline)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
@@ -147,6 +150,7 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._restore_selection)
         self.model.query_changed.connect(self._query_answered)
         self.model.query_failed.connect(lambda error: self.tasks.show_error("Search", error))
+        self.model.query_failed.connect(self._facets_follow)
         self.facets.reload_failed.connect(lambda error: self.tasks.show_error("Filter counts", error))
         self.library_changed.connect(self._library_changed)
         self._restore_settings()
@@ -157,13 +161,47 @@ class MainWindow(QMainWindow):
         self.update_presence()
         self.model.set_query(ItemQuery())
         self.features: list[object] = []  # what each installer returned (tests look at them)
-        for install in INSTALLERS:
+        self.features_installed = False
+        self._feature_trigger = FeatureInstallTrigger(self)  # after the first paint (gui/feature_install.py)
+
+    def first_paint_done(self) -> None:
+        """After the first paint (gui/feature_install.py): apply the answers that arrived before it, then
+        install the features."""
+        self.painted = True
+        self._painted_event.set()
+        self.install_features()
+
+    def _after_first_paint(self, fn: Query) -> Query:
+        """`fn` as a reader runs it once the window has painted: until then the readers' Python work (rows of
+        100,000 ids) would share the interpreter with the GUI thread's first paint."""
+        painted = self._painted_event
+
+        def after_paint(job: Any, library: Library, *args: Any) -> Any:
+            painted.wait(FIRST_PAINT_WAIT_S)  # bounded: a window that never paints does not hold its readers
+            return fn(job, library, *args)
+
+        return after_paint
+
+    def install_features(self) -> None:
+        """Import and install the feature modules (menus, docks, actions), once; the window calls this right
+        after its first paint, and anyone needing a feature now may call it first."""
+        if self.features_installed:
+            return
+        self.features_installed = True
+        from mediacat.gui import features  # most of the app's import time: not on the path to the first paint
+
+        for install in features.INSTALLERS:
             feature = install(self)
             if feature is not None:
                 self.features.append(feature)
         manage_mnemonics(self.menuBar())  # the features' entries never share an Alt letter
         if self.settings.window_state is not None:  # after the features added their docks
             self._docks_placed = self.restoreState(self.settings.window_state)
+        if self.isVisible():
+            if not self._docks_placed:
+                self._docks_placed = True
+                self._place_docks()
+            self.small_window_fit.fit()  # the new docks give way in a small window too
 
     # -- construction -----------------------------------------------------------------------------
 
@@ -179,8 +217,8 @@ class MainWindow(QMainWindow):
         self.views = QStackedWidget()
         self.views.addWidget(self.grid)
         self.views.addWidget(self.table)
-        self.timeline = TimelinePanel()  # View ▸ Timeline (issue 14): the same rows, filters and selection
-        self.views.addWidget(self.timeline)
+        self._timeline: Any = None  # View ▸ Timeline's panel, made when first asked for (`timeline`)
+        self._timeline_controller: Any = None
         self.views.setAccessibleName("Items")
         self.no_match = NoMatchPanel()
         self.no_match.hide()
@@ -329,7 +367,10 @@ class MainWindow(QMainWindow):
         cancellable: bool = False,
         with_progress_dialog: bool = False,
     ) -> TaskHandle:
-        """Run read-only `fn(job, library, *args)` on a reader; with `key`, a stale answer is dropped."""
+        """Run read-only `fn(job, library, *args)` on a reader; with `key`, a stale answer is dropped. A query
+        asked for before the window's first paint starts right after it."""
+        if not self.painted:
+            fn = self._after_first_paint(fn)
         return self.operations.run_query(fn, *args, on_done=on_done, key=key, on_error=on_error, label=label,
                                          on_progress=on_progress, on_cancelled=on_cancelled,
                                          cancellable=cancellable, with_progress_dialog=with_progress_dialog)
@@ -342,8 +383,8 @@ class MainWindow(QMainWindow):
         """No operation or query is on its way and the search box's pause is over (screenshots and tests
         wait for this; the app itself never waits)."""
         loading = any(getattr(feature, "loading", False) for feature in self.features)
-        return (self.operations.idle and not self.model.loading and not self.facets.loading
-                and not self._search_timer.isActive() and not loading)
+        return (self.features_installed and self.operations.idle and not self.model.loading
+                and not self.facets.loading and not self._search_timer.isActive() and not loading)
 
     def add_close_guard(self, guard: Callable[[], bool]) -> None:
         """`guard()` is asked before the window closes; False keeps it open (e.g. downloads still running)."""
@@ -470,9 +511,29 @@ class MainWindow(QMainWindow):
 
     # -- views, filters and search ----------------------------------------------------------------
 
+    @property
+    def timeline(self) -> Any:
+        """View ▸ Timeline (issue 14): the same rows, filters and selection. Made the first time it is asked
+        for, with its controller (`timeline_controller`): its modules are not on the path to the first paint."""
+        if self._timeline is None:
+            from mediacat.gui.timeline_controller import TimelineController
+            from mediacat.gui.views.timeline_view import TimelinePanel
+
+            self._timeline = TimelinePanel()
+            self.views.addWidget(self._timeline)
+            self._timeline_controller = TimelineController(self, self._timeline)
+        return self._timeline
+
+    @property
+    def timeline_controller(self) -> Any:
+        self.timeline  # noqa: B018 (made with the panel)
+        return self._timeline_controller
+
     def view_mode(self) -> str:
         current = self.views.currentWidget()
-        return "table" if current is self.table else "timeline" if current is self.timeline else "grid"
+        if current is self.table:
+            return "table"
+        return "timeline" if current is not None and current is self._timeline else "grid"
 
     def set_view_mode(self, mode: str) -> None:
         if mode == "timeline":
@@ -545,7 +606,9 @@ class MainWindow(QMainWindow):
         self.model.set_query(query)
         if replace(query, sort="catalog", descending=False) != replace(
                 self.facets.query or ItemQuery(), sort="catalog", descending=False):
-            self.facets.reload(query)  # the counts follow the other active filters (not a mere re-sort)
+            # The counts follow the other active filters (not a mere re-sort): asked for once the items have
+            # answered, so the two readers do not share the interpreter while the grid waits for its rows.
+            self._facets_after_answer = query
 
     def _remember_selection(self) -> None:
         """Before the rows are replaced: which items were current and selected."""
@@ -575,7 +638,14 @@ class MainWindow(QMainWindow):
             self.selection_model.select(selection, QItemSelectionModel.SelectionFlag.Select)
         self.selection_changed.emit()
 
+    def _facets_follow(self, *_args: object) -> None:
+        """The items answered (or failed): now the facet counts narrowed by the same query."""
+        if self._facets_after_answer is not None:
+            query, self._facets_after_answer = self._facets_after_answer, None
+            self.facets.reload(query)
+
     def _query_answered(self) -> None:
+        self._facets_follow()
         if self._keep_current is not None:  # select_item() waited for this answer (the rows were the same)
             self._restore_selection()
         self._update_counts()
@@ -693,6 +763,8 @@ class MainWindow(QMainWindow):
         if item_id is None:
             return None
         if self._viewer is None:
+            from mediacat.gui.views.viewer_window import ViewerWindow
+
             self._viewer = ViewerWindow(self)
             self._viewer.files_dropped.connect(self.files_dropped)
             geometry = self.settings.viewer_geometry
@@ -706,6 +778,8 @@ class MainWindow(QMainWindow):
 
     def open_reader(self, article_id: str, quote: str | None = None, item_id: str | None = None) -> ArticleReader:
         if self._reader is None:
+            from mediacat.gui.views.article_reader import ArticleReader
+
             self._reader = ArticleReader(self.library, self)
             self._reader.item_requested.connect(self._reader_item_requested)
             geometry = self.settings.reader_geometry
@@ -750,7 +824,8 @@ class MainWindow(QMainWindow):
         settings = self.settings
         settings.window_geometry = self.saveGeometry()
         with self.small_window_fit.as_the_user_left_it():  # panes a small window hid are not saved as hidden
-            settings.window_state = self.saveState()
+            if self.features_installed:  # closed before: the state would have none of the features' docks
+                settings.window_state = self.saveState()
             settings.splitter_sizes = self.small_window_fit.user_splitter_sizes()
         settings.view_mode = self.view_mode()
         settings.table_header = self.table.horizontalHeader().saveState()
@@ -766,7 +841,7 @@ class MainWindow(QMainWindow):
             # The panes get their widths once the window (with any feature docks) has its real size.
             self._splitter_placed = True
             self.splitter.setSizes(self._saved_splitter_sizes or self._default_splitter_sizes())
-        if not self._docks_placed:
+        if not self._docks_placed and self.features_installed:  # else install_features places the docks
             self._docks_placed = True
             self._place_docks()
 
@@ -800,6 +875,8 @@ class MainWindow(QMainWindow):
         if not all(guard() for guard in list(self._close_guards)):
             event.ignore()
             return
+        self._feature_trigger.cancel()  # a window closed before its first paint installs no features
+        self._painted_event.set()  # queries still waiting for a paint run now, so the readers can finish
         self._presence_timer.stop()
         self.presence.release()
         self.save_settings()

@@ -6,7 +6,7 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel
 
@@ -292,17 +292,44 @@ def test_files_dropped_on_grid_table_and_detail_pane(qtbot, window, tmp_path):
     assert pane_drop.args == [ids[3], [str(path) for path in files]]
 
 
-def test_feature_installers_run_at_the_end_of_construction(qtbot, library, monkeypatch):
+def test_feature_installers_run_after_the_first_paint(qtbot, library, monkeypatch):
+    """Issue 12: the window paints its skeleton first; the feature modules are imported and installed right
+    after that paint (with the views and their first query already there)."""
     from mediacat.gui import features
 
-    seen = []
-    monkeypatch.setattr(features, "INSTALLERS", [lambda window: seen.append(window.model.requested_query)])
-    monkeypatch.setattr("mediacat.gui.main_window.INSTALLERS", features.INSTALLERS)
+    events = []
+    monkeypatch.setattr(features, "INSTALLERS", [lambda window: events.append(("install",
+                                                                                window.model.requested_query))])
     window = MainWindow(library, thumbnails=False)
     qtbot.addWidget(window)
-    assert seen == [ItemQuery()]  # the views and their first query exist when the features are installed
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched, event):
+            if watched is window and event.type() == QEvent.Type.Paint:
+                events.append(("paint", None))
+            return False
+
+    watch = PaintWatch()
+    window.installEventFilter(watch)
+    assert events == [] and not window.features_installed and not window.settled
+    window.show()
+    qtbot.waitUntil(lambda: window.features_installed, timeout=10_000)
+    assert events[0] == ("paint", None)
+    assert events.count(("install", ItemQuery())) == 1
     settle(qtbot, window)
+    window.install_features()  # idempotent
+    assert [event for event in events if event[0] == "install"] == [("install", ItemQuery())]
     assert window.visible_item_ids() == library.item_ids()
+
+
+def test_a_window_never_shown_installs_its_features_when_the_event_loop_runs(qtbot, library):
+    window = MainWindow(library, thumbnails=False)
+    qtbot.addWidget(window)
+    assert not window.features_installed
+    settle(qtbot, window)  # settled includes the features
+    assert window.features_installed and not window.isVisible()
+    assert window.findChild(QObject, "help-feature") is not None
+    assert {action.text() for action in window.menu("File").actions()} > {"&Quit"}  # the features' entries
 
 
 def test_clicking_a_table_header_sorts_in_sql_and_keeps_the_current_item(qtbot, window, library):

@@ -42,3 +42,14 @@ def test_a_search_typed_before_the_fill_arrives_is_kept(qtbot, tmp_path: Path) -
         assert window.visible_item_ids() == expected
         assert window.current_query().search == "parachute"
         window.close()
+
+
+def test_a_window_closed_before_it_ever_painted_lets_its_waiting_queries_finish(qtbot, tmp_path: Path) -> None:
+    """Its first queries wait on their readers for the first paint; closing releases them (no 30 s wait)."""
+    with Library.open(tmp_path / "lib") as library:
+        window = MainWindow(library, thumbnails=False)
+        qtbot.addWidget(window)
+        assert not window.painted and not window.operations.idle  # the first ids and facets are asked for
+        window.close()
+        qtbot.waitUntil(lambda: window.operations.idle, timeout=10_000)
+        assert not window.painted

@@ -114,6 +114,8 @@ def load_catalog(job: Job, library: Library, query: ItemQuery, media_ids: frozen
     return CatalogAnswer(query, ids, row_of, media_ids, with_media, total)
 
 
+_COLUMN_COUNT = len(Column)
+
 RunQuery = Callable[..., Any]  # window.run_query / LibraryOperations.run_query
 
 
@@ -284,7 +286,7 @@ class CatalogModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMN_COUNT  # Qt's grid layout asks once per row: no Enum.__len__
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from mediacat.core.builtin_media import shown_media
-from mediacat.core.fetch_queue import already_attached, public_source
 from mediacat.core.model import Attachment, BuiltinMedia, Item
 from mediacat.gui.models.sources_model import ARTICLE_ID_ROLE, QUOTE_ROLE, SourcesModel
 from mediacat.gui.views.drops import ItemDropTarget
@@ -47,6 +46,8 @@ def how_to_attach_text(item: Item) -> str:
             "No file is attached to this item. Attach one with Item ▸ Attach files…, drag files here, "
             f"or run mediacat attach {item.id} FILE."
         )
+    from mediacat.core.fetch_queue import public_source  # its NASA and download modules: not before the first paint
+
     source = public_source(item)
     if source is not None:
         text += f" Or download {public_file_name(item)} with “{DOWNLOAD_BUTTON_TEXT}” below."
@@ -58,6 +59,8 @@ DOWNLOAD_BUTTON_TEXT = "Download from NASA"
 
 def public_file_name(item: Item) -> str:
     """What the Download button fetches: the file's name, or the NASA id the Image Library resolves."""
+    from mediacat.core.fetch_queue import public_source
+
     source = public_source(item)
     if source is None:
         return ""
@@ -286,6 +289,8 @@ class DetailPane(ItemDropTarget, QWidget):
             )
         self.how_to.setText(how_to_attach_text(item))
         self.how_to.setVisible(not item.attachments)
+        from mediacat.core.fetch_queue import already_attached, public_source
+
         source = public_source(item)
         missing = source is not None and already_attached(item, source) is None
         self.download_button.setText(DOWNLOAD_BUTTON_TEXT)
