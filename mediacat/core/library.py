@@ -376,6 +376,10 @@ class Library:
         """Every item that has at least one attached file (the status bar's "with media" count)."""
         return self._media_items()[0]
 
+    def item_ids_with_builtin_media(self) -> frozenset[str]:
+        """Every item that shows a built-in NASA file shipped with the seed catalog (a few rows: not cached)."""
+        return frozenset(row[0] for row in self.store.execute("SELECT DISTINCT item_id FROM builtin_media"))
+
     def status_counts(self, item_ids: Sequence[str]) -> StatusCounts:
         """The status bar's counts for a query's result `item_ids`: how many, how many with media, of how many.
 

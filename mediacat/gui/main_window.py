@@ -665,6 +665,8 @@ class MainWindow(QMainWindow):
         query = self.model.query
         shown = self.model.rowCount()
         text = f"{shown} item{'' if shown == 1 else 's'}, {self.model.with_media} with media"
+        if self.model.with_builtin:  # the shipped NASA pictures are not the user's media: counted apart
+            text += f", {self.model.with_builtin} with a built-in NASA file"
         filtered = replace(query, sort="catalog", descending=False) != ItemQuery()
         if filtered:
             text += f" (of {self.model.total})"

@@ -55,7 +55,8 @@ def test_grid_and_table_fetch_only_visible_rows(qtbot, large_library):
     qtbot.waitUntil(lambda: window.grid.visualRect(window.model.index(0, 0)).isValid())
     qtbot.wait(200)  # let the batched layout run a few rounds
     assert 0 < window.model.rows_fetched < 1000
-    assert f"{total} items, 0 with media" == window.count_label.text()
+    builtin = len(large_library.item_ids_with_builtin_media())
+    assert window.count_label.text() == f"{total} items, 0 with media, {builtin} with a built-in NASA file"
 
     window.grid.scrollToBottom()
     qtbot.wait(50)

@@ -78,7 +78,8 @@ def test_filters_or_within_a_facet_and_across_facets(qtbot, window, library):
     window.sidebar.clear_button.click()
     settle(qtbot, window)
     assert window.visible_item_ids() == library.item_ids()
-    assert window.count_label.text() == f"{len(library.item_ids())} items, 0 with media"
+    assert window.count_label.text() == (f"{len(library.item_ids())} items, 0 with media"
+                                         f", {len(library.item_ids_with_builtin_media())} with a built-in NASA file")
 
 
 def test_tag_filter_requires_every_checked_tag(qtbot, window, library):

@@ -19,7 +19,9 @@ def test_the_window_shows_empty_then_fills_from_a_reader(qtbot, tmp_path: Path) 
         qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
         assert window.visible_item_ids() == library.item_ids(ItemQuery())
         assert window.current_item_id() == library.item_ids(ItemQuery())[0]
-        assert window.count_label.text() == f"{window.model.rowCount()} items, 0 with media"
+        builtin = len(library.item_ids_with_builtin_media())
+        assert window.count_label.text() == (f"{window.model.rowCount()} items, 0 with media, "
+                                             f"{builtin} with a built-in NASA file")
         qtbot.waitUntil(lambda: window.facets.rowCount() > 0, timeout=10_000)
         assert window.facets.set_checked("media_type", "audio")
         qtbot.waitUntil(lambda: window.current_query().media_types == ("audio",), timeout=10_000)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QPushButton
 
 from mediacat.core.fetch_queue import has_unfinished_run, queue_fetch, set_media_mirror
 from mediacat.core.tags import note_of
@@ -21,7 +23,21 @@ def feature(window):
     return window.public_media
 
 
+def test_a_first_start_shows_one_bar_the_welcome_with_the_get_public_media_button(qtbot, library):
+    window = open_window(qtbot, library)
+    welcome = window.findChild(QObject, "help-feature").welcome
+    qtbot.waitUntil(lambda: welcome.isVisible())
+    window.tasks.wait_for_all()
+    assert not feature(window).bar.isVisible()  # the welcome says it: not a second bar
+    button = next(b for b in welcome.findChildren(QPushButton) if b.text() == "Get Public Media…")
+    started: list[bool] = []
+    feature(window).confirm = lambda: started.append(True) or False  # asked, then declined
+    button.click()
+    assert started == [True]
+
+
 def test_the_bar_says_how_many_public_files_are_missing_and_can_be_dismissed(qtbot, library):
+    Settings().welcome_dismissed = True  # after the first start's welcome, this bar keeps the offer
     window = open_window(qtbot, library)
     bar = feature(window).bar
     qtbot.waitUntil(bar.isVisible, timeout=10_000)
@@ -79,6 +95,7 @@ def test_the_detail_pane_button_downloads_that_items_file(qtbot, library, server
 
 
 def test_an_unfinished_run_is_offered_to_resume_or_discard_never_resumed_by_itself(qtbot, library):
+    Settings().welcome_dismissed = True
     queue_fetch(library, ["skycrane-still", "edl-landing-video"])
     window = open_window(qtbot, library)
     bar = feature(window).bar

@@ -25,7 +25,8 @@ def test_grid_and_details_show_the_thumbnail_of_the_first_attachment(qtbot, libr
     qtbot.waitUntil(lambda: window.detail.preview.pixmap().width() > window.detail.preview.pixmap().height())
     assert not window.detail.how_to.isVisibleTo(window.detail)
     assert "skycrane.jpg" in window.detail.fields.text()
-    assert window.count_label.text() == f"{len(library.item_ids())} items, 1 with media"
+    assert window.count_label.text() == (f"{len(library.item_ids())} items, 1 with media"
+                                         f", {len(library.item_ids_with_builtin_media())} with a built-in NASA file")
     assert window.visible_thumbnails_pending() == 0
 
 

@@ -42,6 +42,7 @@ class HelpFeature(QObject):
     def _welcome_bar(self) -> NoticeBar:
         bar = NoticeBar("Welcome")
         bar.hide()
+        bar.add_button("Get Public Media…").clicked.connect(self.window.detail.get_public_media_requested.emit)
         bar.add_button("Getting Started").clicked.connect(self.show_getting_started)
         bar.dismissed.connect(self._welcome_dismissed)
         self.window.add_notice(bar)

@@ -43,6 +43,7 @@ from mediacat.core.fetch_queue import (
 )
 from mediacat.core.jobs import Job, Progress
 from mediacat.core.library import Library
+from mediacat.core.search import ItemQuery
 from mediacat.gui.tasks import DOWNLOAD, TaskHandle
 from mediacat.qtmedia.probe import video_prober
 
@@ -50,9 +51,10 @@ OUTCOME_WORDS = {ATTACHED: "Attached", ALREADY_THERE: "Already there", NO_PUBLIC
                  FAILED: "Failed", INTERRUPTED: "Left to resume"}
 
 
-def public_media_state(_job: Job, library: Library) -> tuple[int, int]:
-    """(items whose public NASA file is not here yet, items an unfinished run left queued)."""
-    return len(items_missing_public_media(library)), has_unfinished_run(library)
+def public_media_state(_job: Job, library: Library) -> tuple[int, int, int]:
+    """(items whose public NASA file is not here yet, items an unfinished run left queued, items with a file)."""
+    return (len(items_missing_public_media(library)), has_unfinished_run(library),
+            library.count_items(ItemQuery(has_attachments=True)))
 
 
 ALL_ITEMS = "all"  # plan_op's word for "every item of the catalog" (read on the writer, not the GUI thread)
@@ -189,13 +191,16 @@ class PublicMediaFeature(QObject):
                                     or changes.facets or changes.item_set):
             self.refresh_bar()
 
-    def _show_state(self, state: tuple[int, int]) -> None:
-        missing, unfinished = state
+    def _show_state(self, state: tuple[int, int, int]) -> None:
+        missing, unfinished, with_files = state
+        # On a first start the welcome (Help) says the same and offers the same button: one bar, not two. The
+        # welcome shows while it was never closed and no item has a file; this bar takes over after that.
+        welcome_shown = not self.window.settings.welcome_dismissed and not with_files
         if self.handle is not None:
             self.bar.setVisible(False)
         elif unfinished:
             self.bar.show_unfinished(unfinished)  # asked, never resumed by itself
-        elif missing and not self.window.settings.public_media_bar_dismissed:
+        elif missing and not self.window.settings.public_media_bar_dismissed and not welcome_shown:
             self.bar.show_missing(missing)
         else:
             self.bar.setVisible(False)

@@ -99,6 +99,7 @@ class CatalogAnswer:
     media_ids: frozenset[str]  # every item with an attached file (cached by the model until attachments change)
     with_media: int
     total: int  # items in the whole catalog
+    with_builtin: int = 0  # items of the result that show a built-in NASA file (not counted as "with media")
 
 
 def load_catalog(job: Job, library: Library, query: ItemQuery, media_ids: frozenset[str] | None) -> CatalogAnswer:
@@ -111,7 +112,8 @@ def load_catalog(job: Job, library: Library, query: ItemQuery, media_ids: frozen
     unfiltered = replace(query, sort="catalog", descending=False) == ItemQuery()
     total = len(ids) if unfiltered else library.count_items()
     row_of = dict(zip(ids, range(len(ids)), strict=True))  # built in C: no long Python loop holding the GIL
-    return CatalogAnswer(query, ids, row_of, media_ids, with_media, total)
+    builtin = library.item_ids_with_builtin_media()
+    return CatalogAnswer(query, ids, row_of, media_ids, with_media, total, len(builtin.intersection(ids)))
 
 
 _COLUMN_COUNT = len(Column)
@@ -136,6 +138,7 @@ class CatalogModel(QAbstractTableModel):
         self._loading = 0
         self._media_ids: frozenset[str] | None = None
         self.with_media = 0
+        self.with_builtin = 0
         self.total = 0
         self.thumbnail_provider: Any = None  # mediacat.gui.thumbs.ThumbnailProvider when available
         self.thumbnail_size = THUMBNAIL_SIZE
@@ -189,7 +192,7 @@ class CatalogModel(QAbstractTableModel):
     def _answered(self, answer: CatalogAnswer) -> None:
         self._loading = 0  # the newest answer: every older one was dropped
         self._media_ids = answer.media_ids
-        self.with_media, self.total = answer.with_media, answer.total
+        self.with_media, self.total, self.with_builtin = answer.with_media, answer.total, answer.with_builtin
         if answer.ids == self._ids:
             self._query = answer.query
         elif len(answer.ids) == len(self._ids) and _same_filters(answer.query, self._query):
