@@ -58,7 +58,7 @@ from mediacat.core.download_urls import (
     sanitize_filename,
 )
 from mediacat.core.download_watchdog import Watchdog
-from mediacat.core.filestore import process_marker
+from mediacat.core.filestore import PART_FILE, STATE_FILE, process_marker
 from mediacat.core.jobs import Job
 from mediacat.core.probe import SNIFF_BYTES, sniff_bytes
 
@@ -140,8 +140,7 @@ class _Transfer:
     state_path: Path | None = None  # a kept partial download: what a later process needs to resume it
 
 
-_STATE_FILE = "download.json"
-_PART_FILE = "download.part"
+_STATE_FILE, _PART_FILE = STATE_FILE, PART_FILE
 
 
 def _save_state(transfer: _Transfer) -> None:
@@ -151,7 +150,7 @@ def _save_state(transfer: _Transfer) -> None:
     state = {"url": transfer.url, "final_url": transfer.final_url, "content_type": transfer.content_type,
              "etag": transfer.etag, "last_modified": transfer.last_modified, "disposition": transfer.disposition,
              "ranges": transfer.ranges, "total": transfer.total}
-    temporary = transfer.state_path.with_suffix(".tmp")
+    temporary = transfer.state_path.with_name(f"{process_marker()}-{_STATE_FILE}.tmp")  # a kill leaves it marked
     temporary.write_text(json.dumps(state), encoding="utf-8")
     os.replace(temporary, transfer.state_path)
 
@@ -254,7 +253,9 @@ def download(
             filename = filename_from(None, url)
         if filename in (_PART_FILE, _STATE_FILE):
             filename = "media-" + filename
-        final_path = folder / filename
+        # In a kept folder the finished file is named after its process too, so that when the process is killed
+        # before attaching it, the next open knows the file is nobody's (`recovery`); the name stays `filename`.
+        final_path = folder / (filename if keep_partial is None else f"{process_marker()}-{filename}")
         os.replace(transfer.part, final_path)
         if transfer.state_path is not None:
             transfer.state_path.unlink(missing_ok=True)

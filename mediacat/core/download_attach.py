@@ -157,6 +157,7 @@ def attach_downloaded(
             video_prober=video_prober,
             job=job,
             provenance=provenance,
+            original_name=downloaded.filename,
         )
     except Cancelled:
         raise

@@ -60,7 +60,8 @@ def file_problems(library: Library, *, kept: set[str] = frozenset()) -> list[str
                 problems.append(f"{relative}: a managed file no row names")
     if library.paths.incoming.is_dir():
         resumable = set(resumable_downloads(library.paths.incoming))
-        left = sorted(p.name for p in library.paths.incoming.iterdir() if p not in resumable)
+        left = sorted(p.name + (f" (holding {sorted(e.name for e in p.iterdir())})" if p.is_dir() else "")
+                      for p in library.paths.incoming.iterdir() if p not in resumable)
         if left:
             problems.append(f"left in media/.incoming after the next open: {left}")
     return problems
