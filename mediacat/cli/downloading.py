@@ -41,10 +41,11 @@ def add_download_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", metavar="SECONDS", type=parse_seconds, default=None,
                         help="give up when connecting, or waiting for more data, takes longer than this")
     parser.add_argument("--max-time", metavar="SECONDS", type=parse_seconds, default=None,
-                        help="give up on a download that takes longer than this in all (default: no limit)")
+                        help="give up on a download that takes longer than this in all "
+                             "(default: the library's, see download-settings; no limit)")
     parser.add_argument("--min-rate", metavar="BYTES", type=parse_size, default=None,
                         help="give up when less than this many bytes a second arrive over a minute, headers "
-                             "included (default: 1K)")
+                             "included (default: the library's, see download-settings; 1K)")
 
 
 def policy_from_args(library: Library, args: argparse.Namespace) -> DownloadPolicy:

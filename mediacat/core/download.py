@@ -1,136 +1,81 @@
-"""Fetching public media over http(s) into a `.part` file: limits, redirects, timeouts, Range resume, provenance."""
+"""Fetching public media over http(s) into a `.part` file: limits, redirects, timeouts, Range resume, provenance.
+
+The parts: `download_policy` (limits and errors), `download_urls` (URL checks, redirects, file names),
+`download_http` (one GET, small bodies); this module streams a body to disk and resumes it. Everything is
+importable from here, as it always was.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import functools
 import hashlib
+import http.client
 import json
 import os
 import re
 import shutil
-import socket
 import tempfile
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+from pathlib import Path
+from typing import Any
 
-from mediacat import __version__
+from mediacat.core.download_http import (
+    CHUNK_SIZE,
+    ERROR_BODY_LIMIT,
+    content_length,
+    fetch_bytes,
+    open_url,
+    read_chunk,
+    status_error,
+)
+from mediacat.core.download_policy import (
+    DEFAULT_MAX_BYTES,
+    ConnectionFailed,
+    DownloadError,
+    DownloadPolicy,
+    DownloadTimeout,
+    DownloadTooLarge,
+    HTTPStatusError,
+    IncompleteDownload,
+    Interrupted,
+    NotMediaFile,
+    RedirectRefused,
+    SaveFailed,
+    UnsupportedURL,
+    format_bytes,
+    redact_url,
+)
+from mediacat.core.download_urls import (
+    MAX_FILENAME_BYTES,
+    check_url,
+    filename_from,
+    is_url,
+    normalize_url,
+    redirect_target,
+    sanitize_filename,
+)
 from mediacat.core.download_watchdog import Watchdog
-from mediacat.core.errors import MediaCatError
-from mediacat.core.filestore import process_marker
+from mediacat.core.filestore import PART_FILE, STATE_FILE, process_marker
 from mediacat.core.jobs import Job
 from mediacat.core.probe import SNIFF_BYTES, sniff_bytes
 
-if TYPE_CHECKING:  # http.client, ssl and email cost ~35 ms to import: imported where a request is made
-    import http.client
+__all__ = [
+    "CHUNK_SIZE", "DEFAULT_MAX_BYTES", "ERROR_BODY_LIMIT", "MAX_FILENAME_BYTES", "ConnectionFailed",
+    "DownloadError", "DownloadPolicy", "DownloadTimeout", "DownloadTooLarge", "DownloadedFile", "HTTPStatusError",
+    "IncompleteDownload", "NotMediaFile", "RedirectRefused", "SaveFailed", "UnsupportedURL", "check_url",
+    "download", "fetch_bytes", "filename_from", "format_bytes", "is_url", "normalize_url", "open_url",
+    "redact_url", "redirect_target", "sanitize_filename", "status_error",
+]
 
-DEFAULT_MAX_BYTES = 2 * 1024**3
-CHUNK_SIZE = 64 * 1024
-MAX_FILENAME_BYTES = 150
-ERROR_BODY_LIMIT = 64 * 1024
-_REDIRECTS = {301, 302, 303, 307, 308}
 _MARKUP_PREFIXES = (b"<!doctype", b"<html", b"<head", b"<body", b"<?xml", b"<!--", b"{", b"[")
 _MARKUP_TYPES = {"text/html", "application/xhtml+xml", "application/json", "text/xml", "application/xml"}
-_UNSAFE_FILENAME_CHARS = re.compile(r'[<>:"|?*\\/]')
 
 
-# -- errors ---------------------------------------------------------------------------------------------------
+# -- result ---------------------------------------------------------------------------------------------------
 
-
-class DownloadError(MediaCatError):
-    """A download that failed; the message names the URL and the problem."""
-
-    def __init__(self, url: str, problem: str) -> None:
-        super().__init__(f"{redact_url(url)}: {problem}")
-        self.url = url
-        self.problem = problem
-
-
-class UnsupportedURL(DownloadError):
-    """Not an http(s) URL, or not a URL at all."""
-
-
-class RedirectRefused(DownloadError):
-    """Too many redirects, a loop, or a redirect to another scheme."""
-
-
-class ConnectionFailed(DownloadError):
-    """The server could not be reached, or its answer was not HTTP."""
-
-
-class DownloadTimeout(DownloadError):
-    """The server accepted no connection, or sent nothing, within the time limit."""
-
-
-class HTTPStatusError(DownloadError):
-    """The server answered with an error status; `body` holds the start of its answer."""
-
-    def __init__(self, url: str, problem: str, status: int, body: bytes = b"", content_type: str = "") -> None:
-        super().__init__(url, problem)
-        self.status = status
-        self.body = body
-        self.content_type = content_type
-
-
-class IncompleteDownload(DownloadError):
-    """The connection ended before the announced length arrived."""
-
-
-class DownloadTooLarge(DownloadError):
-    """The file is larger than the policy allows."""
-
-
-class SaveFailed(DownloadError):
-    """The download could not be written to disk (full, read-only, not a folder); the message says which."""
-
-    def __init__(self, url: str, folder: Path, error: OSError) -> None:
-        if error.errno in (errno.ENOSPC, errno.EDQUOT):
-            problem = f"the disk is full: cannot save the download in {folder}; nothing was kept"
-        else:
-            problem = f"cannot save the download in {folder} ({error.strerror or error}); nothing was kept"
-        super().__init__(url, problem)
-
-
-class NotMediaFile(DownloadError):
-    """The bytes are not an image, audio or video file (an HTML page, for example)."""
-
-
-class _Interrupted(Exception):
-    """The body stopped early (closed, reset, stalled); may be resumed with Range."""
-
-    def __init__(self, problem: str, timed_out: bool = False) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.timed_out = timed_out
-
-
-# -- policy and result ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DownloadPolicy:
-    """The limits every download obeys."""
-
-    max_bytes: int = DEFAULT_MAX_BYTES
-    max_redirects: int = 5
-    connect_timeout: float = 20.0
-    idle_timeout: float = 60.0  # the longest wait for the next bytes
-    deadline: float | None = None  # the longest a whole download (every request and redirect) may take
-    min_rate: float = 1024.0  # bytes/s: less than this over `rate_window` (headers included) is stopped
-    rate_window: float = 60.0
-    allowed_schemes: tuple[str, ...] = ("http", "https")
-    resume_attempts: int = 3  # re-requests with Range after the body stops early (when the server allows it)
-    user_agent: str = f"MediaCat/{__version__}"
-
-    def watchdog(self) -> Watchdog:
-        return Watchdog(deadline=self.deadline, min_rate=self.min_rate, rate_window=self.rate_window)
 
 
 @dataclass(frozen=True)
@@ -169,307 +114,6 @@ class DownloadedFile:
             self.path.parent.rmdir()
 
 
-# -- URLs and names -------------------------------------------------------------------------------------------
-
-
-def normalize_url(url: str) -> str:
-    """Percent-encode spaces and other unsafe characters in the path and query (never twice); drop the fragment."""
-    parts = urlsplit(url.strip())
-    host = parts.netloc
-    if parts.hostname and not parts.hostname.isascii():  # rebuilt: `hostname` is lower-cased, netloc is not
-        userinfo, at, _ = parts.netloc.rpartition("@")
-        port = f":{parts.port}" if parts.port is not None else ""
-        host = f"{userinfo}{at}{parts.hostname.encode('idna').decode('ascii')}{port}"
-    path = quote(parts.path, safe="/%:@!$&'()*+,;=~")
-    query = quote(parts.query, safe="/%:@!$&'()*+,;=~?")
-    return urlunsplit((parts.scheme, host, path, query, ""))
-
-
-def check_url(url: str, policy: DownloadPolicy | None = None) -> str:
-    """The normalized URL, or UnsupportedURL when its scheme is not allowed or it has no host."""
-    policy = policy or DownloadPolicy()
-    try:
-        parts = urlsplit(url.strip())
-        parts.port  # noqa: B018 (validates the port)
-    except ValueError as error:
-        raise UnsupportedURL(url, f"not a valid URL ({error})") from error
-    scheme = parts.scheme.lower()
-    if scheme not in policy.allowed_schemes:
-        allowed = " and ".join(policy.allowed_schemes)
-        shown = f"{scheme}:" if scheme else "no scheme"
-        raise UnsupportedURL(url, f"{shown} URLs are refused; only {allowed} can be downloaded")
-    if not parts.hostname:
-        raise UnsupportedURL(url, "the URL names no host")
-    try:
-        return normalize_url(url)
-    except UnicodeError as error:  # a host name IDNA cannot encode (a label over 63 characters, ...)
-        raise UnsupportedURL(url, f"the host name is not a valid international domain name ({error})") from error
-
-
-def redact_url(url: str) -> str:
-    """The URL without a `user:password@` part (never kept in provenance or shown in messages)."""
-    return _USERINFO.sub(r"\1", url)
-
-
-_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
-
-
-def redirect_target(url: str, current: str, location: str, policy: DownloadPolicy) -> str:
-    """Where a redirect from `current` leads: http(s) only, and never from https down to plain http."""
-    target = urljoin(current, location.strip())
-    try:
-        parts = urlsplit(target)
-        parts.port  # noqa: B018 (validates the port: a redirect to port 99999 is refused, not a traceback)
-        scheme = parts.scheme.lower()
-        if scheme in policy.allowed_schemes and not parts.hostname:
-            raise ValueError("no host")
-        if scheme in policy.allowed_schemes:
-            normalize_url(target)
-    except ValueError as error:  # UnicodeError (IDNA) is a ValueError too
-        raise RedirectRefused(url, f"redirected to {redact_url(target)}, which is not a valid URL ({error})") from error
-    if scheme not in policy.allowed_schemes:
-        raise RedirectRefused(url, f"redirected to {target}, which is not an http or https URL; refused")
-    if urlsplit(current).scheme.lower() == "https" and scheme == "http":
-        raise RedirectRefused(url, f"redirected from https to plain http ({target}); refused")
-    return normalize_url(target)
-
-
-def is_url(text: str) -> bool:
-    """Whether a command-line argument looks like a URL (any scheme), rather than a file path."""
-    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text)) and not re.match(r"^[A-Za-z]:[\\/]", text)
-
-
-def sanitize_filename(name: str, fallback: str = "download") -> str:
-    """A safe file name: no path separators, no `..`, no control characters, at most 150 bytes (UTF-8)."""
-    name = unicodedata.normalize("NFC", name)
-    name = re.split(r"[/\\]", name)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = _UNSAFE_FILENAME_CHARS.sub("_", name).strip().lstrip(".").strip()
-    if not name:
-        return fallback
-    stem, dot, suffix = name.rpartition(".")
-    if not dot or len(suffix) > 10:
-        stem, suffix = name, ""
-    else:
-        suffix = "." + suffix
-    while len((stem + suffix).encode("utf-8")) > MAX_FILENAME_BYTES and stem:
-        stem = stem[:-1]
-    result = (stem.rstrip() + suffix) if stem.strip() else fallback + suffix
-    return result
-
-
-def filename_from(content_disposition: str | None, url: str) -> str:
-    """The server's suggested name (Content-Disposition, RFC 6266/2231), else the URL's last path segment."""
-    if content_disposition:
-        from email.message import Message
-
-        message = Message()
-        message["content-disposition"] = content_disposition
-        try:
-            suggested = message.get_filename()
-        except (ValueError, LookupError):
-            suggested = None
-        if suggested:
-            return sanitize_filename(str(suggested))
-    segment = PurePosixPath(unquote(urlsplit(url).path)).name
-    return sanitize_filename(segment)
-
-
-def format_bytes(count: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if abs(count) < 1000 or unit == "GB":
-            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
-        count /= 1000
-    return f"{count:.1f} GB"  # pragma: no cover
-
-
-# -- HTTP -----------------------------------------------------------------------------------------------------
-
-
-def open_url(
-    url: str, *, policy: DownloadPolicy, headers: dict[str, str] | None = None, job: Job | None = None,
-    watchdog: Watchdog | None = None,
-) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse, str]:
-    """GET `url` following at most `policy.max_redirects` http(s) redirects; the caller closes both.
-
-    With a `job`, cancelling it shuts the connection down, so a worker blocked on a slow server stops at once.
-    """
-    current = check_url(url, policy)
-    seen = {current}
-    for hop in range(policy.max_redirects + 1):
-        conn, response = _request(url, current, policy, headers or {}, job, watchdog)
-        if response.status not in _REDIRECTS:
-            return conn, response, current
-        location = response.getheader("Location")
-        response.close()
-        conn.close()
-        if not location:
-            raise RedirectRefused(url, f"the server answered {response.status} (redirect) without a Location")
-        target = redirect_target(url, current, location, policy)
-        if target in seen:
-            raise RedirectRefused(url, f"redirect loop: {current} redirects back to {target}")
-        if hop == policy.max_redirects:
-            raise RedirectRefused(url, f"more than {policy.max_redirects} redirects (the last one to {target})")
-        seen.add(target)
-        current = target
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _request(
-    url: str, current: str, policy: DownloadPolicy, headers: dict[str, str], job: Job | None,
-    watchdog: Watchdog | None = None,
-) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
-    import http.client  # on the first request, not with the module
-
-    parts = urlsplit(current)
-    host = parts.hostname or ""
-    connection_class = http.client.HTTPSConnection if parts.scheme.lower() == "https" else http.client.HTTPConnection
-    conn = connection_class(host, parts.port, timeout=policy.connect_timeout)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    try:
-        try:
-            conn.connect()
-        except TimeoutError as error:
-            raise DownloadTimeout(url, f"{host} accepted no connection within {policy.connect_timeout:g} s") from error
-        assert conn.sock is not None
-        conn.sock.settimeout(policy.idle_timeout)
-        if watchdog is not None:
-            watchdog.watch(conn.sock)
-        if job is not None:
-            job.on_cancel(functools.partial(_shut_down, conn.sock))
-            job.check()
-        conn.request(
-            "GET",
-            target,
-            headers={"User-Agent": policy.user_agent, "Accept-Encoding": "identity", **headers},
-        )
-        return conn, conn.getresponse()
-    except (OSError, http.client.HTTPException) as error:
-        conn.close()
-        raise _request_error(url, host, policy, error, watchdog) from error
-    except BaseException:  # a DownloadError, or Cancelled by job.check(): the socket is closed either way
-        conn.close()
-        raise
-
-
-def _request_error(url: str, host: str, policy: DownloadPolicy, error: OSError | http.client.HTTPException,
-                   watchdog: Watchdog | None) -> DownloadError:
-    import http.client
-    import ssl
-
-    if watchdog is not None and watchdog.reason:
-        return DownloadTimeout(url, watchdog.reason)
-    if isinstance(error, TimeoutError):
-        return DownloadTimeout(url, f"{host} sent no answer within {policy.idle_timeout:g} s")
-    if isinstance(error, ssl.SSLError):
-        return ConnectionFailed(url, f"the secure connection to {host} failed ({error.reason or error})")
-    if isinstance(error, http.client.HTTPException):
-        return ConnectionFailed(url, f"{host} did not answer with valid HTTP ({type(error).__name__})")
-    return ConnectionFailed(url, f"cannot connect to {host} ({error.strerror or error})")
-
-
-def _shut_down(sock: socket.socket) -> None:
-    """Unblock a thread reading from `sock` (called from the thread that cancels the job).
-
-    The socket itself, not `conn.sock`: http.client hands the socket to the response and clears `conn.sock`.
-    """
-    with contextlib.suppress(OSError):
-        sock.shutdown(socket.SHUT_RDWR)
-
-
-def status_error(url: str, response: http.client.HTTPResponse, final_url: str) -> HTTPStatusError:
-    """An HTTPStatusError for an error answer, keeping the start of its body (APIs explain errors there)."""
-    import http.client
-
-    try:
-        body = response.read(ERROR_BODY_LIMIT)
-    except (OSError, http.client.HTTPException):
-        body = b""
-    where = f" (at {final_url})" if final_url != normalize_url(url) else ""
-    problem = f"the server answered {response.status} {response.reason}".rstrip() + where
-    return HTTPStatusError(url, problem, response.status, body, response.getheader("Content-Type") or "")
-
-
-def fetch_bytes(
-    url: str, *, policy: DownloadPolicy | None = None, max_bytes: int = 16 * 1024**2, job: Job | None = None
-) -> tuple[bytes, str]:
-    """A small document (JSON, a thumbnail) in memory: (body, final URL). Same limits and errors as download()."""
-    policy = policy or DownloadPolicy()
-    with policy.watchdog() as watchdog:
-        try:
-            body, final_url = _fetch_bytes(url, policy, min(max_bytes, policy.max_bytes), job, watchdog)
-        except (DownloadError, _Interrupted):
-            if watchdog.reason:
-                raise DownloadTimeout(url, watchdog.reason) from None
-            raise
-        if watchdog.reason:  # the shut-down socket looked like the end of a body of unknown length
-            raise DownloadTimeout(url, watchdog.reason)
-        return body, final_url
-
-
-def _fetch_bytes(url: str, policy: DownloadPolicy, limit: int, job: Job | None, watchdog: Watchdog
-                 ) -> tuple[bytes, str]:
-    try:
-        conn, response, final_url = open_url(url, policy=policy, job=job, watchdog=watchdog)
-    except DownloadError:
-        if job is not None:
-            job.check()
-        raise
-    try:
-        if response.status != 200:
-            raise status_error(url, response, final_url)
-        length = _content_length(response)
-        if length is not None and length > limit:
-            raise DownloadTooLarge(url, f"{format_bytes(length)} is over the limit of {format_bytes(limit)}")
-        chunks: list[bytes] = []
-        received = 0
-        while True:
-            if job is not None:
-                job.check()
-            chunk = _read_chunk(response, received, length, policy)
-            if not chunk:
-                break
-            received += len(chunk)
-            watchdog.received(len(chunk))
-            if received > limit:
-                raise DownloadTooLarge(url, f"the body passed the limit of {format_bytes(limit)}")
-            chunks.append(chunk)
-        if length is not None and received < length:
-            raise IncompleteDownload(url, f"the server closed the connection after {received} of {length} bytes")
-        return b"".join(chunks), final_url
-    except _Interrupted as interruption:
-        if job is not None:
-            job.check()
-        error_class = DownloadTimeout if interruption.timed_out else IncompleteDownload
-        raise error_class(url, interruption.problem) from None
-    finally:
-        response.close()
-        conn.close()
-
-
-def _content_length(response: http.client.HTTPResponse) -> int | None:
-    value = response.getheader("Content-Length")
-    if value is None or not value.strip().isdigit():
-        return None
-    return int(value.strip())
-
-
-def _read_chunk(response: http.client.HTTPResponse, done: int, total: int | None, policy: DownloadPolicy) -> bytes:
-    import http.client  # already imported by the request: a dictionary look-up
-    import ssl
-
-    of_total = f" of {total}" if total is not None else ""
-    try:
-        return response.read1(CHUNK_SIZE)
-    except TimeoutError:
-        raise _Interrupted(
-            f"the server sent nothing for {policy.idle_timeout:g} s (after {done}{of_total} bytes)", timed_out=True
-        ) from None
-    except (ConnectionError, http.client.IncompleteRead, ssl.SSLError) as error:
-        raise _Interrupted(f"the connection was broken after {done}{of_total} bytes ({error})") from None
-    except (OSError, http.client.HTTPException) as error:
-        raise _Interrupted(f"reading failed after {done}{of_total} bytes ({error})") from None
-
 
 # -- download -------------------------------------------------------------------------------------------------
 
@@ -496,8 +140,7 @@ class _Transfer:
     state_path: Path | None = None  # a kept partial download: what a later process needs to resume it
 
 
-_STATE_FILE = "download.json"
-_PART_FILE = "download.part"
+_STATE_FILE, _PART_FILE = STATE_FILE, PART_FILE
 
 
 def _save_state(transfer: _Transfer) -> None:
@@ -507,7 +150,7 @@ def _save_state(transfer: _Transfer) -> None:
     state = {"url": transfer.url, "final_url": transfer.final_url, "content_type": transfer.content_type,
              "etag": transfer.etag, "last_modified": transfer.last_modified, "disposition": transfer.disposition,
              "ranges": transfer.ranges, "total": transfer.total}
-    temporary = transfer.state_path.with_suffix(".tmp")
+    temporary = transfer.state_path.with_name(f"{process_marker()}-{_STATE_FILE}.tmp")  # a kill leaves it marked
     temporary.write_text(json.dumps(state), encoding="utf-8")
     os.replace(temporary, transfer.state_path)
 
@@ -610,7 +253,9 @@ def download(
             filename = filename_from(None, url)
         if filename in (_PART_FILE, _STATE_FILE):
             filename = "media-" + filename
-        final_path = folder / filename
+        # In a kept folder the finished file is named after its process too, so that when the process is killed
+        # before attaching it, the next open knows the file is nobody's (`recovery`); the name stays `filename`.
+        final_path = folder / (filename if keep_partial is None else f"{process_marker()}-{filename}")
         os.replace(transfer.part, final_path)
         if transfer.state_path is not None:
             transfer.state_path.unlink(missing_ok=True)
@@ -653,7 +298,7 @@ def _transfer(transfer: _Transfer, handle: Any, *, resume: bool) -> None:
             _start_body(transfer, response, final_url, handle)
             _stream_body(transfer, response, handle)
             return
-        except _Interrupted as interruption:
+        except Interrupted as interruption:
             transfer.job.check()
             if transfer.watchdog is not None and transfer.watchdog.reason:
                 raise DownloadTimeout(url, transfer.watchdog.reason) from None
@@ -712,7 +357,7 @@ def _start_body(transfer: _Transfer, response: http.client.HTTPResponse, final_u
     transfer.last_modified = response.getheader("Last-Modified")
     transfer.disposition = response.getheader("Content-Disposition")
     transfer.ranges = (response.getheader("Accept-Ranges") or "").strip().lower() == "bytes"
-    transfer.total = _content_length(response)
+    transfer.total = content_length(response)
     transfer.session_start_bytes = 0
     transfer.started = time.monotonic()
     if transfer.ranges and transfer.total is not None:
@@ -735,7 +380,7 @@ def _stream_body(transfer: _Transfer, response: http.client.HTTPResponse, handle
     url, policy, job = transfer.url, transfer.policy, transfer.job
     while True:
         job.check()
-        chunk = _read_chunk(response, transfer.done, transfer.total, policy)
+        chunk = read_chunk(response, transfer.done, transfer.total, policy)
         if not chunk:
             break
         if transfer.done == 0:
@@ -750,7 +395,7 @@ def _stream_body(transfer: _Transfer, response: http.client.HTTPResponse, handle
             transfer.watchdog.received(len(chunk))
         job.report(transfer.done, transfer.total, _rate_message(transfer))
     if transfer.total is not None and transfer.done < transfer.total:
-        raise _Interrupted(f"the server closed the connection after {transfer.done} of {transfer.total} bytes")
+        raise Interrupted(f"the server closed the connection after {transfer.done} of {transfer.total} bytes")
 
 
 def _refuse_markup(transfer: _Transfer, head: bytes) -> None:

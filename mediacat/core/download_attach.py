@@ -14,29 +14,65 @@ from mediacat.core.library import Library
 from mediacat.core.nasa import NasaImageLibrary, api_url
 from mediacat.core.probe import VideoProber
 
-MAX_BYTES_SETTING = "download_max_bytes"  # key in the library's meta table
+MAX_BYTES_SETTING = "download_max_bytes"  # keys in the library's meta table
+MIN_RATE_SETTING = "download_min_rate"  # bytes/s; 0: no minimum
+MAX_TIME_SETTING = "download_max_time"  # seconds a whole download may take
+
+
+def _stored_number(library: Library, key: str) -> float | None:
+    stored = library.store.get_meta(key)
+    try:
+        value = float(stored) if stored else None
+    except ValueError:
+        return None
+    return value if value is not None and value >= 0 else None
 
 
 def download_policy(library: Library | None = None, **overrides: object) -> DownloadPolicy:
-    """The library's download limits (the `download_max_bytes` setting), with per-call overrides."""
+    """The library's download limits (size limit, minimum rate, overall deadline), with per-call overrides."""
     values: dict[str, object] = {}
     if library is not None:
-        stored = library.store.get_meta(MAX_BYTES_SETTING)
-        if stored and stored.isdigit():
-            values["max_bytes"] = int(stored)
+        max_bytes = _stored_number(library, MAX_BYTES_SETTING)
+        if max_bytes:
+            values["max_bytes"] = int(max_bytes)
+        min_rate = _stored_number(library, MIN_RATE_SETTING)
+        if min_rate is not None:
+            values["min_rate"] = min_rate
+        deadline = _stored_number(library, MAX_TIME_SETTING)
+        if deadline:
+            values["deadline"] = deadline
     values.update({key: value for key, value in overrides.items() if value is not None})
     return DownloadPolicy(**values)  # type: ignore[arg-type]
+
+
+def _set_setting(library: Library, key: str, value: float | None) -> None:
+    with library.store.transaction():
+        if value is None:
+            library.store.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            library.store.set_meta(key, f"{value:g}" if isinstance(value, float) else str(value))
 
 
 def set_max_download_bytes(library: Library, max_bytes: int | None) -> None:
     """Keep the download size limit in the library (None: back to the default, 2 GiB)."""
     if max_bytes is not None and max_bytes <= 0:
         raise MediaCatError(f"the download size limit must be a positive number of bytes, not {max_bytes}")
-    with library.store.transaction():
-        if max_bytes is None:
-            library.store.execute("DELETE FROM meta WHERE key = ?", (MAX_BYTES_SETTING,))
-        else:
-            library.store.set_meta(MAX_BYTES_SETTING, str(max_bytes))
+    _set_setting(library, MAX_BYTES_SETTING, max_bytes)
+
+
+def set_download_min_rate(library: Library, bytes_per_second: float | None) -> None:
+    """Keep the minimum rate in the library: a download (headers included) receiving less than this over a
+    minute is stopped. 0: no minimum; None: back to the default, 1 KiB/s."""
+    if bytes_per_second is not None and not bytes_per_second >= 0:
+        raise MediaCatError(f"the minimum download rate must be 0 or more bytes a second, not {bytes_per_second}")
+    _set_setting(library, MIN_RATE_SETTING, None if bytes_per_second is None else float(bytes_per_second))
+
+
+def set_download_max_time(library: Library, seconds: float | None) -> None:
+    """Keep the overall deadline in the library: a download taking longer in all is stopped (None: no limit)."""
+    if seconds is not None and not seconds > 0:
+        raise MediaCatError(f"the download time limit must be a positive number of seconds, not {seconds}")
+    _set_setting(library, MAX_TIME_SETTING, None if seconds is None else float(seconds))
 
 
 def attach_from_url(
@@ -121,6 +157,7 @@ def attach_downloaded(
             video_prober=video_prober,
             job=job,
             provenance=provenance,
+            original_name=downloaded.filename,
         )
     except Cancelled:
         raise

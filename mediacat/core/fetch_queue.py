@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from mediacat.core.changes import Changes
 from mediacat.core.errors import MediaCatError
+from mediacat.core.filestore import PARTIAL_DOWNLOAD_PREFIX
 from mediacat.core.library import Library
 from mediacat.core.model import Item
 from mediacat.core.nasa import store_url_setting
 
 _PIA = re.compile(r"^PIA\d{5}$")  # ids the NASA Image Library knows (HiRISE ESP_ ids are not among them)
 MIRROR_SETTING = "media_mirror_url"  # key in the library's meta table
-PARTIAL_PREFIX = "fetch-"  # partial downloads live in media/.incoming/fetch-<item id>/
+PARTIAL_PREFIX = PARTIAL_DOWNLOAD_PREFIX  # partial downloads live in media/.incoming/fetch-<item id>/
 
 # outcomes in the final report
 ATTACHED = "attached"

@@ -124,6 +124,10 @@ def process_marker() -> str:
     return f"{HOST_MARK}-{os.getpid()}"
 
 
+PARTIAL_DOWNLOAD_PREFIX = "fetch-"  # media/.incoming/fetch-<item id>/: a download kept to resume (fetch-media)
+PART_FILE, STATE_FILE = "download.part", "download.json"  # what such a folder keeps: the bytes, the validators
+
+
 def temp_name(sha256: str) -> str:
     """A temporary file's name: who made it (host, pid) and the content it holds (SHA-256).
 

@@ -1,6 +1,7 @@
 """Is the file all there? Container-level checks that catch truncated or lying media before its header's facts
 are believed: RIFF/WAV and AIFF chunk sizes, ISO-BMFF (MP4, MOV, M4A) box sizes, FLAC's sample count against
-its last frame, and an MP3's Xing/Info byte count. Each failure names the file and what is missing.
+its last frame (which must end the file, its CRC-16 right), and an MP3's Xing/Info byte count. Each failure
+names the file and what is missing.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ TAIL_BYTES = 256 * 1024
 
 
 def _check_flac(path: Path, size: int) -> None:
-    """The last frame in the file must reach the sample count STREAMINFO announces."""
+    """The file must end with a whole frame (its CRC-16 footer right), and that last frame must reach the
+    sample count STREAMINFO announces: a file cut anywhere, in its last frame too, fails one or the other."""
     with open(path, "rb") as handle:
         position, info = 4, b""
         while True:
@@ -104,23 +106,30 @@ def _check_flac(path: Path, size: int) -> None:
         if len(info) < 18:
             raise _fail(path, "the FLAC file has no STREAMINFO block")
         fixed_block = int.from_bytes(info[0:2], "big")
+        max_frame = int.from_bytes(info[7:10], "big") or TAIL_BYTES  # 0: the encoder did not say
         total = int.from_bytes(info[13:18], "big") & ((1 << 36) - 1)
-        if total == 0:
-            return  # the encoder did not know the length: nothing to compare with
-        start = max(position, size - TAIL_BYTES)
+        start = max(position, size - min(TAIL_BYTES, max_frame + 16 + 128))
         handle.seek(start)
         tail = handle.read()
-    last = _last_flac_frame(tail, fixed_block)
+    if len(tail) > 128 and tail[-128:-125] == b"TAG":
+        tail = tail[:-128]  # an ID3v1 tag some taggers append is not audio
+    last = _last_whole_flac_frame(tail, fixed_block)
     if last is None:
-        raise _fail(path, "no FLAC audio frame found near its end")
+        raise _fail(path, "its last FLAC frame is incomplete (no frame header near the end whose CRC-16 "
+                          "footer matches the end of the file)")
     reached = last[0] + last[1]
-    if reached < total:
+    if total and reached < total:
         raise _fail(path, f"its audio stops at sample {reached} of the {total} STREAMINFO announces "
                           f"({reached / total:.0%})")
 
 
-def _last_flac_frame(data: bytes, fixed_block: int) -> tuple[int, int] | None:
-    """(first sample, block size) of the last frame header in `data` whose CRC-8 is right."""
+def _last_whole_flac_frame(data: bytes, fixed_block: int) -> tuple[int, int] | None:
+    """(first sample, block size) of the frame that ends `data`: the last frame header (CRC-8 right) from
+    which the bytes up to the end carry a right CRC-16 in their last two bytes. A header-like pattern inside
+    the audio, or a cut frame, fails that check, so the search goes on backwards."""
+    if len(data) < 2:
+        return None
+    footer = int.from_bytes(data[-2:], "big")
     position = len(data) - 2
     while position >= 0:
         position = data.rfind(b"\xff", 0, position + 1)
@@ -128,7 +137,7 @@ def _last_flac_frame(data: bytes, fixed_block: int) -> tuple[int, int] | None:
             return None
         if position + 1 < len(data) and data[position + 1] in (0xF8, 0xF9):
             frame = _flac_frame_header(data, position, fixed_block)
-            if frame is not None:
+            if frame is not None and _crc16(data, position, len(data) - 2) == footer:
                 return frame
         position -= 1
     return None
@@ -165,6 +174,27 @@ def _flac_frame_header(data: bytes, start: int, fixed_block: int) -> tuple[int, 
     if block is None or position >= len(data) or _crc8(data[start:position]) != data[position]:
         return None
     return (number if variable else number * fixed_block), block
+
+
+def _crc16_table() -> tuple[int, ...]:
+    table = []
+    for byte in range(256):
+        crc = byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x8005) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
+        table.append(crc)
+    return tuple(table)
+
+
+_CRC16 = _crc16_table()
+
+
+def _crc16(data: bytes, start: int, end: int) -> int:
+    """FLAC's frame CRC-16 (polynomial 0x8005, initial 0) of data[start:end]."""
+    crc, table = 0, _CRC16
+    for byte in memoryview(data)[start:end]:
+        crc = ((crc << 8) & 0xFFFF) ^ table[(crc >> 8) ^ byte]
+    return crc
 
 
 def _crc8(data: bytes) -> int:

@@ -12,7 +12,9 @@ which process made it and which content it holds (`filestore.temp_name`):
 
 So one rule covers both: a temporary file of a process that is gone is renamed to where a copy-mode row with
 its content expects a file that is missing (after its bytes are checked), and deleted otherwise. Download
-folders (`download-<host>-<pid>-...`) of a process that is gone are deleted.
+folders (`download-<host>-<pid>-...`) of a process that is gone are deleted. In the `fetch-<item id>` folders
+fetch-media keeps to resume, the partial file stays; a finished download a killed process never attached
+(`<host>-<pid>-<name>`) is deleted.
 """
 
 from __future__ import annotations
@@ -23,11 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mediacat.core.filestore import (
+    PART_FILE,
+    PARTIAL_DOWNLOAD_PREFIX,
+    STATE_FILE,
     TEMP_PREFIX,
     abandoned,
     fsync_folder,
     hash_file,
     make_folders,
+    owner_alive,
     temp_content,
 )
 from mediacat.core.store import Store
@@ -52,6 +58,9 @@ def recover_interrupted_files(store: Store, paths: LibraryPaths, *, walk_media: 
         candidates += [p for p in paths.media.rglob(f"{TEMP_PREFIX}*") if paths.incoming not in p.parents]
     for path in candidates:
         with contextlib.suppress(OSError):
+            if path.is_dir() and path.name.startswith(PARTIAL_DOWNLOAD_PREFIX):
+                report.removed += _finished_downloads_of_the_gone(path)
+                continue
             if not abandoned(path):
                 continue
             if path.is_dir():
@@ -71,6 +80,18 @@ def recover_interrupted_files(store: Store, paths: LibraryPaths, *, walk_media: 
                 path.unlink()
                 report.removed.append(path)
     return report
+
+
+def _finished_downloads_of_the_gone(folder: Path) -> list[Path]:
+    """In a `fetch-<item id>` folder (a partial download kept to resume), the finished files of processes that
+    are gone: killed between the download's last byte and its attach (their names carry the process marker).
+    `download.part` and `download.json` stay for the next fetch to continue."""
+    removed = []
+    for entry in folder.iterdir():
+        if entry.is_file() and entry.name not in (PART_FILE, STATE_FILE) and owner_alive(entry.name) is False:
+            entry.unlink()
+            removed.append(entry)
+    return removed
 
 
 def _restore_target(store: Store, paths: LibraryPaths, temp: Path) -> Path | None:

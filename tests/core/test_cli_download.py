@@ -97,11 +97,38 @@ def test_download_settings_are_kept_in_the_library(capsys, monkeypatch) -> None:
     code, out, _ = run(capsys, "download-settings", "--max-size", "500M", "--nasa-api", "http://127.0.0.1:8080/",
                        "--json")
     assert code == 0 and json.loads(out) == {"max_bytes": 500 * 1024**2, "nasa_api_url": "http://127.0.0.1:8080",
-                                           "media_mirror_url": None}
+                                           "media_mirror_url": None, "min_rate": 1024.0, "max_time": None}
     code, out, _ = run(capsys, "download-settings", "--max-size", "default", "--nasa-api", "default")
     assert code == 0 and "2147483648 bytes" in out and "https://images-api.nasa.gov" in out
     code, _, err = run(capsys, "download-settings", "--nasa-api", "ftp://example.org")
     assert code == 2 and "ftp: URLs are refused" in err
+
+
+def test_the_minimum_rate_and_time_limit_are_kept_in_the_library(capsys) -> None:
+    code, out, _ = run(capsys, "download-settings", "--min-rate", "4K", "--max-time", "600", "--json")
+    assert code == 0 and (json.loads(out)["min_rate"], json.loads(out)["max_time"]) == (4096.0, 600.0)
+    code, out, _ = run(capsys, "download-settings")  # a later command reads them back from the library
+    assert code == 0 and "minimum rate:        4096 bytes/s over 60 s" in out and "time limit:          600 s" in out
+    code, out, _ = run(capsys, "download-settings", "--min-rate", "none", "--max-time", "none", "--json")
+    assert (json.loads(out)["min_rate"], json.loads(out)["max_time"]) == (0.0, None)
+    code, out, _ = run(capsys, "download-settings", "--min-rate", "default", "--json")
+    assert json.loads(out)["min_rate"] == 1024.0
+    with pytest.raises(SystemExit):
+        main(["download-settings", "--max-time", "0"])
+    assert "not a positive number of seconds" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["download-settings", "--min-rate", "fast"])
+    assert "'fast' is not a size in bytes" in capsys.readouterr().err
+
+
+def test_a_stored_time_limit_stops_an_attach_and_the_flag_overrides_it(server: MediaServer, capsys) -> None:
+    url = server.add("/steady.jpg", Resource(body=jpeg_bytes(200, 150), content_type="image/jpeg",
+                                             fault="trickle", trickle_interval=0.002))
+    assert run(capsys, "download-settings", "--max-time", "0.5")[0] == 0
+    code, _, err = run(capsys, "attach", "skycrane-still", url)
+    assert code != 0 and "took longer than the limit of 0.5 s" in err
+    code, _, err = run(capsys, "attach", "skycrane-still", url, "--max-time", "0.3")  # the flag wins
+    assert code != 0 and "took longer than the limit of 0.3 s" in err
 
 
 def test_attach_downloads_a_url_with_a_progress_line(server: MediaServer, capsys) -> None:

@@ -16,6 +16,8 @@ from mediacat.core.download_attach import (
     attach_item_media_url,
     download_policy,
     nasa_id_in_url,
+    set_download_max_time,
+    set_download_min_rate,
     set_max_download_bytes,
 )
 from mediacat.core.errors import MediaCatError, UnknownItem
@@ -205,6 +207,25 @@ def test_the_size_limit_is_a_library_setting(library: Library) -> None:
         set_max_download_bytes(library, 0)
     set_max_download_bytes(library, None)
     assert download_policy(library).max_bytes == 2 * 1024**3
+
+
+def test_the_minimum_rate_and_the_time_limit_are_library_settings(library: Library) -> None:
+    assert (download_policy(library).min_rate, download_policy(library).deadline) == (1024.0, None)
+    set_download_min_rate(library, 4096)
+    set_download_max_time(library, 600)
+    assert (download_policy(library).min_rate, download_policy(library).deadline) == (4096.0, 600.0)
+    with Library.open(library.paths.root, apply_seeds=False) as other:  # kept in the library, not the process
+        assert (download_policy(other).min_rate, download_policy(other).deadline) == (4096.0, 600.0)
+    assert download_policy(library, deadline=5.0, min_rate=10.0).deadline == 5.0  # a call's own limits win
+    set_download_min_rate(library, 0)
+    assert download_policy(library).min_rate == 0.0  # no minimum
+    with pytest.raises(MediaCatError, match="0 or more bytes a second, not -1"):
+        set_download_min_rate(library, -1)
+    with pytest.raises(MediaCatError, match="positive number of seconds, not 0"):
+        set_download_max_time(library, 0)
+    set_download_min_rate(library, None)
+    set_download_max_time(library, None)
+    assert (download_policy(library).min_rate, download_policy(library).deadline) == (1024.0, None)
 
 
 def test_nasa_ids_are_found_in_urls() -> None:

@@ -113,6 +113,7 @@ def test_fetch_media_with_a_mirror_attaches_every_item_then_skips_them_all(
         assert attachment.sha256 == hashlib.sha256(body).hexdigest()
         assert attachment.provenance["source_url"] == official  # the official URL, not the mirror's
         assert attachment.provenance["mirror_url"].startswith(mirror)
+        assert attachment.original_name == official.rsplit("/", 1)[1]  # not the marked name it had in .incoming
     others = set(outcomes) - set(expected)
     assert others and {outcomes[i]["outcome"] for i in others} == {"no-public-file"}
     assert "mediacat attach" in outcomes["mars-wind-audio-original"]["message"]

@@ -3,6 +3,7 @@ and a file that changes while it is hashed is not attached in link mode either (
 
 from __future__ import annotations
 
+import shutil
 import struct
 import subprocess
 from pathlib import Path
@@ -13,6 +14,7 @@ from mediacat.core.attachments import attach_file
 from mediacat.core.filestore import AttachError
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
+from mediacat.core.media_integrity import TruncatedMedia, check_complete
 from mediacat.core.probe import MediaProbeError, probe_file
 from tests.media_fixtures import make_mp3, make_mp4, make_wav, require_ffmpeg, truncate
 
@@ -49,6 +51,45 @@ def test_a_cut_file_is_refused_with_a_message_naming_it(library: Library, origin
     with pytest.raises(MediaProbeError, match=rf"cut\.{kind}: .*refused \(the file is cut short"):
         attach_file(library, ITEM, cut)
     assert library.item(ITEM).attachments == ()
+
+
+def make_flac_with_libflac(path: Path, seconds: float = 2.5) -> Path:
+    """A FLAC written by the reference encoder (sox uses libFLAC): stereo, 44.1 kHz, 4608-sample blocks."""
+    sox = shutil.which("sox")
+    if not sox:
+        pytest.skip("sox is not installed (packaging/debian-deps.sh --test installs it)")
+    subprocess.run([sox, "-n", "-r", "44100", "-c", "2", str(path), "synth", str(seconds), "sine", "440"], check=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def flacs(originals: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return {"ffmpeg": originals["flac"], "libflac": make_flac_with_libflac(tmp_path_factory.mktemp("flac") / "b.flac")}
+
+
+@pytest.mark.parametrize("encoder", ["ffmpeg", "libflac"])
+@pytest.mark.parametrize("cut_bytes", [1, 3, 50])
+def test_a_flac_cut_inside_its_last_frame_is_refused(library: Library, flacs: dict[str, Path], tmp_path: Path,
+                                                     encoder: str, cut_bytes: int) -> None:
+    """Every frame header is still there, so the sample count is reached: the last frame's CRC-16 catches it."""
+    data = flacs[encoder].read_bytes()
+    cut = tmp_path / "cut.flac"
+    cut.write_bytes(data[:-cut_bytes])
+    with pytest.raises(TruncatedMedia, match=r"cut\.flac: its last FLAC frame is incomplete"):
+        check_complete(cut)
+    with pytest.raises(MediaProbeError, match=r"cut\.flac: its last FLAC frame is incomplete .*refused"):
+        attach_file(library, ITEM, cut)
+    assert library.item(ITEM).attachments == ()
+
+
+@pytest.mark.parametrize("encoder", ["ffmpeg", "libflac"])
+def test_a_whole_flac_is_accepted_with_or_without_an_id3v1_tag_after_it(library: Library, flacs: dict[str, Path],
+                                                                       tmp_path: Path, encoder: str) -> None:
+    check_complete(flacs[encoder])
+    tagged = tmp_path / "tagged.flac"
+    tagged.write_bytes(flacs[encoder].read_bytes() + b"TAG" + b"title".ljust(125, b"\x00"))
+    check_complete(tagged)
+    assert attach_file(library, ITEM, tagged).attachment.mime == "audio/flac"
 
 
 def test_a_144_byte_wav_whose_header_claims_4_gib_is_refused(library: Library, tmp_path: Path) -> None:

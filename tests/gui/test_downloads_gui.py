@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mediacat.core.download import format_bytes
+from mediacat.core.download_attach import set_download_max_time
 from mediacat.core.library import Library
 from mediacat.gui.dialogs.nasa_search import NasaSearchDialog
 from mediacat.gui.features.downloads import DownloadsFeature
@@ -119,6 +120,17 @@ def test_a_failed_download_shows_its_error_and_retry_succeeds(qtbot, window, lib
     assert len(library.item("skycrane-still").attachments) == 1
     feature.panel.clear_button.click()
     assert feature.model.rowCount() == 0
+
+
+def test_the_apps_downloads_obey_the_librarys_stored_time_limit(qtbot, window, library, server) -> None:
+    set_download_max_time(library, 0.5)  # as `mediacat download-settings --max-time 0.5` stores it
+    url = server.add("/steady.jpg", Resource(body=jpeg_bytes(200, 150), content_type="image/jpeg",
+                                             fault="trickle", trickle_interval=0.002))  # ~74 s at this pace
+    entry = feature_of(window).attach_url("skycrane-still", url)
+    qtbot.waitUntil(lambda: entry.state == FAILED, timeout=WAIT_MS)
+    assert "took longer than the limit of 0.5 s" in entry.status_text()
+    assert library.item("skycrane-still").attachments == ()
+    assert incoming_files(library) == []
 
 
 def test_download_from_nasa_uses_the_items_media_url(qtbot, window, library, server) -> None:

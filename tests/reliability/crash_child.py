@@ -92,7 +92,7 @@ def run_random(library_dir: Path, log_path: Path, seed: int, sources: list[Path]
         step = 0
         while True:
             step += 1
-            op = _random_op(rng, library, sources, library_dir, step)
+            op = random_op(rng, library, sources, library_dir, step)
             if op is None:
                 continue
             log.write({"start": op})
@@ -100,7 +100,7 @@ def run_random(library_dir: Path, log_path: Path, seed: int, sources: list[Path]
             log.write({"ack": {**op, **result}})
 
 
-def _random_op(rng: random.Random, library: Library, sources: list[Path], library_dir: Path,
+def random_op(rng: random.Random, library: Library, sources: list[Path], library_dir: Path,
                step: int) -> dict[str, Any] | None:
     kind = rng.choice(("attach", "attach", "link", "tag", "untag", "note", "import", "detach", "detach-delete"))
     item = rng.choice(ITEMS)

@@ -37,7 +37,8 @@ def integrity_problems(library: Library) -> list[str]:
 
 def file_problems(library: Library, *, kept: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
     """Every copy-mode row has its file with its bytes; every managed file is named by a row (or in `kept`,
-    the managed copies a detach without deletion deliberately left); nothing is left in `media/.incoming`."""
+    the managed copies a detach without deletion deliberately left); nothing is left in `media/.incoming` but
+    the partial downloads a killed fetch-media keeps to resume."""
     problems = []
     media = library.paths.media
     named = set()
@@ -58,7 +59,18 @@ def file_problems(library: Library, *, kept: set[str] = frozenset()) -> list[str
             if relative not in named and relative not in kept:
                 problems.append(f"{relative}: a managed file no row names")
     if library.paths.incoming.is_dir():
-        left = sorted(p.name for p in library.paths.incoming.iterdir())
+        resumable = set(resumable_downloads(library.paths.incoming))
+        left = sorted(p.name + (f" (holding {sorted(e.name for e in p.iterdir())})" if p.is_dir() else "")
+                      for p in library.paths.incoming.iterdir() if p not in resumable)
         if left:
             problems.append(f"left in media/.incoming after the next open: {left}")
     return problems
+
+
+def resumable_downloads(incoming: Path) -> list[Path]:
+    """The partial downloads a killed `fetch-media` keeps on purpose: a `fetch-<item id>` folder holding only
+    `download.part` and its validators (`download.json`), which the next fetch continues with Range."""
+    if not incoming.is_dir():
+        return []
+    return [folder for folder in incoming.glob("fetch-*") if folder.is_dir()
+            and {entry.name for entry in folder.iterdir()} <= {"download.part", "download.json"}]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from mediacat.core.attachments import attach_file, check_attachments, detach
-from mediacat.core.filestore import temp_name
+from mediacat.core.filestore import process_marker, temp_name
 from mediacat.core.library import Library
 from tests.media_fixtures import make_jpeg
 from tests.reliability.crash_child import ITEMS, POINTS
@@ -63,6 +63,31 @@ def test_a_running_process_temp_file_is_left_alone_and_removed_once_it_is_gone(l
         sleeper.wait()
     Library.open(library_dir).close()
     assert not temp.exists()
+
+
+def test_a_finished_download_a_killed_fetch_never_attached_is_removed_and_its_partial_kept(
+        library: Library, library_dir: Path) -> None:
+    """fetch-media keeps `fetch-<item>/download.part` to resume; a finished file there carries its process's
+    marker, so once that process is gone (killed between the last byte and the attach) the next open removes it."""
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    folder = library.paths.incoming / "fetch-skycrane-still"
+    folder.mkdir(parents=True)
+    part, state = folder / "download.part", folder / "download.json"
+    part.write_bytes(b"the first half")
+    state.write_text("{}", encoding="utf-8")
+    other = folder / "download-note.txt"  # not a marked name: nobody can tell whose it is, so it stays
+    other.write_bytes(b"?")
+    try:
+        finished = folder / f"{process_marker().replace(f'-{os.getpid()}', f'-{sleeper.pid}')}-PIA24428~orig.jpg"
+        finished.write_bytes(b"all of it")
+        Library.open(library_dir).close()
+        assert finished.exists(), "removed while its process still runs"
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    Library.open(library_dir).close()
+    assert not finished.exists()
+    assert part.read_bytes() == b"the first half" and state.exists() and other.exists()
 
 
 def test_an_older_mediacat_s_renamed_copy_is_restored_not_deleted_by_check(library: Library, tmp_path: Path) -> None:
