@@ -340,7 +340,7 @@ def attach_paths(
     if mode not in MODES:
         raise AttachError(f"unknown attachment mode {mode!r} (use copy or link)")
     batch: list[PendingAttach] = []  # read, probed and staged; committed together (`attach_batch`)
-    started = time.monotonic()
+    started = 0.0
     try:
         for index, (path, named) in enumerate(files):
             try:
@@ -350,6 +350,8 @@ def attach_paths(
                 sha256, size = read_source(path, job)
                 if any(p.sha256 == sha256 for p in batch):
                     _commit_into(library, batch, report)  # so that its duplicate check sees the first copy
+                if not batch:
+                    started = time.monotonic()  # a batch's age counts from its first file
                 batch.append(prepare_attach(library, item_id, path, sha256, size, mode=mode,
                                             allow_duplicate=allow_duplicate, video_prober=video_prober, job=job))
             except Cancelled:
@@ -359,7 +361,6 @@ def attach_paths(
                 _report_failure(report, path, named, error)
             if ready_for_commit(batch, started, time.monotonic()):
                 _commit_into(library, batch, report)
-                started = time.monotonic()
         _commit_into(library, batch, report)  # what was read before a cancel is kept too
     finally:
         for pending in batch:  # only after an unexpected BaseException: nothing half-done is left
