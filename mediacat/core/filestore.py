@@ -226,7 +226,7 @@ def fsync_all(paths: list[Path], *, folders: bool = False) -> dict[Path, OSError
             return error
         return None
 
-    if len(paths) <= 1:
+    if len(paths) <= FSYNC_THREADS:  # a thread costs about what one fsync does: only many are worth it
         results = [sync(path) for path in paths]
     else:
         from concurrent.futures import ThreadPoolExecutor  # imported here: only batches pay its import
