@@ -1,9 +1,10 @@
 """Attaching local files to items: copy into the managed folder or link in place, duplicates, folder imports.
 
 Checking, relinking and detaching live in `mediacat.core.attachment_upkeep` and are re-exported here, so
-`mediacat.core.attachments` is the one module callers import. Every write goes through
-`library.store.transaction()`; a managed copy is a temporary file in its destination folder, flushed, fsynced
-and renamed inside that transaction, so a failure leaves neither a half-written file nor a database row.
+`mediacat.core.attachments` is the one module callers import. A file is read, hashed, probed and (copy mode)
+staged as a temporary file in `media/.incoming` here; `mediacat.core.attach_batch` commits the rows (one
+transaction per batch of files: `attach_file` is a batch of one, `attach_paths` batches a folder) and renames
+the copies into place, so a failure leaves neither a half-written file nor a database row.
 """
 
 from __future__ import annotations
@@ -324,7 +325,9 @@ def attach_paths(
     """Attach files and the media files in folders (subfolders too when `recursive`), going on past bad ones.
 
     A named file that is not media is a failure; a non-media file found in a folder whose name does not look
-    like media (notes, sidecars) is only listed as ignored. Cancelling keeps what was attached so far.
+    like media (notes, sidecars) is only listed as ignored. Cancelling keeps what was attached so far, and the
+    files read before the cancel. The files are committed in batches (`attach_batch.BATCH_FILES` files or
+    `BATCH_SECONDS`); each keeps its own attachment, event and failure message.
     """
     require_item(library, item_id)
     report = ImportReport(", ".join(display_path(p) for p in paths))
