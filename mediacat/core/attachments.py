@@ -1,40 +1,38 @@
 """Attaching local files to items: copy into the managed folder or link in place, duplicates, folder imports.
 
 Checking, relinking and detaching live in `mediacat.core.attachment_upkeep` and are re-exported here, so
-`mediacat.core.attachments` is the one module callers import. Every write goes through
-`library.store.transaction()`; a managed copy is a temporary file in its destination folder, flushed, fsynced
-and renamed inside that transaction, so a failure leaves neither a half-written file nor a database row.
+`mediacat.core.attachments` is the one module callers import. A file is read, hashed, probed and (copy mode)
+staged as a temporary file in `media/.incoming` here; `mediacat.core.attach_batch` commits the rows (one
+transaction per batch of files: `attach_file` is a batch of one, `attach_paths` batches a folder) and renames
+the copies into place, so a failure leaves neither a half-written file nor a database row.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mediacat.core import events
+from mediacat.core.attach_batch import (
+    DuplicateContent,
+    PendingAttach,
+    commit_batch,
+    find_duplicates,
+    ready_for_commit,
+    stage_copy,
+    unstage,
+)
 from mediacat.core.changes import NO_CHANGES, Changes
 from mediacat.core.errors import MediaCatError, UnknownItem
-from mediacat.core.filestore import (
-    AttachError,
-    copy_to_temp,
-    display_name,
-    fsync_folder,
-    hash_file,
-    make_folders,
-    managed_relative_path,
-    os_reason,
-    remove_empty_folders,
-    temp_name,
-)
+from mediacat.core.filestore import AttachError, display_name, hash_file, managed_relative_path, os_reason
 from mediacat.core.jobs import Cancelled, Job
 from mediacat.core.library import Library
 from mediacat.core.model import Attachment
-from mediacat.core.probe import MediaFacts, UnsupportedMedia, VideoProber, display_path, probe_file
+from mediacat.core.probe import UnsupportedMedia, VideoProber, display_path, probe_file
 
 MODES = ("copy", "link")
 MEDIA_EXTENSIONS = frozenset(
@@ -44,18 +42,6 @@ MEDIA_EXTENSIONS = frozenset(
         ".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", ".ogv",
     )
 )
-
-
-class DuplicateContent(AttachError):
-    """The same bytes (by SHA-256) are already attached somewhere in the library."""
-
-    def __init__(self, path: str, existing: list[Attachment]) -> None:
-        where = ", ".join(f"item {a.item_id!r} as attachment #{a.id}" for a in existing[:3])
-        if len(existing) > 3:
-            where += f" and {len(existing) - 3} more"
-        super().__init__(f"{path}: the same content is already attached ({where})")
-        self.path = path
-        self.existing = existing
 
 
 class UnknownAttachment(MediaCatError):
@@ -117,12 +103,6 @@ class ImportReport:
         return f"{text} (cancelled)" if self.cancelled else text
 
 
-def find_duplicates(library: Library, sha256: str) -> list[Attachment]:
-    """Every attachment in the library whose content has this SHA-256."""
-    rows = library.store.execute("SELECT id FROM attachments WHERE sha256 = ? ORDER BY id", (sha256,))
-    return library.attachments_by_id([row[0] for row in rows])
-
-
 def other_users_of_managed_copy(library: Library, attachment: Attachment) -> int:
     """How many other attachments share this attachment's managed copy (0 for a linked file)."""
     if attachment.mode != "copy":
@@ -164,16 +144,49 @@ def attach_file(
         raise AttachError(f"unknown attachment mode {mode!r} (use copy or link)")
     require_item(library, item_id)
     source = Path(path)
-    name = display_path(source)
+    sha256, size = read_source(source, job)
+    pending = prepare_attach(library, item_id, source, sha256, size, mode=mode, allow_duplicate=allow_duplicate,
+                             video_prober=video_prober, job=job, move=move, provenance=provenance,
+                             original_name=original_name)
+    outcome = commit_batch(library, [pending])[0]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return AttachResult(pending.name, get_attachment(library, outcome), list(pending.facts.warnings),
+                        pending.duplicates)
+
+
+def read_source(source: Path, job: Job | None) -> tuple[str, int]:
+    """(sha256, size) of a file fit to attach, read once; AttachError/UnsupportedMedia name the file otherwise."""
     before = check_source_file(source)
-    if move and (mode != "copy" or library.paths.incoming not in Path(os.path.abspath(source)).parents):
-        raise AttachError(f"{name}: only a copy-mode file inside {library.paths.incoming} can be moved in")
-    stored_link = link_path(library, source) if mode == "link" else None
     try:
         sha256, size = hash_file(source, job)
     except OSError as error:
-        raise AttachError(f"{name}: cannot read the file ({os_reason(error)})") from error
+        raise AttachError(f"{display_path(source)}: cannot read the file ({os_reason(error)})") from error
     require_unchanged(source, before, size)
+    return sha256, size
+
+
+def prepare_attach(
+    library: Library,
+    item_id: str,
+    source: Path,
+    sha256: str,
+    size: int,
+    *,
+    mode: str,
+    allow_duplicate: bool,
+    video_prober: VideoProber | None,
+    job: Job | None,
+    move: bool = False,
+    provenance: dict[str, Any] | None = None,
+    original_name: str | None = None,
+) -> PendingAttach:
+    """A hashed file checked for duplicates, probed and (copy mode) staged in `media/.incoming`, ready for
+    `commit_batch`. Raises a MediaCatError naming the file (DuplicateContent for known content)."""
+    name = display_path(source)
+    if move and (mode != "copy" or library.paths.incoming not in Path(os.path.abspath(source)).parents):
+        raise AttachError(f"{name}: only a copy-mode file inside {library.paths.incoming} can be moved in")
+    stored_link = link_path(library, source) if mode == "link" else None
     duplicates = find_duplicates(library, sha256)
     if duplicates and not allow_duplicate:
         raise DuplicateContent(name, duplicates)
@@ -182,23 +195,23 @@ def attach_file(
         mtime = source.stat().st_mtime
     except OSError as error:
         raise AttachError(f"{name}: the file went away while being attached ({os_reason(error)})") from error
+    file_name = original_name or source.name
     row = {
         "item_id": item_id,
         "mode": mode,
-        "original_name": display_name(original_name or source.name),
-        "file_name": original_name or source.name,
+        "path": managed_relative_path(sha256, file_name) if mode == "copy" else stored_link,
+        "original_name": display_name(file_name),
+        "file_name": file_name,
         "sha256": sha256,
         "size": size,
         "mtime": mtime,
         "provenance": provenance if provenance is not None else {"source": "file", "original_path": name},
         "allow_duplicate": allow_duplicate,
     }
+    pending = PendingAttach(name, source, row, facts, duplicates, move=move)
     if mode == "copy":
-        attachment_id = _store_managed_copy(library, source, row, facts, job, move=move)
-    else:
-        with library.store.transaction():
-            attachment_id = _insert_row(library, {**row, "path": stored_link}, facts)
-    return AttachResult(name, get_attachment(library, attachment_id), list(facts.warnings), duplicates)
+        stage_copy(library, pending, job)
+    return pending
 
 
 def require_item(library: Library, item_id: str) -> None:
@@ -261,106 +274,6 @@ def link_path(library: Library, source: Path) -> str:
     return str(absolute)
 
 
-def _insert_row(library: Library, row: dict[str, Any], facts: MediaFacts) -> int:
-    if not row["allow_duplicate"]:
-        existing = find_duplicates(library, row["sha256"])  # again, inside the transaction
-        if existing:
-            raise DuplicateContent(row["original_name"], existing)
-    stored_facts = dict(facts.facts)
-    if facts.warnings:
-        stored_facts["warnings"] = list(facts.warnings)
-    cursor = library.store.execute(
-        # an id is never reused, not even one a detach freed: the event log names attachments by id
-        """INSERT INTO attachments(id, item_id, mode, path, original_name, sha256, size, mtime, mime, media_type,
-               width, height, duration, facts, provenance, check_status, checked_at)
-           VALUES (1 + max(coalesce((SELECT max(id) FROM attachments), 0),
-                           coalesce((SELECT max(attachment_id) FROM events), 0)),
-                   ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))""",
-        (
-            row["item_id"],
-            row["mode"],
-            row["path"],
-            row["original_name"],
-            row["sha256"],
-            row["size"],
-            row["mtime"],
-            facts.mime,
-            facts.media_type,
-            facts.width,
-            facts.height,
-            facts.duration,
-            json.dumps(stored_facts, ensure_ascii=False),
-            json.dumps(row["provenance"], ensure_ascii=False),
-        ),
-    )
-    assert cursor.lastrowid is not None  # an INSERT always sets it
-    events.log_attach(library.store.conn, int(cursor.lastrowid), row, facts.mime)
-    return int(cursor.lastrowid)
-
-
-def _store_managed_copy(
-    library: Library, source: Path, row: dict[str, Any], facts: MediaFacts, job: Job | None, *, move: bool
-) -> int:
-    """Put the file in `media/` and commit its row, so that a kill at any moment loses nothing.
-
-    The bytes first become a marked temporary file in `media/.incoming` (a copy, or the download renamed);
-    the row is committed; then the temporary file is renamed into place. A kill before the commit leaves
-    only the temporary file, which the next open deletes; a kill after it leaves the row and the temporary
-    file, which the next open renames into place (`mediacat.core.recovery`).
-    """
-    name = display_path(source)
-    relative = managed_relative_path(row["sha256"], row["file_name"])
-    media = library.paths.media
-    destination = media / relative
-    created: list[Path] = []
-    temp: Path | None = None
-    try:
-        try:
-            created = make_folders(destination.parent) + make_folders(library.paths.incoming)
-            reuse = destination.is_file() and hash_file(destination, job) == (row["sha256"], row["size"])
-            if not reuse and move:
-                temp = library.paths.incoming / temp_name(row["sha256"])
-                os.replace(source, temp)
-            elif not reuse:
-                temp, copied_sha, _ = copy_to_temp(source, library.paths.incoming, job, row["sha256"])
-                if copied_sha != row["sha256"]:
-                    raise AttachError(f"{name}: the file changed while it was being copied; nothing attached")
-        except OSError as error:
-            where = "read the file" if error.filename == str(source) else f"write the managed copy in {media}"
-            raise AttachError(f"{name}: cannot {where} ({os_reason(error)}); nothing attached") from error
-        with library.store.transaction():
-            attachment_id = _insert_row(library, {**row, "path": relative}, facts)
-        if temp is not None:
-            _place(library, temp, destination, attachment_id, name)
-            temp = None
-    except BaseException:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                if move:
-                    os.replace(temp, source)
-                else:
-                    temp.unlink()
-        remove_empty_folders(created, media)
-        raise
-    if move and reuse:
-        with contextlib.suppress(OSError):
-            source.unlink()  # the same bytes are already in place; the download is no longer needed
-    return attachment_id
-
-
-def _place(library: Library, temp: Path, destination: Path, attachment_id: int, name: str) -> None:
-    """Rename the committed attachment's temporary file into place; if that fails, take the row back."""
-    try:
-        os.replace(temp, destination)
-        fsync_folder(destination.parent)
-    except OSError as error:
-        with library.store.transaction():
-            library.store.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
-        raise AttachError(
-            f"{name}: cannot write the managed copy in {library.paths.media} ({os_reason(error)}); nothing attached"
-        ) from error
-
-
 # -- folders --------------------------------------------------------------------------------------------------
 
 
@@ -412,7 +325,9 @@ def attach_paths(
     """Attach files and the media files in folders (subfolders too when `recursive`), going on past bad ones.
 
     A named file that is not media is a failure; a non-media file found in a folder whose name does not look
-    like media (notes, sidecars) is only listed as ignored. Cancelling keeps what was attached so far.
+    like media (notes, sidecars) is only listed as ignored. Cancelling keeps what was attached so far, and the
+    files read before the cancel. The files are committed in batches (`attach_batch.BATCH_FILES` files or
+    `BATCH_SECONDS`); each keeps its own attachment, event and failure message.
     """
     require_item(library, item_id)
     report = ImportReport(", ".join(display_path(p) for p in paths))
@@ -425,36 +340,76 @@ def attach_paths(
         else:
             files.append((path, True))
     total = len(files)
-    for index, (path, named) in enumerate(files):
-        name = display_path(path)
-        try:
-            if job is not None:
-                job.check()
-                job.report(index, total, display_path(path.name))
-            report.attached.append(
-                attach_file(
-                    library, item_id, path, mode=mode, allow_duplicate=allow_duplicate,
-                    video_prober=video_prober, job=job,
-                )
-            )
-        except Cancelled:
-            report.cancelled = True
-            break
-        except DuplicateContent as duplicate:
-            report.duplicates.append((name, duplicate.existing))
-            report.duplicate_files.append(path)
-        except UnsupportedMedia as error:
-            if named or path.suffix.lower() in MEDIA_EXTENSIONS:
-                report.failures.append((name, str(error)))
-            else:
-                report.ignored.append(name)
-        except MediaCatError as error:
-            report.failures.append((name, str(error)))
-        except Exception as error:  # an unexpected failure on one file must not stop the others
-            report.failures.append((name, f"{name}: {type(error).__name__}: {error}"))
+    if mode not in MODES:
+        raise AttachError(f"unknown attachment mode {mode!r} (use copy or link)")
+    batch: list[PendingAttach] = []  # read, probed and staged; committed together (`attach_batch`)
+    started = 0.0
+    try:
+        for index, (path, named) in enumerate(files):
+            try:
+                if job is not None:
+                    job.check()
+                    job.report(index, total, display_path(path.name))
+                sha256, size = read_source(path, job)
+                if any(p.sha256 == sha256 for p in batch):
+                    _commit_into(library, batch, report)  # so that its duplicate check sees the first copy
+                if not batch:
+                    started = time.monotonic()  # a batch's age counts from its first file
+                batch.append(prepare_attach(library, item_id, path, sha256, size, mode=mode,
+                                            allow_duplicate=allow_duplicate, video_prober=video_prober, job=job))
+            except Cancelled:
+                report.cancelled = True
+                break
+            except Exception as error:  # an unexpected failure on one file must not stop the others
+                _report_failure(report, path, named, error)
+            if ready_for_commit(batch, started, time.monotonic()):
+                _commit_into(library, batch, report)
+        _commit_into(library, batch, report)  # what was read before a cancel is kept too
+    finally:
+        for pending in batch:  # only after an unexpected BaseException: nothing half-done is left
+            unstage(library, pending)
     if job is not None and not report.cancelled:
         job.report(total, total, report.summary())
     return report
+
+
+def _commit_into(library: Library, batch: list[PendingAttach], report: ImportReport) -> None:
+    """Commit the batch (`attach_batch.commit_batch`), put each file in the report, and empty the batch."""
+    if not batch:
+        return
+    pendings = list(batch)
+    batch.clear()
+    try:
+        outcomes: list[int | Exception] = commit_batch(library, pendings)
+    except Exception as error:  # the transaction itself failed (busy, disk full): none of them is attached
+        reason = str(error) if isinstance(error, MediaCatError) else f"{type(error).__name__}: {error}"
+        for pending in pendings:
+            report.failures.append((pending.name, f"{pending.name}: not attached: {reason}"))
+        return
+    attached = {a.id: a for a in library.attachments_by_id([o for o in outcomes if isinstance(o, int)])}
+    for pending, outcome in zip(pendings, outcomes, strict=True):
+        if isinstance(outcome, int):
+            report.attached.append(AttachResult(pending.name, attached[outcome], list(pending.facts.warnings),
+                                                pending.duplicates))
+        else:
+            _report_failure(report, pending.source, True, outcome)
+
+
+def _report_failure(report: ImportReport, path: Path, named: bool, error: Exception) -> None:
+    """One file's failure in the report: a duplicate, an ignored non-media file, or a failure naming it."""
+    name = display_path(path)
+    if isinstance(error, DuplicateContent):
+        report.duplicates.append((name, error.existing))
+        report.duplicate_files.append(path)
+    elif isinstance(error, UnsupportedMedia):
+        if named or path.suffix.lower() in MEDIA_EXTENSIONS:
+            report.failures.append((name, str(error)))
+        else:
+            report.ignored.append(name)
+    elif isinstance(error, MediaCatError):
+        report.failures.append((name, str(error)))
+    else:
+        report.failures.append((name, f"{name}: {type(error).__name__}: {error}"))
 
 
 _UPKEEP_NAMES = frozenset(

@@ -3,8 +3,12 @@
 `python -m tests.reliability.crash_child point LIBRARY POINT SOURCE`: attach or detach one file and SIGKILL
 itself at POINT (one of `POINTS`), so each window between a file operation and a commit is hit exactly.
 
+`python -m tests.reliability.crash_child point LIBRARY IMPORT_POINT FOLDER`: import a folder of files (one batch,
+`attach_paths`) and SIGKILL itself at IMPORT_POINT (one of `IMPORT_POINTS`).
+
 `python -m tests.reliability.crash_child random LIBRARY LOG SEED SOURCES...`: run random writes (attach copy
-and link, tag, note, import-csv, detach with and without deleting the copy) until killed from outside. Before
+and link, a folder import, tag, note, import-csv, detach with and without deleting the copy) until killed
+from outside. Before
 each write it appends `{"start": ...}` to LOG and after it `{"ack": ...}` (each line fsynced), so the parent
 knows what was acknowledged and which single write was in flight when the kill came.
 """
@@ -20,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mediacat.core import attachments as attach_module
-from mediacat.core.attachments import attach_file, detach
+from mediacat.core.attachments import attach_file, attach_paths, detach
 from mediacat.core.csvio import apply_import, read_import
 from mediacat.core.library import Library
 from mediacat.core.store import connection
@@ -33,6 +37,11 @@ POINTS = (
     "attach-after-commit",  # the row is committed; the file not yet renamed into media/
     "detach-before-commit",  # the managed copy renamed away; the row's deletion not yet committed
     "detach-after-commit",  # the row's deletion committed; the renamed copy not yet deleted
+)
+IMPORT_POINTS = (
+    "import-before-commit",  # every file of the batch a temporary file; no row committed
+    "import-after-commit",  # the batch's rows committed; no file renamed into media/ yet
+    "import-mid-place",  # the rows committed; some files renamed into media/, the others still temporary
 )
 
 
@@ -63,9 +72,31 @@ def _commit_hook(when: str) -> None:
     connection.Store.transaction = transaction  # type: ignore[method-assign]
 
 
+def _kill_at_rename(number: int) -> None:
+    """SIGKILL this process just after its `number`-th rename of a temporary file into `media/`."""
+    original = os.replace
+    renames = 0
+
+    def replace(source, destination):  # type: ignore[no-untyped-def]
+        nonlocal renames
+        original(source, destination)
+        if ".incoming" not in str(destination):
+            renames += 1
+            if renames == number:
+                die()
+
+    os.replace = replace  # type: ignore[assignment]
+
+
 def run_point(library_dir: Path, point: str, source: Path) -> None:
     with Library.open(library_dir) as library:
-        if point.startswith("attach"):
+        if point.startswith("import"):
+            if point == "import-mid-place":
+                _kill_at_rename(2)
+            else:
+                _commit_hook("before" if point.endswith("before-commit") else "after")
+            attach_paths(library, ITEMS[0], [source])
+        elif point.startswith("attach"):
             _commit_hook("before" if point.endswith("before-commit") else "after")
             attach_file(library, ITEMS[0], source)
         else:
@@ -102,8 +133,16 @@ def run_random(library_dir: Path, log_path: Path, seed: int, sources: list[Path]
 
 def random_op(rng: random.Random, library: Library, sources: list[Path], library_dir: Path,
                step: int) -> dict[str, Any] | None:
-    kind = rng.choice(("attach", "attach", "link", "tag", "untag", "note", "import", "detach", "detach-delete"))
+    kind = rng.choice(("attach", "attach", "link", "folder", "tag", "untag", "note", "import", "detach",
+                       "detach-delete"))
     item = rng.choice(ITEMS)
+    if kind == "folder":  # three new files (bytes after the JPEG's end), imported as one batch
+        folder = library_dir.parent / "made" / f"folder-{os.getpid()}-{step}"
+        folder.mkdir(parents=True)
+        jpeg = next(s for s in sources if s.suffix == ".jpg")
+        for n in range(3):
+            (folder / f"file-{n}.jpg").write_bytes(jpeg.read_bytes() + f"{os.getpid()}-{step}-{n}".encode())
+        return {"op": kind, "item": item, "folder": str(folder)}
     if kind in ("attach", "link"):
         source = rng.choice(sources)
         if source.suffix == ".jpg" and rng.random() < 0.7:  # new content (bytes after the JPEG's end), so
@@ -130,6 +169,10 @@ def _apply(library: Library, op: dict[str, Any], library_dir: Path) -> dict[str,
         result = attach_file(library, op["item"], op["file"], mode="copy" if kind == "attach" else "link",
                              allow_duplicate=True)
         return {"attachment_id": result.attachment.id, "path": result.attachment.path}
+    if kind == "folder":
+        report = attach_paths(library, op["item"], [op["folder"]], allow_duplicate=True)
+        assert report.ok, report.failures
+        return {"attachments": [[r.attachment.id, r.attachment.path] for r in report.attached]}
     if kind == "tag":
         add_tags(library, [op["item"]], [op["tag"]])
     elif kind == "untag":

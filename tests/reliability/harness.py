@@ -107,6 +107,9 @@ def _after(state: State, op: dict[str, Any]) -> None:
         gone = state.attachments.pop(op["attachment_id"], None)
         if gone and gone["mode"] == "copy" and kind == "detach":
             state.kept.add(gone["path"])
+    elif kind == "folder":  # an acknowledged folder import knows its ids
+        for attachment_id, path in op.get("attachments", []):
+            state.attachments[attachment_id] = {"item": op["item"], "path": path, "mode": "copy"}
     elif "attachment_id" in op:  # an acknowledged attach knows its id
         state.attachments[op["attachment_id"]] = {"item": op["item"], "path": op["path"],
                                                   "mode": "copy" if kind == "attach" else "link"}
@@ -135,7 +138,7 @@ def check_round(before: State, log: list[dict[str, Any]], actual: State) -> tupl
             problems.append(f"{item}: tags {sorted(actual.tags[item])}, acknowledged {sorted(expected.tags[item])}")
     have, want = set(actual.attachments), set(expected.attachments)
     extra, lost = have - want, want - have
-    if flight is not None and flight["op"] in ("attach", "link"):
+    if flight is not None and flight["op"] in ("attach", "link", "folder"):
         extra = {i for i in extra if not (actual.attachments[i]["item"] == flight["item"] and i > max(want, default=0))}
     if flight is not None and flight["op"] == "fetch":  # at most one new attachment for each item it fetched
         newest = max(want, default=0)

@@ -20,7 +20,7 @@ from mediacat.core.attachments import attach_file, check_attachments, detach
 from mediacat.core.filestore import process_marker, temp_name
 from mediacat.core.library import Library
 from tests.media_fixtures import make_jpeg
-from tests.reliability.crash_child import ITEMS, POINTS
+from tests.reliability.crash_child import IMPORT_POINTS, ITEMS, POINTS
 from tests.reliability.invariants import file_problems, integrity_problems, run_child, sha256_of
 
 
@@ -43,6 +43,33 @@ def test_a_kill_at_each_commit_window_loses_nothing_and_leaves_nothing(library_d
                      "detach-before-commit": 1, "detach-after-commit": 0}[point]
     assert len(rows) == expected_rows
     for _id, path, sha256 in rows:
+        assert sha256_of(library_dir / "media" / path) == sha256 == sha256_of(source)
+
+
+@pytest.mark.parametrize("point", IMPORT_POINTS)
+def test_a_kill_in_a_folder_import_s_batch_loses_nothing_and_leaves_nothing(library_dir: Path, tmp_path: Path,
+                                                                           point: str) -> None:
+    """Issue 12: a folder import commits its files as one batch; a kill before the commit attaches none of them,
+    after it (before or between the renames into media/) all of them, each with its file, after the next open."""
+    folder = tmp_path / "photos"
+    sources = [make_jpeg(folder / f"photo-{n}.jpg", size=(64 + n, 48)) for n in range(4)]
+    Library.open(library_dir).close()
+    child = run_child("point", str(library_dir), point, str(folder))
+    assert child.returncode == -9, (child.returncode, child.stderr[-2000:])
+    incoming = library_dir / "media" / ".incoming"
+    left = [p for p in incoming.iterdir() if p.name.startswith(".mediacat-tmp-")]
+    assert len(left) == (2 if point == "import-mid-place" else 4), "the window left the wrong temp files"
+
+    with Library.open(library_dir) as library:  # the next open
+        rows = library.store.execute("SELECT path, sha256, original_name FROM attachments WHERE item_id = ? "
+                                     "ORDER BY id", (ITEMS[0],)).fetchall()
+        assert integrity_problems(library) == []
+        assert file_problems(library) == []
+        logged = library.store.execute("SELECT count(*) FROM events WHERE action = 'attach'").fetchone()[0]
+    expected = [] if point == "import-before-commit" else [s.name for s in sources]
+    assert [name for _path, _sha, name in rows] == expected
+    assert logged == len(expected)  # one event per file, in the batch's transaction
+    for (path, sha256, _name), source in zip(rows, sources, strict=False):
         assert sha256_of(library_dir / "media" / path) == sha256 == sha256_of(source)
 
 
