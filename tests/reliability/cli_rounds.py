@@ -52,6 +52,8 @@ def command(op: dict[str, Any], library_dir: Path, folder: Path, mirror: str) ->
     kind = op["op"]
     if kind in ("attach", "link"):
         return [*cli, "attach", op["item"], op["file"], "--allow-duplicate", *(["--link"] if kind == "link" else [])]
+    if kind == "folder":  # a folder import: its files in batches (issue 12)
+        return [*cli, "attach", op["item"], op["folder"], "--allow-duplicate"]
     if kind in ("tag", "untag"):
         return [*cli, "tag", op["item"], "--add" if kind == "tag" else "--remove", op["tag"]]
     if kind == "note":
@@ -74,6 +76,9 @@ def acknowledgement(op: dict[str, Any], stdout: str, app: Library) -> dict[str, 
     if op["op"] in ("attach", "link"):
         match = next(m for line in stdout.splitlines() if (m := _ATTACHED.match(line)))
         return row(int(match.group(1)))
+    if op["op"] == "folder":
+        attached = [row(int(m.group(1))) for line in stdout.splitlines() if (m := _ATTACHED.match(line))]
+        return {"attachments": [(new["attachment_id"], new["path"]) for new in attached]}
     if op["op"] == "fetch":
         report = json.loads(stdout)["items"]
         return {"attached": [row(entry["attachment_id"]) for entry in report if entry["outcome"] == "attached"]}
