@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mediacat.core.catalog_order import CATALOG_ORDER_SQL, CatalogOrder, read_catalog_order
 from mediacat.core.errors import LibraryError, UnknownArticle, UnknownItem
 from mediacat.core.model import Article, Attachment, BuiltinMedia, Item, ItemRow, MissionPhase, SourceLink
 from mediacat.core.recovery import recover_interrupted_files
@@ -26,7 +27,7 @@ from mediacat.core.timeline_seed import apply_seed_timeline, load_seed_timeline
 from mediacat.paths import LibraryPaths, resolve_library_dir, seeds_dir
 
 _SORT_SQL = {
-    "catalog": "p.position IS NULL, p.position, i.seed_position IS NULL, i.seed_position, i.id",
+    "catalog": CATALOG_ORDER_SQL,
     "title": "i.title COLLATE NOCASE, i.id",
     "media_type": "i.media_type, i.title COLLATE NOCASE",
     "kind": "i.kind, i.title COLLATE NOCASE",
@@ -170,11 +171,28 @@ class Library:
 
     # -- items ----------------------------------------------------------------------------------
 
-    def item_ids(self, query: ItemQuery | None = None) -> list[str]:
-        """The ids of the items that match `query`, in its order (the search runs in SQL / FTS5)."""
+    def item_ids(self, query: ItemQuery | None = None, *, order: CatalogOrder | None = None) -> list[str]:
+        """The ids of the items that match `query`, in its order (the search runs in SQL / FTS5).
+
+        With `order` (a fresh `catalog_order()`), a search in the catalog order is ordered by it instead of by
+        SQL: FTS5 gives the hits' rowids and no item row is read (mediacat.core.catalog_order)."""
         query = query or ItemQuery()
+        fts = to_fts_query(query.search)
+        if order is not None and fts and query.sort == "catalog":
+            joins, where, params = self._filter_sql(query)
+            if len(where) == 1:  # the search alone: the FTS rowids are the items' pks
+                sql = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
+            else:
+                sql = f"SELECT i.pk FROM items i {' '.join(joins)} {_where(where)}"
+            pks = [row[0] for row in self.store.execute(sql, params)]
+            return order.ordered(pks, descending=query.descending)
         sql, params = self._query_sql(query)
         return [row[0] for row in self.store.execute(sql, params)]
+
+    def catalog_order(self) -> CatalogOrder:
+        """Every item in the catalog order with its place by pk: the unfiltered query's answer, to keep and
+        pass to `item_ids(order=)` until items are added, removed or edited."""
+        return read_catalog_order(self.store.execute)
 
     def count_items(self, query: ItemQuery | None = None) -> int:
         sql, params = self._query_sql(query or ItemQuery(), count=True)

@@ -206,3 +206,35 @@ def test_facets_show_narrowed_counts_and_keep_a_checked_value_at_zero(qtbot, tmp
                   for c in range(model.item(row).rowCount())}
         assert "Recording (0)" in labels
         assert "Images (0)" not in labels and "Audio (2)" in labels  # the type facet: recordings by type
+
+
+def test_the_model_keeps_the_catalog_order_for_searches_and_forgets_it_when_items_change(
+        qtbot, tmp_path):
+    """Issue 12: a search after the unfiltered query is ordered by that query's catalog order; after an item is
+    added or edited the window drops it, so the next search finds the new item (sorted in SQL)."""
+    from mediacat.core.archivist_ops import add_item_op, edit_item_op
+    from mediacat.core.library import Library
+    from tests.gui.window_helpers import open_window, settle
+
+    library = Library.open(tmp_path / "lib")
+    try:
+        window = open_window(qtbot, library)
+        assert window.model._order is not None and window.model._order.ids == library.item_ids()
+        search = ItemQuery(search="descent")
+        window.search_box.setText("descent")
+        window.apply_filters()
+        settle(qtbot, window)
+        assert window.model.item_ids() == library.item_ids(search) != []
+        added = []
+        window.run_op(add_item_op, {"title": "Descent zebra", "media_type": "image"},
+                      on_done=lambda result: added.append(result.item_id))
+        qtbot.waitUntil(lambda: bool(added), timeout=10_000)
+        settle(qtbot, window)
+        assert added[0] in window.model.item_ids() and window.model.item_ids() == library.item_ids(search)
+        moved = window.model.item_ids()[0]
+        window.run_op(edit_item_op, moved, {"mission_phase": "first-images"})
+        settle(qtbot, window)
+        assert window.model.item_ids() == library.item_ids(search) and window.model.item_ids()[0] != moved
+        window.close()
+    finally:
+        library.close()
