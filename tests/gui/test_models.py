@@ -214,6 +214,7 @@ def test_the_model_keeps_the_catalog_order_for_searches_and_forgets_it_when_item
     added or edited the window drops it, so the next search finds the new item (sorted in SQL)."""
     from mediacat.core.archivist_ops import add_item_op, edit_item_op
     from mediacat.core.library import Library
+    from mediacat.core.operations import add_tags_op
     from tests.gui.window_helpers import open_window, settle
 
     library = Library.open(tmp_path / "lib")
@@ -235,6 +236,14 @@ def test_the_model_keeps_the_catalog_order_for_searches_and_forgets_it_when_item
         window.run_op(edit_item_op, moved, {"mission_phase": "first-images"})
         settle(qtbot, window)
         assert window.model.item_ids() == library.item_ids(search) and window.model.item_ids()[0] != moved
+        window.search_box.setText("")  # cleared: the catalog order read again after the edit, not the kept one
+        window.apply_filters()
+        settle(qtbot, window)
+        assert window.model.item_ids() == library.item_ids() and added[0] in window.model.item_ids()
+        window.run_op(add_tags_op, [moved], ["kept"])  # a tag moves nothing: the kept order answers the reload
+        settle(qtbot, window)
+        assert "kept" in library.item(moved).tags
+        assert window.model.item_ids() == library.item_ids() and window.model._order is not None
         window.close()
     finally:
         library.close()

@@ -108,11 +108,12 @@ def load_catalog(job: Job, library: Library, query: ItemQuery, media_ids: frozen
                  order: CatalogOrder | None = None) -> CatalogAnswer:
     """On a reader: the query's ids, and how many of them have media (from the cached set when given).
 
-    The unfiltered catalog query reads the catalog order (`Library.catalog_order`, the same one `SELECT`)
-    and answers it; a search in the catalog order given one is ordered by it (no SQL sort of its hits)."""
+    The unfiltered catalog query answers with the catalog order given (kept by the model until items are
+    added, removed or edited), else reads it (`Library.catalog_order`, the same one `SELECT`); a search in
+    the catalog order given one is ordered by it (no SQL sort of its hits)."""
     unfiltered = replace(query, sort="catalog", descending=False) == ItemQuery()
     if unfiltered and query.sort == "catalog":
-        order = library.catalog_order()
+        order = order if order is not None else library.catalog_order()
         ids = order.ids if not query.descending else order.ids[::-1]
     else:
         ids = library.item_ids(query, order=order)
