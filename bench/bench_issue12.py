@@ -6,8 +6,9 @@
 - paint: a process that opens the library, makes `MainWindow` and shows it, to the window's first paint;
   floor: the same process with a bare `QMainWindow` (at 20 items and at the scaled library).
 - memory: that window after scrolling the grid end to end, peak RSS; floor: the bare window's (goal +150 MiB).
-- search: "descent stage" typed into the window, `apply_filters()` to the grid's next paint; floor: the raw
-  FTS5 `MATCH` on a second connection.
+- search: "descent stage" typed into the window, `apply_filters()` to the grid's first paint that shows its
+  answer (waiting in a Qt event loop, as the app idles); floor: the raw FTS5 `MATCH` on a second connection.
+  Started once the grid has laid out the cleared search's rows, and (a context row) right after the clear.
 - export: `mediacat export -o FILE` of every item (a process); floor: `sqlite3 -csv` of the same cells.
 - list: `mediacat list --type audio --json` (a process); floor: a Python process doing the same query and
   `json.dump` (the script checks both print the same JSON).
