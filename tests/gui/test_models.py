@@ -247,3 +247,16 @@ def test_the_model_keeps_the_catalog_order_for_searches_and_forgets_it_when_item
         window.close()
     finally:
         library.close()
+
+
+def test_a_catalog_order_dropped_while_a_search_runs_stays_dropped(qtbot, library, operations):
+    model = catalog(qtbot, library, operations, ItemQuery())
+    kept = model._order
+    assert kept is not None and kept.ids == library.item_ids()
+    search = ItemQuery(search="descent")
+    model.set_query(search)  # runs with the kept order ...
+    model.forget_catalog_order()  # ... which items changing drops before it answers (answers come via the loop)
+    qtbot.waitUntil(lambda: not model.loading, timeout=10_000)
+    assert model.item_ids() == library.item_ids(search) and model._order is None
+    show(qtbot, model, ItemQuery())  # the next unfiltered query reads a new one
+    assert model._order is not None and model._order is not kept and model.item_ids() == library.item_ids()

@@ -149,6 +149,7 @@ class CatalogModel(QAbstractTableModel):
         self._loading = 0
         self._media_ids: frozenset[str] | None = None
         self._order: CatalogOrder | None = None  # the last unfiltered answer's catalog order, until items change
+        self._order_sent: CatalogOrder | None = None
         self.with_media = 0
         self.with_builtin = 0
         self.total = 0
@@ -186,6 +187,7 @@ class CatalogModel(QAbstractTableModel):
         """Run `query` (filters, search and sort) on a reader; its items are shown when it answers."""
         self._requested = query
         self._loading += 1
+        self._order_sent = self._order  # the newest query's (only the newest answer is shown)
         self._run_query(load_catalog, query, self._media_ids, self._order, key=("catalog", id(self)),
                         on_done=self._answered, on_error=self._failed, label="Search")
 
@@ -208,7 +210,8 @@ class CatalogModel(QAbstractTableModel):
     def _answered(self, answer: CatalogAnswer) -> None:
         self._loading = 0  # the newest answer: every older one was dropped
         self._media_ids = answer.media_ids
-        self._order = answer.order
+        if answer.order is not self._order_sent or self._order is not None:  # not one dropped while it ran
+            self._order = answer.order
         self.with_media, self.total, self.with_builtin = answer.with_media, answer.total, answer.with_builtin
         if answer.ids == self._ids:
             self._query = answer.query
