@@ -305,6 +305,13 @@ class CatalogModel(QAbstractTableModel):
 
     # -- QAbstractTableModel ----------------------------------------------------------------------
 
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """One Python call per index instead of Qt's `hasIndex` calling `rowCount` and `columnCount`: the
+        grid's batched layout asks for every row's index (twice) after each reset (issue 12)."""
+        if 0 <= row < len(self._ids) and 0 <= column < _COLUMN_COUNT and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._ids)
 
