@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mediacat.core.catalog_order import CATALOG_ORDER_SQL, CatalogOrder, read_catalog_order
 from mediacat.core.errors import LibraryError, UnknownArticle, UnknownItem
 from mediacat.core.model import Article, Attachment, BuiltinMedia, Item, ItemRow, MissionPhase, SourceLink
 from mediacat.core.recovery import recover_interrupted_files
@@ -26,7 +27,7 @@ from mediacat.core.timeline_seed import apply_seed_timeline, load_seed_timeline
 from mediacat.paths import LibraryPaths, resolve_library_dir, seeds_dir
 
 _SORT_SQL = {
-    "catalog": "p.position IS NULL, p.position, i.seed_position IS NULL, i.seed_position, i.id",
+    "catalog": CATALOG_ORDER_SQL,
     "title": "i.title COLLATE NOCASE, i.id",
     "media_type": "i.media_type, i.title COLLATE NOCASE",
     "kind": "i.kind, i.title COLLATE NOCASE",
@@ -170,11 +171,35 @@ class Library:
 
     # -- items ----------------------------------------------------------------------------------
 
-    def item_ids(self, query: ItemQuery | None = None) -> list[str]:
-        """The ids of the items that match `query`, in its order (the search runs in SQL / FTS5)."""
+    def item_ids(self, query: ItemQuery | None = None, *, order: CatalogOrder | None = None) -> list[str]:
+        """The ids of the items that match `query`, in its order (the search runs in SQL / FTS5).
+
+        With `order` (a fresh `catalog_order()`), a search in the catalog order is ordered by it instead of by
+        SQL: FTS5 gives the hits' rowids and no item row is read (mediacat.core.catalog_order)."""
         query = query or ItemQuery()
+        fts = to_fts_query(query.search)
+        if order is not None and fts and query.sort == "catalog":
+            joins, where, params = self._filter_sql(query)
+            # One row, a JSON array of the pks: SQLite finds them all without a Python step per hit (and holds
+            # no interpreter lock meanwhile, which the GUI thread's layout of the previous answer may want).
+            if len(where) == 1:  # the search alone: the FTS rowids are the items' pks
+                sql = "SELECT json_group_array(rowid) FROM items_fts WHERE items_fts MATCH ?"
+            else:
+                sql = f"SELECT json_group_array(i.pk) FROM items i {' '.join(joins)} {_where(where)}"
+            pks = json.loads(self.store.execute(sql, params).fetchone()[0])
+            return order.ordered(pks, descending=query.descending)
         sql, params = self._query_sql(query)
         return [row[0] for row in self.store.execute(sql, params)]
+
+    def media_urls(self, item_id: str) -> tuple[str, ...]:
+        """`item(item_id).media_urls` without the rest of the item (one column; () for an unknown item)."""
+        row = self.store.execute("SELECT media_urls FROM items WHERE id = ?", (item_id,)).fetchone()
+        return tuple(json.loads(row[0])) if row else ()
+
+    def catalog_order(self) -> CatalogOrder:
+        """Every item in the catalog order with its place by pk: the unfiltered query's answer, to keep and
+        pass to `item_ids(order=)` until items are added, removed or edited."""
+        return read_catalog_order(self.store.execute)
 
     def count_items(self, query: ItemQuery | None = None) -> int:
         sql, params = self._query_sql(query or ItemQuery(), count=True)

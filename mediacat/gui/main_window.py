@@ -442,6 +442,8 @@ class MainWindow(QMainWindow):
         everything = changes.is_everything
         if everything or changes.attachments or changes.facets:
             self.model.forget_media_ids()
+        if everything or changes.item_set or changes.facets:
+            self.model.forget_catalog_order()
         if everything:
             self.model.reload_phase_labels()
         if everything or changes.item_set or changes.settings:

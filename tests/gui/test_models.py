@@ -206,3 +206,57 @@ def test_facets_show_narrowed_counts_and_keep_a_checked_value_at_zero(qtbot, tmp
                   for c in range(model.item(row).rowCount())}
         assert "Recording (0)" in labels
         assert "Images (0)" not in labels and "Audio (2)" in labels  # the type facet: recordings by type
+
+
+def test_the_model_keeps_the_catalog_order_for_searches_and_forgets_it_when_items_change(
+        qtbot, tmp_path):
+    """Issue 12: a search after the unfiltered query is ordered by that query's catalog order; after an item is
+    added or edited the window drops it, so the next search finds the new item (sorted in SQL)."""
+    from mediacat.core.archivist_ops import add_item_op, edit_item_op
+    from mediacat.core.library import Library
+    from mediacat.core.operations import add_tags_op
+    from tests.gui.window_helpers import open_window, settle
+
+    library = Library.open(tmp_path / "lib")
+    try:
+        window = open_window(qtbot, library)
+        assert window.model._order is not None and window.model._order.ids == library.item_ids()
+        search = ItemQuery(search="descent")
+        window.search_box.setText("descent")
+        window.apply_filters()
+        settle(qtbot, window)
+        assert window.model.item_ids() == library.item_ids(search) != []
+        added = []
+        window.run_op(add_item_op, {"title": "Descent zebra", "media_type": "image"},
+                      on_done=lambda result: added.append(result.item_id))
+        qtbot.waitUntil(lambda: bool(added), timeout=10_000)
+        settle(qtbot, window)
+        assert added[0] in window.model.item_ids() and window.model.item_ids() == library.item_ids(search)
+        moved = window.model.item_ids()[0]
+        window.run_op(edit_item_op, moved, {"mission_phase": "first-images"})
+        settle(qtbot, window)
+        assert window.model.item_ids() == library.item_ids(search) and window.model.item_ids()[0] != moved
+        window.search_box.setText("")  # cleared: the catalog order read again after the edit, not the kept one
+        window.apply_filters()
+        settle(qtbot, window)
+        assert window.model.item_ids() == library.item_ids() and added[0] in window.model.item_ids()
+        window.run_op(add_tags_op, [moved], ["kept"])  # a tag moves nothing: the kept order answers the reload
+        settle(qtbot, window)
+        assert "kept" in library.item(moved).tags
+        assert window.model.item_ids() == library.item_ids() and window.model._order is not None
+        window.close()
+    finally:
+        library.close()
+
+
+def test_a_catalog_order_dropped_while_a_search_runs_stays_dropped(qtbot, library, operations):
+    model = catalog(qtbot, library, operations, ItemQuery())
+    kept = model._order
+    assert kept is not None and kept.ids == library.item_ids()
+    search = ItemQuery(search="descent")
+    model.set_query(search)  # runs with the kept order ...
+    model.forget_catalog_order()  # ... which items changing drops before it answers (answers come via the loop)
+    qtbot.waitUntil(lambda: not model.loading, timeout=10_000)
+    assert model.item_ids() == library.item_ids(search) and model._order is None
+    show(qtbot, model, ItemQuery())  # the next unfiltered query reads a new one
+    assert model._order is not None and model._order is not kept and model.item_ids() == library.item_ids()

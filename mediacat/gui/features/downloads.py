@@ -214,8 +214,8 @@ class DownloadsFeature(QObject):
     def update_actions(self) -> None:
         item_id = self.window.current_item_id()
         self.attach_url_action.setEnabled(item_id is not None)
-        found = self.window.library.items([item_id]) if item_id is not None else []  # one row
-        self.nasa_media_action.setEnabled(bool(found and found[0].media_urls))
+        # one column of one row: this runs on every selection change (three times when a search answers)
+        self.nasa_media_action.setEnabled(item_id is not None and bool(self.window.library.media_urls(item_id)))
 
     def open_url_dialog(self) -> AttachUrlDialog | None:
         item_id = self.window.current_item_id()

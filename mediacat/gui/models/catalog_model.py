@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
+from mediacat.core.catalog_order import CatalogOrder
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.model import BuiltinMedia, ItemRow
@@ -100,20 +101,30 @@ class CatalogAnswer:
     with_media: int
     total: int  # items in the whole catalog
     with_builtin: int = 0  # items of the result that show a built-in NASA file (not counted as "with media")
+    order: CatalogOrder | None = None  # the catalog order (kept by the model until items change), if known
 
 
-def load_catalog(job: Job, library: Library, query: ItemQuery, media_ids: frozenset[str] | None) -> CatalogAnswer:
-    """On a reader: the query's ids, and how many of them have media (from the cached set when given)."""
-    ids = library.item_ids(query)
+def load_catalog(job: Job, library: Library, query: ItemQuery, media_ids: frozenset[str] | None,
+                 order: CatalogOrder | None = None) -> CatalogAnswer:
+    """On a reader: the query's ids, and how many of them have media (from the cached set when given).
+
+    The unfiltered catalog query answers with the catalog order given (kept by the model until items are
+    added, removed or edited), else reads it (`Library.catalog_order`, the same one `SELECT`); a search in
+    the catalog order given one is ordered by it (no SQL sort of its hits)."""
+    unfiltered = replace(query, sort="catalog", descending=False) == ItemQuery()
+    if unfiltered and query.sort == "catalog":
+        order = order if order is not None else library.catalog_order()
+        ids = order.ids if not query.descending else order.ids[::-1]
+    else:
+        ids = library.item_ids(query, order=order)
     job.check()
     if media_ids is None:
         media_ids = library.item_ids_with_attachments()
     with_media = len(media_ids.intersection(ids)) if media_ids else 0
-    unfiltered = replace(query, sort="catalog", descending=False) == ItemQuery()
-    total = len(ids) if unfiltered else library.count_items()
+    total = len(ids) if unfiltered else len(order) if order is not None else library.count_items()
     row_of = dict(zip(ids, range(len(ids)), strict=True))  # built in C: no long Python loop holding the GIL
     builtin = library.item_ids_with_builtin_media()
-    return CatalogAnswer(query, ids, row_of, media_ids, with_media, total, len(builtin.intersection(ids)))
+    return CatalogAnswer(query, ids, row_of, media_ids, with_media, total, len(builtin.intersection(ids)), order)
 
 
 _COLUMN_COUNT = len(Column)
@@ -137,6 +148,8 @@ class CatalogModel(QAbstractTableModel):
         self._requested = ItemQuery()
         self._loading = 0
         self._media_ids: frozenset[str] | None = None
+        self._order: CatalogOrder | None = None  # the last unfiltered answer's catalog order, until items change
+        self._order_sent: CatalogOrder | None = None
         self.with_media = 0
         self.with_builtin = 0
         self.total = 0
@@ -174,7 +187,8 @@ class CatalogModel(QAbstractTableModel):
         """Run `query` (filters, search and sort) on a reader; its items are shown when it answers."""
         self._requested = query
         self._loading += 1
-        self._run_query(load_catalog, query, self._media_ids, key=("catalog", id(self)),
+        self._order_sent = self._order  # the newest query's (only the newest answer is shown)
+        self._run_query(load_catalog, query, self._media_ids, self._order, key=("catalog", id(self)),
                         on_done=self._answered, on_error=self._failed, label="Search")
 
     def reload(self) -> None:
@@ -185,6 +199,10 @@ class CatalogModel(QAbstractTableModel):
         """Attachments changed: the next query counts the items with media again."""
         self._media_ids = None
 
+    def forget_catalog_order(self) -> None:
+        """Items were added, removed or edited: searches sort in SQL until the next unfiltered query."""
+        self._order = None
+
     def _failed(self, error: BaseException) -> None:
         self._loading = 0
         self.query_failed.emit(error)
@@ -192,6 +210,8 @@ class CatalogModel(QAbstractTableModel):
     def _answered(self, answer: CatalogAnswer) -> None:
         self._loading = 0  # the newest answer: every older one was dropped
         self._media_ids = answer.media_ids
+        if answer.order is not self._order_sent or self._order is not None:  # not one dropped while it ran
+            self._order = answer.order
         self.with_media, self.total, self.with_builtin = answer.with_media, answer.total, answer.with_builtin
         if answer.ids == self._ids:
             self._query = answer.query
@@ -284,6 +304,13 @@ class CatalogModel(QAbstractTableModel):
             self.dataChanged.emit(index, index, [Roles.ThumbnailRole])
 
     # -- QAbstractTableModel ----------------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """One Python call per index instead of Qt's `hasIndex` calling `rowCount` and `columnCount`: the
+        grid's batched layout asks for every row's index (twice) after each reset (issue 12)."""
+        if 0 <= row < len(self._ids) and 0 <= column < _COLUMN_COUNT and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._ids)

@@ -1,0 +1,60 @@
+"""Issue 12: a search in the catalog order is ordered by a kept `CatalogOrder` (no SQL sort of its hits) and
+answers exactly what the SQL-sorted query answers; a stale order never shows an item that is gone. (And
+`Library.media_urls`, the one column the Downloads menu reads on every selection change.)"""
+
+from __future__ import annotations
+
+from mediacat.core import tags
+from mediacat.core.library import Library
+from mediacat.core.search import ItemQuery
+from mediacat.core.user_items import add_item, delete_item
+
+QUERIES = [
+    ItemQuery(search="descent"),
+    ItemQuery(search="descent stage"),
+    ItemQuery(search="sky cra"),
+    ItemQuery(search="descent", descending=True),
+    ItemQuery(search="descent", media_types=("image",)),
+    ItemQuery(search="rover", phases=("skycrane", "first-images")),
+    ItemQuery(search="descent", tags=("mine",)),
+    ItemQuery(search="no-such-word-anywhere"),
+]
+
+
+def test_the_catalog_order_is_the_unfiltered_query_and_orders_searches_as_sql_does(library: Library):
+    tags.add_tags(library, library.item_ids(ItemQuery(search="descent"))[::2], ["mine"])
+    order = library.catalog_order()
+    assert order.ids == library.item_ids(ItemQuery()) and len(order) == library.count_items()
+    for query in QUERIES:
+        assert library.item_ids(query, order=order) == library.item_ids(query), query
+    assert library.item_ids(ItemQuery(search="descent"), order=order)  # the searches do find items
+    assert library.item_ids(ItemQuery(search="descent", tags=("mine",)), order=order)
+
+
+def test_other_sorts_and_queries_without_a_search_still_sort_in_sql(library: Library):
+    order = library.catalog_order()
+    for query in (ItemQuery(search="descent", sort="title"), ItemQuery(search="descent", sort="relevance"),
+                  ItemQuery(media_types=("audio",))):
+        assert library.item_ids(query, order=order) == library.item_ids(query), query
+    assert library.item_ids(ItemQuery(search="descent", sort="title"), order=order) != \
+        library.item_ids(ItemQuery(search="descent"))  # a different order indeed
+
+
+def test_a_stale_order_leaves_out_items_added_after_it_and_never_shows_a_deleted_one(library: Library):
+    order = library.catalog_order()
+    added = add_item(library, {"title": "Descent zebra", "media_type": "image"}).item_id
+    assert added in library.item_ids(ItemQuery(search="zebra"))
+    assert library.item_ids(ItemQuery(search="zebra"), order=order) == []  # not in the snapshot: left out
+    fresh = library.catalog_order()
+    assert added in library.item_ids(ItemQuery(search="zebra"), order=fresh)  # a fresh one has it
+    delete_item(library, added)
+    assert library.item_ids(ItemQuery(search="zebra"), order=fresh) == []  # its search row went with it
+
+
+def test_media_urls_reads_what_the_item_has(library: Library):
+    with_urls = [i for i in library.item_ids() if library.item(i).media_urls]
+    without = [i for i in library.item_ids() if not library.item(i).media_urls]
+    assert with_urls and without  # the shipped catalog has both
+    for item_id in with_urls[:3] + without[:3]:
+        assert library.media_urls(item_id) == library.item(item_id).media_urls
+    assert library.media_urls("no-such-item") == ()
