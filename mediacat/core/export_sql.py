@@ -1,0 +1,228 @@
+"""The default profile's CSV rows from set-based SQL (issue 12), streamed as tuples of finished cells.
+
+`sql_rows(library, item_ids, selected, raw)` gives the rows `csvio._write_rows` writes, in chunks, or None when a
+selected column has no SQL form here (the Dublin Core profile, a column added since): then the per-item path
+(`export_rows.export_records` and each column's getter) writes the file. Both paths write the same bytes; the
+tests compare them on hostile values.
+
+Where each cell comes from:
+- the item's own fields, its tags, sources and JSON lists: one SQL query, each several-values cell already
+  joined with "; " by `group_concat` (in the order the per-item path reads them);
+- attachments and built-in media (few items have them): each column's own getter, per item that has any;
+- the time columns: the column getters on `timeline.time_json`, once per distinct span (a day of the catalog,
+  or an item's own time), looked up per row.
+
+The formula guard (`csvio.guard`) runs only where a cell could start a formula: one precompiled regex over the
+row's SQL cells joined by NUL finds every place a cell, a value or a line can start with `= + - @ |` (or a
+full-width form), a tab or a line break, and more (a superset: it ignores which cell is text). A row it does
+not match is written as SQLite returned it. In a row it matches, text cells go through `guard`; a
+several-values cell that matches is re-read with the per-item path (which guards each value), with the
+others of its chunk in one go.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from mediacat.core.csvio import COLUMNS, FORMULA_STARTS, Column
+from mediacat.core.export_rows import export_records
+
+if TYPE_CHECKING:
+    from mediacat.core.library import Library
+
+_LIST = "coalesce((SELECT group_concat(v, '; ') FROM ({})), '')"
+_JSON_LIST = _LIST.format("SELECT value AS v FROM json_each(i.{}) ORDER BY key")
+_SOURCES = ("SELECT {} AS v FROM source_links s JOIN articles a ON a.id = s.article_id WHERE s.item_id = i.id "
+            "ORDER BY s.position")
+
+# name -> (SQL expression of the finished, unguarded cell, kind: "text", "list" or "number")
+SQL_CELLS: dict[str, tuple[str, str]] = {
+    "id": ("i.id", "text"),
+    "title": ("i.title", "text"),
+    "media_type": ("i.media_type", "text"),
+    "kind": ("i.kind", "text"),
+    "camera": ("coalesce(i.camera, '')", "text"),
+    "date_taken": ("coalesce(i.date_taken, '')", "text"),
+    "mission_phase": ("coalesce(i.mission_phase, '')", "text"),
+    "credit": ("coalesce(i.credit, '')", "text"),
+    "description": ("i.description", "text"),
+    "notes": ("i.notes", "text"),
+    "nasa_ids": (_JSON_LIST.format("nasa_ids"), "list"),
+    "official_urls": (_JSON_LIST.format("official_urls"), "list"),
+    "media_urls": (_JSON_LIST.format("media_urls"), "list"),
+    "sources": (_LIST.format(_SOURCES.format("a.outlet || ' (' || a.date || '): ' || a.title")), "list"),
+    "source_quotes": (_LIST.format(_SOURCES.format("s.quote")), "list"),
+    "tags": (_LIST.format("SELECT t.name AS v FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+                          "WHERE it.item_id = i.id ORDER BY t.name COLLATE NOCASE"), "list"),
+    "source_count": ("CAST((SELECT count(*) FROM source_links s JOIN articles a ON a.id = s.article_id "
+                     "WHERE s.item_id = i.id) AS TEXT)", "number"),
+}
+ATTACHMENT_CELLS: tuple[str, ...] = (
+    "attachment_paths", "attachment_sha256", "attachment_sizes", "attachment_dimensions", "attachment_durations",
+    "attachment_count")
+BUILTIN_CELLS: tuple[str, ...] = (
+    "builtin_media_paths", "builtin_media_sha256", "builtin_media_relations", "builtin_media_credits",
+    "builtin_media_dimensions", "builtin_media_media_types", "builtin_media_sources")
+TIME_CELLS: tuple[str, ...] = ("time_scet", "time_precision", "time_ert", "time_sol", "time_lmst")
+
+# Every place in "\0" + "\0".join(cells) where `guard` could put a `'` (a superset): a cell's or a value's start
+# (after "; "), then quotes and spaces, then a formula character, tab or line break; or a line break, `;` or tab
+# inside a value, then quotes and spaces, then a formula character. A row is first searched for the wider
+# `_MAY_NEED_A_LOOK` (one leading character class, so `re` scans fast), and only then cell by cell.
+_FORMULA = re.escape(FORMULA_STARTS)
+_MAY_START_FORMULA = re.compile(f"[\x00;][ '\"]*[{_FORMULA}\t\r\n]|[\r\n\t][ '\"]*[{_FORMULA}]")
+_MAY_NEED_A_LOOK = re.compile(f"[\x00;\r\n\t][ '\"]*[{_FORMULA}\t\r\n]")
+
+Row = tuple[str, ...]
+CellFormat = Callable[[Any, bool, bool], str]
+
+
+class _Children:
+    """What a column getter of the attachment, built-in media or time columns reads of an item."""
+
+    __slots__ = ("attachments", "builtin_media", "time")
+
+    def __init__(self, attachments: Sequence[Any] = (), builtin_media: Sequence[Any] = (),
+                 time: dict[str, Any] | None = None) -> None:
+        self.attachments = attachments
+        self.builtin_media = builtin_media
+        self.time = time
+
+
+def sql_rows(library: Library, item_ids: Sequence[str], selected: list[tuple[str, Column]], raw: bool,
+             cell: CellFormat, chunk: int) -> Iterator[list[Sequence[str]]] | None:
+    """The rows of `item_ids` (in that order; unknown ids skipped) in lists of up to `chunk`, or None when a
+    selected column is not one of the default profile's own (`cell` formats a getter's value, as csvio does)."""
+    names = [name for name, _column in selected]
+    if any(COLUMNS.get(name) is not column for name, column in selected):
+        return None
+    groups = (ATTACHMENT_CELLS, BUILTIN_CELLS, TIME_CELLS)
+    if any(name not in SQL_CELLS and not any(name in group for group in groups) for name in names):
+        return None
+    return _rows(library, list(item_ids), selected, raw, cell, chunk)
+
+
+def _rows(library: Library, item_ids: list[str], selected: list[tuple[str, Column]], raw: bool,
+          cell: CellFormat, chunk: int) -> Iterator[list[Sequence[str]]]:
+    names = [name for name, _column in selected]
+    sql_names = [name for name in names if name in SQL_CELLS]
+    parts: dict[tuple[str, ...], list[tuple[str, Column]]] = {
+        group: [(name, column) for name, column in selected if name in group]
+        for group in (ATTACHMENT_CELLS, BUILTIN_CELLS, TIME_CELLS)}
+    order = sql_names + [name for group in parts.values() for name, _column in group]
+    reorder = None if order == names else _picker([order.index(name) for name in names])
+    with_times = bool(parts[TIME_CELLS])
+
+    def cells_of(group: tuple[str, ...], children: _Children) -> Row:
+        return tuple(cell(column.getter(children), column.numeric, raw) for _name, column in parts[group])
+
+    attachments = _by_item(library, item_ids, ATTACHMENT_CELLS, parts, cells_of)
+    builtin = _by_item(library, item_ids, BUILTIN_CELLS, parts, cells_of)
+    no_attachments = cells_of(ATTACHMENT_CELLS, _Children())
+    no_builtin = cells_of(BUILTIN_CELLS, _Children())
+    times = _TimeCells(library, lambda time: cells_of(TIME_CELLS, _Children(time=time))) if with_times else None
+
+    kinds = [SQL_CELLS[name][1] for name in sql_names]
+    width = len(sql_names)
+    tail = ", t.scet, t.precision, t.scet_end, i.date_taken" if with_times else ""
+    join = " LEFT JOIN item_times t ON t.item_id = i.id" if with_times else ""
+    cursor = library.store.execute(
+        f"SELECT i.id{''.join(', ' + SQL_CELLS[name][0] for name in sql_names)}{tail} FROM json_each(:ids) o "
+        f"JOIN items i ON i.id = o.value{join} ORDER BY o.key", {"ids": json.dumps(item_ids)},
+    )
+    while True:
+        batch = cursor.fetchmany(chunk)
+        if not batch:
+            return
+        out: list[Sequence[str] | None] = []
+        exact: dict[int, str] = {}  # the rows the per-item path writes: a several-values cell to guard
+        for row in batch:
+            item_id = row[0]
+            sql_cells: Row = row[1:width + 1]
+            if not raw and _MAY_NEED_A_LOOK.search("\x00" + "\x00".join(sql_cells)):
+                guarded = _guarded(sql_cells, kinds, cell)
+                if guarded is None:
+                    exact[len(out)] = item_id
+                    out.append(None)
+                    continue
+                sql_cells = guarded
+            full = (sql_cells + attachments.get(item_id, no_attachments) + builtin.get(item_id, no_builtin)
+                    + (times.cells(row[width + 1:]) if times is not None else ()))
+            out.append(reorder(full) if reorder is not None else full)
+        if exact:
+            records = export_records(library, list(exact.values()))
+            for position, record in zip(exact, records, strict=True):
+                out[position] = tuple(cell(column.getter(record), column.numeric, raw) for _name, column in selected)
+        yield out  # type: ignore[misc]  # (every None was replaced)
+
+
+def _guarded(cells: Row, kinds: list[str], cell: CellFormat) -> Row | None:
+    """The SQL cells with the text cells guarded; None when a several-values cell may need a guard (each
+    value is guarded on its own, and a value's bounds are not in the joined cell)."""
+    out = []
+    for text, kind in zip(cells, kinds, strict=True):
+        if kind == "text":
+            text = cell(text, False, False)
+        elif kind == "list" and _MAY_START_FORMULA.search("\x00" + text):
+            return None
+        out.append(text)
+    return tuple(out)
+
+
+def _picker(positions: list[int]) -> Callable[[Row], Sequence[str]]:
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda row: (row[only],)
+    from operator import itemgetter
+
+    return itemgetter(*positions)
+
+
+def _by_item(library: Library, item_ids: list[str], group: tuple[str, ...],
+             parts: dict[tuple[str, ...], list[tuple[str, Column]]],
+             cells_of: Callable[[tuple[str, ...], _Children], Row]) -> dict[str, Row]:
+    """The finished cells of the attachment or built-in media columns, of each item that has any."""
+    if not parts[group]:
+        return {}
+    wanted = set(item_ids)
+    found: dict[str, list[Any]] = {}
+    children = library.all_attachments() if group is ATTACHMENT_CELLS else library.builtin_media_of(None)
+    for child in children:
+        if child.item_id in wanted:
+            found.setdefault(child.item_id, []).append(child)
+    if group is ATTACHMENT_CELLS:
+        return {item_id: cells_of(group, _Children(attachments=listed)) for item_id, listed in found.items()}
+    return {item_id: cells_of(group, _Children(builtin_media=listed)) for item_id, listed in found.items()}
+
+
+class _TimeCells:
+    """The time columns' cells by (scet, precision, scet_end, date_taken): made once per distinct span."""
+
+    def __init__(self, library: Library, cells_of: Callable[[dict[str, Any] | None], Row]) -> None:
+        self._library = library
+        self._cells_of = cells_of
+        self._memo: dict[tuple[Any, ...], Row] = {}
+        self._readings: dict[Any, dict[str, Any]] = {}
+        self._clock: Any = None
+
+    def cells(self, key: tuple[Any, ...]) -> Row:
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._cells_of(self._time(*key))
+        return found
+
+    def _time(self, scet: str | None, precision: str | None, scet_end: str | None,
+              date_taken: str | None) -> dict[str, Any] | None:
+        from mediacat.core.timeline import _span, load_clock, time_json
+
+        span = _span(date_taken, scet, precision, None, None, None, None, scet_end)
+        if span is None:
+            return None
+        self._clock = self._clock or load_clock(self._library)
+        return time_json(span, self._clock, self._readings)
+
+
+__all__ = ["SQL_CELLS", "sql_rows"]
