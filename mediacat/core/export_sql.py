@@ -6,28 +6,36 @@ selected column has no SQL form here (the Dublin Core profile, a column added si
 tests compare them on hostile values.
 
 Where each cell comes from:
-- the item's own fields, its tags, sources and JSON lists: one SQL query, each several-values cell already
-  joined with "; " by `group_concat` (in the order the per-item path reads them);
+- the item's own fields, its tags, sources and JSON lists: one SQL query per chunk of ids, each several-values
+  cell already joined with "; " by `group_concat` (in the order the per-item path reads them), the chunk's
+  cells and rows joined into one string (`_CELL`, `_ROW`). The queries run on a thread of their own with a
+  second connection: one `sqlite3_step` per chunk, during which SQLite lets go of the interpreter lock, so the
+  next chunk is made on one core while this thread guards and writes the last one on the other;
 - attachments and built-in media (few items have them): each column's own getter, per item that has any;
 - the time columns: the column getters on `timeline.time_json`, once per distinct span (a day of the catalog,
   or an item's own time), looked up per row.
 
-The formula guard (`csvio.guard`) runs only where a cell could start a formula: one precompiled regex over the
-row's SQL cells joined by NUL finds every place a cell, a value or a line can start with `= + - @ |` (or a
-full-width form), a tab or a line break, and more (a superset: it ignores which cell is text). A row it does
-not match is written as SQLite returned it. In a row it matches, text cells go through `guard`; a
-several-values cell that matches is re-read with the per-item path (which guards each value), with the
-others of its chunk in one go.
+The formula guard (`csvio.guard`) runs only where a cell could start a formula: two precompiled patterns over
+the row's joined cells find every place a cell, a value or a line can start with `= + - @ |` (or a full-width
+form), a tab or a line break, and more (a superset: they ignore which cell is text). A row they do not match
+is written as SQLite made it. In a row they match, text cells go through `guard`; a several-values cell that
+matches is re-read with the per-item path (which guards each value), with the others of its chunk in one go;
+so is a whole chunk in which a value holds `_CELL` or `_ROW`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import queue
 import re
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mediacat.core.csvio import COLUMNS, FORMULA_STARTS, Column
+from mediacat.core.errors import LibraryError
 from mediacat.core.export_rows import export_records
 
 if TYPE_CHECKING:
@@ -68,14 +76,15 @@ BUILTIN_CELLS: tuple[str, ...] = (
     "builtin_media_dimensions", "builtin_media_media_types", "builtin_media_sources")
 TIME_CELLS: tuple[str, ...] = ("time_scet", "time_precision", "time_ert", "time_sol", "time_lmst")
 
-# Every place in "\0" + "\0".join(cells) where `guard` could put a `'` (a superset): a cell's or a value's start
-# (after "; "), then quotes and spaces, then a formula character, tab or line break; or a line break, `;` or tab
-# inside a value, then quotes and spaces, then a formula character. A row is first searched for the wider
-# `_MAY_NEED_A_LOOK` (one leading character class, so `re` scans fast), and only then cell by cell.
+# Every place in _CELL + _CELL.join(cells) where `guard` could put a `'` (a superset): a cell's or a value's start
+# (after "; "), then quotes and spaces, then a formula character, tab or line break (_AT_A_START); or a line
+# break, `;` or tab inside a value, then quotes and spaces, then a formula character (_INSIDE). Two patterns, each
+# led by one character class, which `re` scans for fast (their alternation is four times slower).
 _FORMULA = re.escape(FORMULA_STARTS)
-_MAY_START_FORMULA = re.compile(f"[\x00;][ '\"]*[{_FORMULA}\t\r\n]|[\r\n\t][ '\"]*[{_FORMULA}]")
-_MAY_NEED_A_LOOK = re.compile(f"[\x00;\r\n\t][ '\"]*[{_FORMULA}\t\r\n]")
+_AT_A_START = re.compile(f"[\x1f;][ '\"]*[{_FORMULA}\t\r\n]")
+_INSIDE = re.compile(f"[\r\n\t;][ '\"]*[{_FORMULA}]")
 
+_CELL, _ROW = "\x1f", "\x1e"  # (a value holding either: that chunk is written by the per-item path)
 Row = tuple[str, ...]
 CellFormat = Callable[[Any, bool, bool], str]
 
@@ -127,22 +136,28 @@ def _rows(library: Library, item_ids: list[str], selected: list[tuple[str, Colum
 
     kinds = [SQL_CELLS[name][1] for name in sql_names]
     width = len(sql_names)
-    tail = ", t.scet, t.precision, t.scet_end, i.date_taken" if with_times else ""
+    tail = ("coalesce(t.scet, '')", "coalesce(t.precision, '')", "coalesce(t.scet_end, '')",
+            "coalesce(i.date_taken, '')") if with_times else ()
+    line = f" || '{_CELL}' || ".join(["i.id", *(SQL_CELLS[name][0] for name in sql_names), *tail])
     join = " LEFT JOIN item_times t ON t.item_id = i.id" if with_times else ""
-    cursor = library.store.execute(
-        f"SELECT i.id{''.join(', ' + SQL_CELLS[name][0] for name in sql_names)}{tail} FROM json_each(:ids) o "
-        f"JOIN items i ON i.id = o.value{join} ORDER BY o.key", {"ids": json.dumps(item_ids)},
-    )
-    while True:
-        batch = cursor.fetchmany(chunk)
-        if not batch:
-            return
+    sql = (f"SELECT count(*), group_concat(line, '{_ROW}') FROM (SELECT {line} AS line FROM json_each(?) o "
+           f"JOIN items i ON i.id = o.value{join} ORDER BY o.key)")
+    def per_item(ids: list[str]) -> list[Sequence[str]]:
+        return [tuple(cell(column.getter(record), column.numeric, raw) for _name, column in selected)
+                for record in export_records(library, ids)]
+
+    for ids, count, text in _chunks(library, sql, item_ids, chunk):
+        lines = text.split(_ROW) if count else []
+        split = [line.split(_CELL) for line in lines]
+        if len(lines) != count or any(len(cells) != width + len(tail) + 1 for cells in split):
+            yield per_item(ids)  # a value holds a separator: cells cannot be told apart
+            continue
         out: list[Sequence[str] | None] = []
         exact: dict[int, str] = {}  # the rows the per-item path writes: a several-values cell to guard
-        for row in batch:
-            item_id = row[0]
-            sql_cells: Row = row[1:width + 1]
-            if not raw and _MAY_NEED_A_LOOK.search("\x00" + "\x00".join(sql_cells)):
+        for line, cells in zip(lines, split, strict=True):
+            item_id = cells[0]
+            sql_cells: Row = tuple(cells[1:width + 1])
+            if not raw and (_AT_A_START.search(_CELL + line) or _INSIDE.search(line)):
                 guarded = _guarded(sql_cells, kinds, cell)
                 if guarded is None:
                     exact[len(out)] = item_id
@@ -150,13 +165,59 @@ def _rows(library: Library, item_ids: list[str], selected: list[tuple[str, Colum
                     continue
                 sql_cells = guarded
             full = (sql_cells + attachments.get(item_id, no_attachments) + builtin.get(item_id, no_builtin)
-                    + (times.cells(row[width + 1:]) if times is not None else ()))
+                    + (times.cells(tuple(cells[width + 1:])) if times is not None else ()))
             out.append(reorder(full) if reorder is not None else full)
         if exact:
-            records = export_records(library, list(exact.values()))
-            for position, record in zip(exact, records, strict=True):
-                out[position] = tuple(cell(column.getter(record), column.numeric, raw) for _name, column in selected)
+            for position, row in zip(exact, per_item(list(exact.values())), strict=True):
+                out[position] = row
         yield out  # type: ignore[misc]  # (every None was replaced)
+
+
+def _chunks(library: Library, sql: str, item_ids: list[str], chunk: int) -> Iterator[tuple[list[str], int, str]]:
+    """(ids, rows, the rows' cells joined by _CELL and _ROW) of each `chunk` of `item_ids`, made by SQLite on a
+    thread of its own with a second connection: one step per chunk, during which SQLite lets go of the
+    interpreter lock, so the next chunk is made on one core while the caller writes this one on the other.
+    (Without a second connection, here.)"""
+    pieces = [item_ids[n:n + chunk] for n in range(0, len(item_ids), chunk)]
+    try:
+        reader = library.reopen(any_thread=True)
+    except (LibraryError, sqlite3.Error):
+        for ids in pieces:
+            count, text = library.store.execute(sql, (json.dumps(ids),)).fetchone()
+            yield ids, count, text or ""
+        return
+    found: queue.Queue[tuple[list[str], int, str] | BaseException | None] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def hand_over(made: tuple[list[str], int, str] | BaseException | None) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(queue.Full):
+                found.put(made, timeout=0.1)
+                return
+
+    def make() -> None:
+        try:
+            for ids in pieces:
+                if stop.is_set():
+                    return
+                count, text = reader.store.execute(sql, (json.dumps(ids),)).fetchone()
+                hand_over((ids, count, text or ""))
+            hand_over(None)
+        except BaseException as error:  # raised in the caller's thread
+            hand_over(error)
+        finally:
+            reader.close()
+
+    thread = threading.Thread(target=make, name="mediacat-export-rows", daemon=True)
+    thread.start()
+    try:
+        while (made := found.get()) is not None:
+            if isinstance(made, BaseException):
+                raise made
+            yield made
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _guarded(cells: Row, kinds: list[str], cell: CellFormat) -> Row | None:
@@ -166,7 +227,7 @@ def _guarded(cells: Row, kinds: list[str], cell: CellFormat) -> Row | None:
     for text, kind in zip(cells, kinds, strict=True):
         if kind == "text":
             text = cell(text, False, False)
-        elif kind == "list" and _MAY_START_FORMULA.search("\x00" + text):
+        elif kind == "list" and (_AT_A_START.search(_CELL + text) or _INSIDE.search(text)):
             return None
         out.append(text)
     return tuple(out)
@@ -199,7 +260,8 @@ def _by_item(library: Library, item_ids: list[str], group: tuple[str, ...],
 
 
 class _TimeCells:
-    """The time columns' cells by (scet, precision, scet_end, date_taken): made once per distinct span."""
+    """The time columns' cells by (scet, precision, scet_end, date_taken), "" for NULL: made once per distinct
+    span."""
 
     def __init__(self, library: Library, cells_of: Callable[[dict[str, Any] | None], Row]) -> None:
         self._library = library
@@ -218,7 +280,7 @@ class _TimeCells:
               date_taken: str | None) -> dict[str, Any] | None:
         from mediacat.core.timeline import _span, load_clock, time_json
 
-        span = _span(date_taken, scet, precision, None, None, None, None, scet_end)
+        span = _span(date_taken, scet or None, precision or None, None, None, None, None, scet_end or None)
         if span is None:
             return None
         self._clock = self._clock or load_clock(self._library)

@@ -54,6 +54,9 @@ def hostile(library: Library, tmp_path: Path) -> Library:
         conn.execute("UPDATE items SET nasa_ids = ?, media_urls = ? WHERE id = ?",
                      (json.dumps(["=1", "a; -b", " \"x", "plain"]), json.dumps(["@u", "https://e.org/a,b"]), ids[2]))
         conn.execute("UPDATE items SET nasa_ids = ? WHERE id = ?", (json.dumps(["PIA\n-2", "", "x"]), ids[3]))
+        # the characters the set-based path joins cells and rows with, in values: that chunk goes per item
+        conn.execute("UPDATE items SET notes = ? WHERE id = ?", ("cell\x1f=sep", ids[6]))
+        conn.execute("UPDATE items SET description = ? WHERE id = ?", ("row\x1e-sep", ids[7]))
         for n, (item_id, path, mode) in enumerate([
             (ids[0], str(tmp_path / "=evil.jpg"), "link"), (ids[0], "ab/-minus.wav", "copy"),
             (added.item_id, str(tmp_path / "ok, fine.png"), "link"),
@@ -103,6 +106,7 @@ def test_the_compared_export_holds_the_hostile_cells_guarded(hostile: Library) -
     user = next(item_id for item_id in ids if item_id.startswith("user-"))
     assert rows[user]["title"] == "'=1+2 user item"
     assert rows[user]["description"] == "'+desc;' -more\ttab=\n'@line"
+    assert rows[ids[6]]["notes"] == "cell\x1f=sep" and rows[ids[7]]["description"] == "row\x1e-sep"
     assert any(row["builtin_media_paths"] for row in rows.values())  # the shipped files are in the comparison
 
 
