@@ -280,12 +280,14 @@ def _write_rows(
     from mediacat.core.export_sql import sql_rows  # (it reads this module's columns)
 
     fast = None if per_item else sql_rows(library, item_ids, selected, raw, cell_text, EXPORT_CHUNK)
-    chunked: Iterator[Sequence[Sequence[str]]] = fast if fast is not None else _record_rows(
-        library, item_ids, selected, raw)
-    for rows in chunked:
-        writer.writerows(rows)
-        written += len(rows)
-        if written % EXPORT_CHUNK == 0:
+    chunked = fast if fast is not None else _record_rows(library, item_ids, selected, raw)
+    for count, rows in chunked:  # the finished CSV text of `count` rows, or their cells
+        if isinstance(rows, str):
+            stream.write(rows)
+        else:
+            writer.writerows(rows)
+        written += count
+        if count and written % EXPORT_CHUNK == 0:
             job.check()
             job.report(written, total, "rows")
     job.report(total, total, "rows")
@@ -305,17 +307,17 @@ def cell_text(cell: Cell, numeric: bool, raw: bool) -> str:
 
 def _record_rows(
     library: Library, item_ids: list[str], selected: list[tuple[str, Column]], raw: bool
-) -> Iterator[list[list[str]]]:
+) -> Iterator[tuple[int, str | list[Sequence[str]]]]:
     """The rows from the per-item path (`export_records` and each column's getter), EXPORT_CHUNK at a time."""
     getters = [(column.getter, column.numeric) for _header, column in selected]
-    rows: list[list[str]] = []
+    rows: list[Sequence[str]] = []
     for record in export_records(library, item_ids):
         rows.append([cell_text(getter(record), numeric, raw) for getter, numeric in getters])
         if len(rows) == EXPORT_CHUNK:
-            yield rows
+            yield len(rows), rows
             rows = []
     if rows:
-        yield rows
+        yield len(rows), rows
 
 
 def _export_to_file(

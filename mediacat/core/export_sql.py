@@ -26,6 +26,8 @@ so is a whole chunk in which a value holds `_CELL` or `_ROW`.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import queue
 import re
@@ -85,6 +87,12 @@ _AT_A_START = re.compile(f"[\x1f;][ '\"]*[{_FORMULA}\t\r\n]")
 _INSIDE = re.compile(f"[\r\n\t;][ '\"]*[{_FORMULA}]")
 
 _CELL, _ROW = "\x1f", "\x1e"  # (a value holding either: that chunk is written by the per-item path)
+_KEY = "\x1d"  # between the parts of a time key
+# A cell as csv.writer(quoting=QUOTE_MINIMAL, lineterminator="\r\n") writes it (with more than one cell a row).
+_QUOTED = ("CASE WHEN instr({0}, '\"') THEN '\"' || replace({0}, '\"', '\"\"') || '\"' "
+           "WHEN instr({0}, ',') OR instr({0}, char(10)) OR instr({0}, char(13)) THEN '\"' || {0} || '\"' "
+           "ELSE {0} END")
+_AT_A_START_CSV = re.compile(f"[,;][ '\"]*[{_FORMULA}\t\r\n]")  # _AT_A_START in a CSV line: cells after ","
 Row = tuple[str, ...]
 CellFormat = Callable[[Any, bool, bool], str]
 
@@ -102,9 +110,10 @@ class _Children:
 
 
 def sql_rows(library: Library, item_ids: Sequence[str], selected: list[tuple[str, Column]], raw: bool,
-             cell: CellFormat, chunk: int) -> Iterator[list[Sequence[str]]] | None:
-    """The rows of `item_ids` (in that order; unknown ids skipped) in lists of up to `chunk`, or None when a
-    selected column is not one of the default profile's own (`cell` formats a getter's value, as csvio does)."""
+             cell: CellFormat, chunk: int) -> Iterator[tuple[int, str | list[Sequence[str]]]] | None:
+    """The rows of `item_ids` (in that order; unknown ids skipped) by up to `chunk`: (how many, the CSV text or
+    the rows' cells), or None when a selected column is not one of the default profile's own (`cell` formats a
+    getter's value, as csvio does)."""
     names = [name for name, _column in selected]
     if any(COLUMNS.get(name) is not column for name, column in selected):
         return None
@@ -115,7 +124,7 @@ def sql_rows(library: Library, item_ids: Sequence[str], selected: list[tuple[str
 
 
 def _rows(library: Library, item_ids: list[str], selected: list[tuple[str, Column]], raw: bool,
-          cell: CellFormat, chunk: int) -> Iterator[list[Sequence[str]]]:
+          cell: CellFormat, chunk: int) -> Iterator[tuple[int, str | list[Sequence[str]]]]:
     names = [name for name, _column in selected]
     sql_names = [name for name in names if name in SQL_CELLS]
     parts: dict[tuple[str, ...], list[tuple[str, Column]]] = {
@@ -140,18 +149,18 @@ def _rows(library: Library, item_ids: list[str], selected: list[tuple[str, Colum
             "coalesce(i.date_taken, '')") if with_times else ()
     line = f" || '{_CELL}' || ".join(["i.id", *(SQL_CELLS[name][0] for name in sql_names), *tail])
     join = " LEFT JOIN item_times t ON t.item_id = i.id" if with_times else ""
-    sql = (f"SELECT count(*), group_concat(line, '{_ROW}') FROM (SELECT {line} AS line FROM json_each(?) o "
-           f"JOIN items i ON i.id = o.value{join} ORDER BY o.key)")
+    tuple_sql = (f"SELECT count(*), group_concat(line, '{_ROW}') FROM (SELECT {line} AS line FROM json_each(?) o "
+                 f"JOIN items i ON i.id = o.value{join} ORDER BY o.key)")
+
     def per_item(ids: list[str]) -> list[Sequence[str]]:
         return [tuple(cell(column.getter(record), column.numeric, raw) for _name, column in selected)
                 for record in export_records(library, ids)]
 
-    for ids, count, text in _chunks(library, sql, item_ids, chunk):
+    def tuple_chunk(ids: list[str], count: int, text: str) -> list[Sequence[str]]:
         lines = text.split(_ROW) if count else []
         split = [line.split(_CELL) for line in lines]
         if len(lines) != count or any(len(cells) != width + len(tail) + 1 for cells in split):
-            yield per_item(ids)  # a value holds a separator: cells cannot be told apart
-            continue
+            return per_item(ids)  # a value holds a separator: cells cannot be told apart
         out: list[Sequence[str] | None] = []
         exact: dict[int, str] = {}  # the rows the per-item path writes: a several-values cell to guard
         for line, cells in zip(lines, split, strict=True):
@@ -170,7 +179,55 @@ def _rows(library: Library, item_ids: list[str], selected: list[tuple[str, Colum
         if exact:
             for position, row in zip(exact, per_item(list(exact.values())), strict=True):
                 out[position] = row
-        yield out  # type: ignore[misc]  # (every None was replaced)
+        return out  # type: ignore[return-value]  # (every None was replaced)
+
+    if reorder is not None or len(selected) < 2:  # (one column: csv writes an empty cell as "")
+        for ids, count, text in _chunks(library, tuple_sql, item_ids, chunk):
+            yield count, tuple_chunk(ids, count, text)
+        return
+
+    # The usual case, the SQL cells first in their order: SQLite quotes them as csv does and joins them into
+    # the CSV line; a chunk in which a row may need a guard is made again as cells (above).
+    key = f" || '{_KEY}' || ".join(tail) if tail else "''"
+    quoted = " || ',' || ".join(_QUOTED.format(f"c{n}") for n in range(width))
+    csv_sql = (f"WITH r AS MATERIALIZED (SELECT i.id AS id, {key} AS k"
+               f"{''.join(f', {SQL_CELLS[name][0]} AS c{n}' for n, name in enumerate(sql_names))} "
+               f"FROM json_each(?) o JOIN items i ON i.id = o.value{join} ORDER BY o.key) "
+               f"SELECT count(*), group_concat(id || '{_CELL}' || k || '{_CELL}' || {quoted}, '{_ROW}') FROM r")
+    attachments_csv = {item_id: _csv_fragment(cells) for item_id, cells in attachments.items()}
+    builtin_csv = {item_id: _csv_fragment(cells) for item_id, cells in builtin.items()}
+    no_attachments_csv, no_builtin_csv = _csv_fragment(no_attachments), _csv_fragment(no_builtin)
+    times_csv: dict[str, str] = {}
+    for ids, count, text in _chunks(library, csv_sql, item_ids, chunk):
+        lines = text.split(_ROW) if count else []
+        pieces = []
+        for line in lines if len(lines) == count else ():  # (more: a value holds _ROW)
+            item_id, time_key, csv_line = line.split(_CELL, 2)
+            if not raw and (_AT_A_START_CSV.search("," + csv_line) or _INSIDE.search(csv_line)):
+                break
+            if times is not None:
+                found = times_csv.get(time_key)
+                if found is None:
+                    found = times_csv[time_key] = _csv_fragment(times.cells(tuple(time_key.split(_KEY, 3))))
+            else:
+                found = ""
+            pieces.append(csv_line + attachments_csv.get(item_id, no_attachments_csv)
+                          + builtin_csv.get(item_id, no_builtin_csv) + found + "\r\n")
+        else:
+            if len(pieces) == count:
+                yield count, "".join(pieces)
+                continue
+        count, text = library.store.execute(tuple_sql, (json.dumps(ids),)).fetchone()
+        yield count, tuple_chunk(ids, count, text or "")
+
+
+def _csv_fragment(cells: Sequence[str]) -> str:
+    """The cells as csv.writer writes them after others in a row: "" or "," and the cells joined by ","."""
+    if not cells:
+        return ""
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerow(("x", *cells))
+    return out.getvalue()[1:-2]
 
 
 def _chunks(library: Library, sql: str, item_ids: list[str], chunk: int) -> Iterator[tuple[list[str], int, str]]:

@@ -122,10 +122,29 @@ def test_more_rows_than_one_chunk_and_progress_on_the_same_steps(hostile: Librar
     many = (ids * (2 * EXPORT_CHUNK // len(ids) + 2))[: 2 * EXPORT_CHUNK + 7]  # repeated ids: rows of their own
     assert export_bytes(hostile, many) == export_bytes(hostile, many, per_item=True)
     chunks = list(sql_rows(hostile, many, resolve_columns(), False, cell_text, EXPORT_CHUNK) or [])
-    assert [len(rows) for rows in chunks] == [EXPORT_CHUNK, EXPORT_CHUNK, 7]
+    assert [count for count, _rows in chunks] == [EXPORT_CHUNK, EXPORT_CHUNK, 7]
 
 
 def test_only_the_default_profiles_own_columns_take_the_sql_path(hostile: Library) -> None:
     ids = every_id(hostile)
     assert sql_rows(hostile, ids, resolve_columns("default", DEFAULT_COLUMNS), False, cell_text, 10) is not None
     assert sql_rows(hostile, ids, resolve_columns("dublin-core"), False, cell_text, 10) is None
+
+
+def test_a_chunk_with_nothing_to_guard_is_quoted_by_sqlite_as_csv_writes_it(library: Library, tmp_path: Path) -> None:
+    ids = every_id(library)
+    set_note(library, ids[0], 'a "quoted" word, a comma\r\nand a line break\n\nand blank lines')
+    set_note(library, ids[1], "semicolons; tabs\tand a trailing space ")
+    add_tags(library, ids[:3], ["with, comma", 'with "quote"', "plain"])
+    set_item_time(library, ids[2], "2021-02-18T20:44:00Z", "minute")
+    with library.store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO attachments(item_id, mode, path, original_name, sha256, size, mtime, mime, media_type, "
+            "width, height) VALUES (?, 'link', ?, 'f', 'ab', 7, 0, 'image/png', 'image', 2, 3)",
+            (ids[1], str(tmp_path / 'a "file", named.png')),
+        )
+    for options in ({}, {"raw": True}, {"columns": [*DEFAULT_COLUMNS, "source_count", "attachment_count"]}):
+        assert export_bytes(library, ids, **options) == export_bytes(library, ids, per_item=True, **options)
+    made = list(sql_rows(library, ids, resolve_columns(), False, cell_text, EXPORT_CHUNK) or [])
+    assert made and all(isinstance(payload, str) for _count, payload in made)  # the CSV text SQLite made
+    assert sum(count for count, _payload in made) == len(ids)
