@@ -23,7 +23,7 @@ import io
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -281,15 +281,16 @@ def _write_rows(
 
     fast = None if per_item else sql_rows(library, item_ids, selected, raw, cell_text, EXPORT_CHUNK)
     chunked = fast if fast is not None else _record_rows(library, item_ids, selected, raw)
-    for count, rows in chunked:  # the finished CSV text of `count` rows, or their cells
-        if isinstance(rows, str):
-            stream.write(rows)
-        else:
-            writer.writerows(rows)
-        written += count
-        if count and written % EXPORT_CHUNK == 0:
-            job.check()
-            job.report(written, total, "rows")
+    with contextlib.closing(chunked):  # (on a failure too: its reader thread and connection end now)
+        for count, rows in chunked:  # the finished CSV text of `count` rows, or their cells
+            if isinstance(rows, str):
+                stream.write(rows)
+            else:
+                writer.writerows(rows)
+            if (written + count) // EXPORT_CHUNK > written // EXPORT_CHUNK:
+                job.check()
+                job.report(written + count, total, "rows")
+            written += count
     job.report(total, total, "rows")
     job.check()
     return written
@@ -307,7 +308,7 @@ def cell_text(cell: Cell, numeric: bool, raw: bool) -> str:
 
 def _record_rows(
     library: Library, item_ids: list[str], selected: list[tuple[str, Column]], raw: bool
-) -> Iterator[tuple[int, str | list[Sequence[str]]]]:
+) -> Generator[tuple[int, str | list[Sequence[str]]], None, None]:
     """The rows from the per-item path (`export_records` and each column's getter), EXPORT_CHUNK at a time."""
     getters = [(column.getter, column.numeric) for _header, column in selected]
     rows: list[Sequence[str]] = []

@@ -33,7 +33,7 @@ import queue
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mediacat.core.csvio import COLUMNS, FORMULA_STARTS, Column
@@ -110,7 +110,7 @@ class _Children:
 
 
 def sql_rows(library: Library, item_ids: Sequence[str], selected: list[tuple[str, Column]], raw: bool,
-             cell: CellFormat, chunk: int) -> Iterator[tuple[int, str | list[Sequence[str]]]] | None:
+             cell: CellFormat, chunk: int) -> Generator[tuple[int, str | list[Sequence[str]]], None, None] | None:
     """The rows of `item_ids` (in that order; unknown ids skipped) by up to `chunk`: (how many, the CSV text or
     the rows' cells), or None when a selected column is not one of the default profile's own (`cell` formats a
     getter's value, as csvio does)."""
@@ -124,7 +124,7 @@ def sql_rows(library: Library, item_ids: Sequence[str], selected: list[tuple[str
 
 
 def _rows(library: Library, item_ids: list[str], selected: list[tuple[str, Column]], raw: bool,
-          cell: CellFormat, chunk: int) -> Iterator[tuple[int, str | list[Sequence[str]]]]:
+          cell: CellFormat, chunk: int) -> Generator[tuple[int, str | list[Sequence[str]]], None, None]:
     names = [name for name, _column in selected]
     sql_names = [name for name in names if name in SQL_CELLS]
     parts: dict[tuple[str, ...], list[tuple[str, Column]]] = {

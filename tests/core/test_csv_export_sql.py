@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from pathlib import Path
 
 import pytest
 
 from mediacat.core.csvio import DEFAULT_COLUMNS, EXPORT_CHUNK, cell_text, export_csv, resolve_columns
 from mediacat.core.export_sql import sql_rows
+from mediacat.core.jobs import Cancelled, Job, Progress
 from mediacat.core.library import Library
 from mediacat.core.tags import add_tags, set_note
 from mediacat.core.timeline import set_item_time
@@ -148,3 +150,17 @@ def test_a_chunk_with_nothing_to_guard_is_quoted_by_sqlite_as_csv_writes_it(libr
     made = list(sql_rows(library, ids, resolve_columns(), False, cell_text, EXPORT_CHUNK) or [])
     assert made and all(isinstance(payload, str) for _count, payload in made)  # the CSV text SQLite made
     assert sum(count for count, _payload in made) == len(ids)
+
+
+def test_a_cancelled_export_ends_its_reader_thread_before_it_returns(library: Library, tmp_path: Path) -> None:
+    many = (every_id(library) * (3 * EXPORT_CHUNK))[: 3 * EXPORT_CHUNK]
+
+    def cancel_at_the_first_chunk(progress: Progress) -> None:
+        if progress.done:
+            job.cancel()
+
+    job = Job(cancel_at_the_first_chunk)
+    with pytest.raises(Cancelled):
+        export_csv(library, many, tmp_path / "cancelled.csv", job=job)
+    assert not [t for t in threading.enumerate() if t.name == "mediacat-export-rows"]
+    assert not (tmp_path / "cancelled.csv").exists() and not list(tmp_path.glob(".cancelled.csv.*"))
