@@ -93,6 +93,7 @@ _QUOTED = ("CASE WHEN instr({0}, '\"') THEN '\"' || replace({0}, '\"', '\"\"') |
            "WHEN instr({0}, ',') OR instr({0}, char(10)) OR instr({0}, char(13)) THEN '\"' || {0} || '\"' "
            "ELSE {0} END")
 _AT_A_START_CSV = re.compile(f"[,;][ '\"]*[{_FORMULA}\t\r\n]")  # _AT_A_START in a CSV line: cells after ","
+_IN_A_CHUNK = re.compile(f"[,;\x1f\x1e][ '\"]*[{_FORMULA}\t\r\n]")  # and in a chunk's text
 Row = tuple[str, ...]
 CellFormat = Callable[[Any, bool, bool], str]
 
@@ -201,9 +202,11 @@ def _rows(library: Library, item_ids: list[str], selected: list[tuple[str, Colum
     for ids, count, text in _chunks(library, csv_sql, item_ids, chunk):
         lines = text.split(_ROW) if count else []
         pieces = []
+        # the whole chunk's text first (a cell's first line starts after "," or _CELL): most have nothing to look at
+        look = not raw and bool(_IN_A_CHUNK.search(text) or _INSIDE.search(text))
         for line in lines if len(lines) == count else ():  # (more: a value holds _ROW)
             item_id, time_key, csv_line = line.split(_CELL, 2)
-            if not raw and (_AT_A_START_CSV.search("," + csv_line) or _INSIDE.search(csv_line)):
+            if look and (_AT_A_START_CSV.search("," + csv_line) or _INSIDE.search(csv_line)):
                 break
             if times is not None:
                 found = times_csv.get(time_key)
