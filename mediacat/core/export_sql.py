@@ -182,7 +182,7 @@ def _rows(library: Library, item_ids: list[str], selected: list[tuple[str, Colum
                 out[position] = row
         return out  # type: ignore[return-value]  # (every None was replaced)
 
-    if reorder is not None or len(selected) < 2:  # (one column: csv writes an empty cell as "")
+    if reorder is not None or len(selected) < 2 or not width:  # (one column: csv writes an empty cell as "")
         for ids, count, text in _chunks(library, tuple_sql, item_ids, chunk):
             yield count, tuple_chunk(ids, count, text)
         return

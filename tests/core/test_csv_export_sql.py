@@ -83,9 +83,10 @@ def every_id(library: Library) -> list[str]:
     {"columns": ["tags", "id", "time_sol", "attachment_count", "source_count", "media_urls", "notes"]},
     {"columns": ["time_lmst", "builtin_media_paths", "attachment_paths", "title"]},
     {"columns": ["notes"]},
+    {"columns": ["time_scet", "attachment_sha256", "builtin_media_sha256"]},
     {"columns": ["title", "nasa_ids", "source_quotes"], "raw": True},
     {"profile": "dublin-core"},
-], ids=["default", "raw", "reordered", "groups-first", "one-column", "raw-subset", "dublin-core"])
+], ids=["default", "raw", "reordered", "groups-first", "one-column", "no-sql-cells", "raw-subset", "dublin-core"])
 def test_the_set_based_export_writes_the_bytes_of_the_per_item_path(hostile: Library, options: dict) -> None:
     ids = every_id(hostile)
     fast = export_bytes(hostile, ids, **options)
