@@ -23,7 +23,7 @@ import io
 import os
 import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -245,19 +245,23 @@ def export_csv(
     profile: str = "default",
     raw: bool = False,
     job: Job | None = None,
+    per_item: bool = False,
 ) -> int:
     """Write the items as CSV to a file (atomically: temporary file, then rename) or a binary stream.
 
     Returns the number of rows written. On any failure or cancel, an existing file at `out` is untouched
     and no temporary file remains.
+
+    The default profile's columns come from set-based SQL (`mediacat.core.export_sql`); `per_item=True` writes
+    the same bytes from each item's record and column getters (the reference the tests compare with).
     """
     selected = resolve_columns(profile, columns)
     job = job or Job()
     if isinstance(out, str | os.PathLike):
-        return _export_to_file(library, list(item_ids), Path(out), selected, raw, job)
+        return _export_to_file(library, list(item_ids), Path(out), selected, raw, job, per_item)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
     try:
-        return _write_rows(library, list(item_ids), text, selected, raw, job)
+        return _write_rows(library, list(item_ids), text, selected, raw, job, per_item)
     finally:
         text.flush()
         text.detach()
@@ -265,7 +269,7 @@ def export_csv(
 
 def _write_rows(
     library: Library, item_ids: list[str], stream: io.TextIOBase, selected: list[tuple[str, Column]],
-    raw: bool, job: Job,
+    raw: bool, job: Job, per_item: bool = False,
 ) -> int:
     stream.write(BOM)
     writer = csv.writer(stream, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
@@ -273,28 +277,53 @@ def _write_rows(
     total = len(item_ids)
     written = 0
     job.report(0, total, "rows")
-    getters = [column.getter for _header, column in selected]
-    numeric = [column.numeric for _header, column in selected]
-    for record in export_records(library, item_ids):
-        # Only text is guarded: a plain string goes straight to guard(), an empty cell is "", and only the
-        # rest (numbers, lists of values) takes format_cell's general path.
-        writer.writerow([
-            (cell if raw or numeric[n] else guard(cell)) if type(cell) is str
-            else "" if cell is None or cell == EMPTY
-            else format_cell(cell, numeric=numeric[n], raw=raw)
-            for n, cell in enumerate([getter(record) for getter in getters])
-        ])
-        written += 1
-        if written % EXPORT_CHUNK == 0:
-            job.check()
-            job.report(written, total, "rows")
+    from mediacat.core.export_sql import sql_rows  # (it reads this module's columns)
+
+    fast = None if per_item else sql_rows(library, item_ids, selected, raw, cell_text, EXPORT_CHUNK)
+    chunked = fast if fast is not None else _record_rows(library, item_ids, selected, raw)
+    with contextlib.closing(chunked):  # (on a failure too: its reader thread and connection end now)
+        for count, rows in chunked:  # the finished CSV text of `count` rows, or their cells
+            if isinstance(rows, str):
+                stream.write(rows)
+            else:
+                writer.writerows(rows)
+            if (written + count) // EXPORT_CHUNK > written // EXPORT_CHUNK:
+                job.check()
+                job.report(written + count, total, "rows")
+            written += count
     job.report(total, total, "rows")
     job.check()
     return written
 
 
+def cell_text(cell: Cell, numeric: bool, raw: bool) -> str:
+    """A column getter's value as written: only text is guarded (a plain string goes straight to guard(), an
+    empty cell is "", and only the rest, numbers and lists of values, takes format_cell's general path)."""
+    if type(cell) is str:
+        return cell if raw or numeric else guard(cell)
+    if cell is None or cell == EMPTY:
+        return ""
+    return format_cell(cell, numeric=numeric, raw=raw)
+
+
+def _record_rows(
+    library: Library, item_ids: list[str], selected: list[tuple[str, Column]], raw: bool
+) -> Generator[tuple[int, str | list[Sequence[str]]], None, None]:
+    """The rows from the per-item path (`export_records` and each column's getter), EXPORT_CHUNK at a time."""
+    getters = [(column.getter, column.numeric) for _header, column in selected]
+    rows: list[Sequence[str]] = []
+    for record in export_records(library, item_ids):
+        rows.append([cell_text(getter(record), numeric, raw) for getter, numeric in getters])
+        if len(rows) == EXPORT_CHUNK:
+            yield len(rows), rows
+            rows = []
+    if rows:
+        yield len(rows), rows
+
+
 def _export_to_file(
-    library: Library, item_ids: list[str], path: Path, selected: list[tuple[str, Column]], raw: bool, job: Job
+    library: Library, item_ids: list[str], path: Path, selected: list[tuple[str, Column]], raw: bool, job: Job,
+    per_item: bool,
 ) -> int:
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
@@ -306,7 +335,7 @@ def _export_to_file(
         raise CsvError(f"{path}: cannot write the CSV file ({error.strerror or error})") from error
     try:
         with open(fd, "w", encoding="utf-8", newline="") as stream:
-            written = _write_rows(library, item_ids, stream, selected, raw, job)
+            written = _write_rows(library, item_ids, stream, selected, raw, job, per_item)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temp, path)
