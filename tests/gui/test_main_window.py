@@ -91,6 +91,7 @@ def test_tag_filter_requires_every_checked_tag(qtbot, window, library):
         )
     # Written behind the app's back (another connection, as the CLI would): noticed by its data_version poll.
     qtbot.waitUntil(lambda: window.facets.item(4).rowCount() == 2)
+    settle(qtbot, window)  # no refresh still on its way replaces the branch while it is read
     tag_branch = window.facets.item(4)
     assert [tag_branch.child(n).data(VALUE_ROLE) for n in range(tag_branch.rowCount())] == ["edl", "favourite"]
     window.facets.set_checked("tag", "favourite")
