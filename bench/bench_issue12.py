@@ -106,14 +106,20 @@ if mode == "app":  # a clean close: a killed run would leave its session marker,
 os._exit(0)
 '''
 
-# The list floor: the same query and the same JSON, with sqlite3 and json only.
-LIST_FLOOR = r'''
+# The list floor: the same query and the same JSON, with sqlite3 and json; the "time" object's Mars clocks with
+# MediaCat's own arithmetic (`mediacat.core.mars_time`, pure math importing only the standard library), so the
+# ratio measures everything but that arithmetic. Items with attachments, overrides, outside sources or built-in
+# files are not handled: the bench checks the JSON is identical, and the audio items of the scaled library have none.
+LIST_FLOOR = r"""
 import json, sqlite3, sys
+from datetime import UTC, datetime, timedelta
+from mediacat.core import mars_time
 conn = sqlite3.connect(sys.argv[1] + "/mediacat.sqlite3")
 order = "p.position IS NULL, p.position, i.seed_position IS NULL, i.seed_position, i.id"
 rows = conn.execute("SELECT i.id, i.title, i.media_type, i.kind, i.camera, i.date_taken, i.mission_phase, i.credit, "
-    "i.description, i.nasa_ids, i.official_urls, i.media_urls, i.notes FROM items i LEFT JOIN mission_phases p "
-    f"ON p.id = i.mission_phase WHERE i.media_type = 'audio' ORDER BY {order}").fetchall()
+    "i.description, i.nasa_ids, i.official_urls, i.media_urls, i.notes, i.origin, t.scet, t.precision, t.evidence, "
+    "t.note, t.event_id, t.origin, t.scet_end FROM items i LEFT JOIN mission_phases p ON p.id = i.mission_phase "
+    f"LEFT JOIN item_times t ON t.item_id = i.id WHERE i.media_type = 'audio' ORDER BY {order}").fetchall()
 tags, sources = {}, {}
 for item_id, name in conn.execute("SELECT it.item_id, t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id "
         "JOIN items i ON i.id = it.item_id WHERE i.media_type = 'audio' ORDER BY it.item_id, t.name COLLATE NOCASE"):
@@ -122,13 +128,50 @@ for item_id, *link in conn.execute("SELECT s.item_id, s.article_id, a.outlet, a.
         "source_links s JOIN articles a ON a.id = s.article_id JOIN items i ON i.id = s.item_id "
         "WHERE i.media_type = 'audio' ORDER BY s.item_id, s.position"):
     sources.setdefault(item_id, []).append(dict(zip(("article_id", "outlet", "title", "date", "quote"), link)))
+meta = dict(conn.execute("SELECT key, value FROM meta WHERE key LIKE 'timeline_%'"))
+site = json.loads(meta.get("timeline_site") or "{}")
+east = float(site.get("east_longitude", mars_time.JEZERO_EAST_LONGITUDE))
+light = {row["date"]: float(row["seconds"]) for row in json.loads(meta.get("timeline_light_times") or "[]")}
+utc = lambda text: datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+iso = lambda moment: moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+landing_row = conn.execute("SELECT scet FROM timeline_events WHERE id = ?",
+                           (meta.get("timeline_landing_event"),)).fetchone()
+landing = utc(landing_row[0]) if landing_row else None
+UNIT = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+readings = {}
+def time_of(r):
+    date_taken, scet, precision, evidence, note, event_id, origin, scet_end = r[5], *r[14:21]
+    if scet is not None and precision is not None:
+        start, evidence, note, origin = utc(scet), json.loads(evidence or "[]"), note or "", origin or "seed"
+        end = utc(scet_end) if scet_end else start + timedelta(seconds=UNIT[precision])
+    elif date_taken:
+        try:
+            start = datetime.strptime(date_taken, "%Y-%m-%d").replace(tzinfo=UTC)
+        except ValueError:
+            return None
+        precision, evidence, note, event_id, origin = ("day", [{"catalog": "date_taken"}],
+                                                       "the catalog's capture date", None, "catalog")
+        end = start + timedelta(days=1)
+    else:
+        return None
+    found = readings.get((start, end))
+    if found is None:
+        seconds = light.get(start.date().isoformat())
+        first = mars_time.mars_time(start, east, landing=landing)
+        last = mars_time.mars_time(end, east, landing=landing)
+        found = readings[(start, end)] = {
+            "scet": iso(start), "scet_end": iso(end),
+            "ert": None if seconds is None else iso(start + timedelta(seconds=seconds)),
+            "sol": first.sol, "sol_end": last.sol, "lmst": first.lmst_text, "lmst_end": last.lmst_text}
+    return {**found, "precision": precision, "evidence": evidence, "note": note, "event": event_id, "origin": origin}
 out = [{"id": r[0], "title": r[1], "media_type": r[2], "kind": r[3], "camera": r[4], "date_taken": r[5],
         "mission_phase": r[6], "credit": r[7], "description": r[8], "nasa_ids": json.loads(r[9]),
         "official_urls": json.loads(r[10]), "media_urls": json.loads(r[11]), "tags": tags.get(r[0], []),
-        "notes": r[12], "sources": sources.get(r[0], []), "attachments": []} for r in rows]
+        "notes": r[12], "sources": sources.get(r[0], []), "attachments": [], "origin": r[13], "overrides": {},
+        "external_sources": [], "builtin_media": [], "time": time_of(r)} for r in rows]
 json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
 sys.stdout.write("\n")
-'''
+"""
 
 # `sqlite3 -csv` of the cells `mediacat export` writes (its default columns), in the catalog order.
 EXPORT_FLOOR_SQL = """
