@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QEventLoop, QTimer, QUrl
 from PySide6.QtGui import QImage
 
 from mediacat.qtmedia import MediaDecodeError, ensure_qt_application, multimedia_status
+from mediacat.qtmedia.gil_free import without_the_gil
 
 
 def grab_frame(path: str | os.PathLike[str], position_ms: int | None = None, timeout_s: float = 10.0) -> QImage:
@@ -74,8 +76,9 @@ def grab_frame(path: str | os.PathLike[str], position_ms: int | None = None, tim
     if not outcome:
         loop.exec()
     timer.stop()
-    player.stop()
-    player.setSource(QUrl())
+    without_the_gil(player, "_ZN12QMediaPlayer4stopEv", player.stop)  # joins the backend's threads
+    empty = QUrl()
+    without_the_gil(player, "_ZN12QMediaPlayer9setSourceERK4QUrl", functools.partial(player.setSource, empty), empty)
     sink.videoFrameChanged.disconnect(on_frame)
     if "image" in outcome:
         image = outcome["image"]

@@ -7,12 +7,14 @@ a worker thread (each call makes its own player and loop in the calling thread).
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Any
 
 from mediacat.core.probe import MediaProbeError, display_path
 from mediacat.qtmedia import ensure_qt_application, multimedia_status
+from mediacat.qtmedia.gil_free import without_the_gil
 
 _AV_LOG_QUIET = -8
 _quiet = False
@@ -116,7 +118,9 @@ def probe_video(path: str | os.PathLike[str], timeout_s: float = 10) -> dict[str
         # Python owns both objects: they are destroyed when this frame ends, player first (worker threads of a
         # QThreadPool run no event loop, so deleteLater() would never happen there).
         timer.stop()
-        player.setSource(QUrl())
+        empty = QUrl()  # joins the backend's threads: without holding the interpreter lock (gil_free)
+        without_the_gil(player, "_ZN12QMediaPlayer9setSourceERK4QUrl", functools.partial(player.setSource, empty),
+                        empty)
         del player
         del sink
 

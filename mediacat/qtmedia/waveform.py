@@ -9,6 +9,7 @@ import wave
 from pathlib import Path
 
 from mediacat.qtmedia import MediaDecodeError, ensure_qt_application, multimedia_status
+from mediacat.qtmedia.gil_free import without_the_gil
 
 Peaks = list[tuple[float, float]]  # (min, max) per bucket, each in -1.0 .. 1.0
 _BLOCK_FRAMES = 256  # samples are first reduced to one (min, max) per block, then blocks to buckets
@@ -140,7 +141,8 @@ def _qt_blocks(file: Path, timeout_s: float) -> Peaks:
     if not outcome:
         loop.exec()
     timer.stop()
-    decoder.stop()
+    without_the_gil(decoder, "_ZN13QAudioDecoder4stopEv", decoder.stop)  # void QAudioDecoder::stop()
     if "error" in outcome:
         raise MediaDecodeError(f"cannot decode the audio of {file}: {outcome['error']}")
     return blocks
+
