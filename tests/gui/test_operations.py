@@ -142,3 +142,35 @@ def test_a_write_by_another_connection_is_announced_as_everything(qtbot, library
     qtbot.waitUntil(lambda: len(changes) == 2)
     assert changes[1].is_everything
     qtbot.waitUntil(lambda: window.detail.item is not None and window.detail.item.notes == "theirs")
+
+
+def test_an_undo_step_runs_its_operations_on_the_writer_and_a_failed_one_is_reported(qtbot, library):
+    """The one undo command (`OpCommand`; `OperationCommand` gives it fixed steps): the first redo does
+    nothing, undo and redo run their operations in order on the writer, and an undo that fails says so and
+    makes its step obsolete."""
+    from mediacat.core.errors import MediaCatError
+    from mediacat.gui.features.tag_commands import OperationCommand
+
+    window = open_window(qtbot, library)
+    item_id = library.item_ids()[0]
+    window.run_op(note_op, item_id, "after", label="Note")
+    qtbot.waitUntil(lambda: note_of(library, item_id) == "after")
+    command = OperationCommand("Edit note", window, (note_op, (item_id, "before")), (note_op, (item_id, "after")))
+    window.undo_stack.push(command)  # the first redo: nothing (the edit already ran)
+    window.undo_stack.undo()
+    window.undo_stack.redo()  # asked while the undo still runs: waits for it, then runs
+    qtbot.waitUntil(lambda: window.settled and not command._running)
+    assert note_of(library, item_id) == "after"
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: note_of(library, item_id) == "before")
+
+    def refused(job: Job, writer: Library) -> Changes:
+        raise MediaCatError("the item was deleted meanwhile")
+
+    failing = OperationCommand("Doomed edit", window, (refused, ()), (refused, ()))
+    window.undo_stack.push(failing)
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: window.last_error_dialog is not None)
+    shown = window.last_error_dialog.text_for_clipboard()
+    assert "Undo 'Doomed edit' failed" in shown and "deleted meanwhile" in shown
+    qtbot.waitUntil(lambda: failing.isObsolete())

@@ -52,7 +52,7 @@ class OpCommand(QUndoCommand):
             self.setObsolete(True)
             self._waiting.clear()
             self._running = False
-            self.window.show_error(f"{verb} failed", f"{verb} {self.text()!r}: {error}")
+            self.window.report_error(f"{verb} {self.text()!r} failed", error)  # e.g. deleted elsewhere meanwhile
 
         self.window.run_op(op, *args, label=f"{verb} {self.text()}", on_done=done, on_error=failed)
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand
 from mediacat.core.csvio import ImportResult
 from mediacat.core.operations import merge_tags_op, restore_import_op, restore_notes_op, restore_tags_op
 from mediacat.core.tags import NoteEdit, TagEdit
+from mediacat.gui.features.op_command import OpCommand
 from mediacat.gui.features.window_api import FeatureWindow
 
 NOTE_COMMAND_ID = 6001
@@ -24,34 +25,14 @@ NOTE_COMMAND_ID = 6001
 Step = tuple[Callable[..., Any], tuple[Any, ...]]  # (operation, its arguments after job and library)
 
 
-class OperationCommand(QUndoCommand):
-    """An undo step whose undo and redo are operations on the writer (the edit itself was already run)."""
+class OperationCommand(OpCommand):
+    """An undo step with fixed operations: the edit's "before" to undo and its "after" to redo (the one undo
+    command, `OpCommand`, with steps that do not depend on the previous step's result)."""
 
     def __init__(self, text: str, window: FeatureWindow, undo: Step, redo: Step) -> None:
-        super().__init__(text)
-        self.window = window
         self.undo_step = undo
-        self.redo_step = redo
-        self._first_redo = True
-
-    def redo(self) -> None:
-        if self._first_redo:
-            self._first_redo = False
-            return
-        self._run(self.redo_step, "Redo")
-
-    def undo(self) -> None:
-        self._run(self.undo_step, "Undo")
-
-    def _run(self, step: Step, verb: str) -> None:
-        op, args = step
-        text = self.text()
-
-        def failed(error: BaseException) -> None:  # e.g. the item was deleted from the command line meanwhile
-            self.setObsolete(True)
-            self.window.report_error(f"{verb} {text!r} failed", error)
-
-        self.window.run_op(op, *args, label=f"{verb} {text}", on_error=failed)
+        self.redo_step = redo  # a merged note edit replaces it: read when the step runs
+        super().__init__(window, text, None, lambda _result: self.undo_step, lambda _result: self.redo_step)
 
 
 def tag_edit_command(text: str, window: FeatureWindow, edit: TagEdit) -> OperationCommand:
