@@ -15,15 +15,24 @@ from __future__ import annotations
 import ctypes
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-QT_MULTIMEDIA = "libQt6Multimedia.so.6"  # loaded by PySide6.QtMultimedia already: found by its soname
+QT_MULTIMEDIA = "libQt6Multimedia.so.6"
+
+
+def _library_path() -> str:
+    """PySide6's own copy of the library (the one its objects live in), else the soname (already loaded)."""
+    import PySide6
+
+    bundled = Path(PySide6.__file__).parent / "Qt" / "lib" / QT_MULTIMEDIA
+    return str(bundled) if bundled.is_file() else QT_MULTIMEDIA
 
 
 @functools.cache
 def _function(symbol: str, arguments: int) -> Any:
     try:
-        function = ctypes.CDLL(QT_MULTIMEDIA)[symbol]
+        function = ctypes.CDLL(_library_path())[symbol]
     except (OSError, AttributeError):
         return None
     function.argtypes = [ctypes.c_void_p] * arguments
