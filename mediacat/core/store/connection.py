@@ -10,6 +10,7 @@ import contextlib
 import errno
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -133,7 +134,7 @@ def open_store(path: Path, *, create: bool = True, verify: bool = True, any_thre
             _check_integrity(path, conn)
         if existed:
             _check_identity(path, conn)  # before anything writes to the file (the WAL switch is a write)
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _switch_to_wal(conn)
         if mode.lower() != "wal":
             raise LibraryError(f"{path}: the library's folder does not support SQLite's WAL mode ({mode})")
         conn.execute("PRAGMA synchronous = FULL")  # a commit that acknowledged an edit survives a power loss
@@ -148,6 +149,21 @@ def open_store(path: Path, *, create: bool = True, verify: bool = True, any_thre
     except BaseException:
         conn.close()
         raise
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """`PRAGMA journal_mode = WAL`, the resulting mode. The switch can answer SQLITE_BUSY at once, without
+    SQLite's busy handler, while another process is creating the same new library (seen in CI: one of four
+    processes failed "library busy"); it is tried again until the busy timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as error:
+            busy = getattr(error, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _check_folder(folder: Path, *, create: bool) -> None:
