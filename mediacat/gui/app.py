@@ -8,17 +8,17 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QDeadlineTimer, Qt, QThread
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QThread
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
-from mediacat.core.errors import MediaCatError, UnknownItem
-from mediacat.core.events import set_program
-from mediacat.core.library import Library
-from mediacat.gui.error_hook import ExceptionHook
 from mediacat.gui.settings import SETTINGS_FILE_NAME, Settings
 from mediacat.paths import resources_dir
+
+if TYPE_CHECKING:
+    from mediacat.gui.main_window import MainWindow
 
 APP_NAME = "MediaCat"
 ORGANIZATION = "MediaCat"
@@ -31,11 +31,11 @@ MEDIA_SETTLE_MS = 1500
 
 
 def application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication (created once): names, high-DPI rounding, window icon; the palette follows the system."""
+    """The QApplication (created once): names, window icon; the palette follows the system. (High-DPI scale
+    factors are not rounded: Qt 6's default, PassThrough.)"""
     existing = QApplication.instance()
     if existing is not None:
         return existing  # type: ignore[return-value]
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setOrganizationName(ORGANIZATION)
     app = QApplication(argv if argv is not None else [sys.argv[0]])
@@ -57,19 +57,41 @@ def window_icon() -> QIcon | None:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """`mediacat gui`: the window, or with --screenshot a PNG of it. Returns the exit status."""
+    """`mediacat gui`: the window, or with --screenshot a PNG of it. Returns the exit status.
+
+    A plain start paints the window's frame first and opens the library right after (`MainWindow.opening`,
+    issue 12); a screenshot, or a start told what to show (--select, --search, --filter, --view), opens the
+    library first, so a bad option or library is reported before any window shows."""
     screenshot = getattr(args, "screenshot", None)
     if screenshot and "QT_QPA_PLATFORM" not in os.environ and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = application()
+    from mediacat.core.events import set_program
+    from mediacat.gui.error_hook import ExceptionHook
     from mediacat.gui.main_window import MainWindow  # after QApplication exists
 
     set_program("mediacat-gui")  # the event log names the app, not the command line, as the changes' program
+    folder = getattr(args, "library", None)
+    told = any(getattr(args, name, None) for name in ("select", "search", "filter", "view"))
+    if not screenshot and not told:
+        window = MainWindow.opening(folder)
+        hook = ExceptionHook(lambda: window).install()
+        window.open_failed.connect(lambda message: _startup_failed(app, window, message))
+        window.ready.connect(freeze_startup_heap)
+        window.show()
+        try:
+            return app.exec()
+        finally:
+            hook.uninstall()
+            _close(window)
+
+    from mediacat.core.errors import MediaCatError, UnknownItem
+    from mediacat.core.library import Library
 
     try:
-        library = Library.open(getattr(args, "library", None))
+        library = Library.open(folder)
     except MediaCatError as error:
         if screenshot:
             raise
@@ -90,17 +112,29 @@ def run_app(args: argparse.Namespace) -> int:
         apply_start_filters(window, getattr(args, "search", None), getattr(args, "filter", None) or [])
         if screenshot:
             return take_screenshot(window, Path(screenshot), view)
+        window.ready.connect(freeze_startup_heap)
         window.show()
         show_view(window, view)
-        freeze_startup_heap()
         return app.exec()
     finally:
         hook.uninstall()
-        window.close()
-        window.deleteLater()
-        library.close()
+        _close(window)
         if scratch is not None:
             scratch.cleanup()
+
+
+def _startup_failed(app: QApplication, window: MainWindow, message: str) -> None:
+    """The library of a plain start could not be opened: say why, then end the app with status 2."""
+    _show_startup_error(message, window)
+    window.close()
+    app.exit(2)
+
+
+def _close(window: MainWindow) -> None:
+    window.close()
+    window.deleteLater()
+    if window.library is not None:
+        window.library.close()
 
 
 def freeze_startup_heap() -> None:
@@ -114,6 +148,8 @@ def freeze_startup_heap() -> None:
 
 def apply_start_filters(window: QWidget, search: str | None, filters: list[str]) -> None:
     """`--search TEXT` and `--filter FACET=VALUE`: the query the window starts with."""
+    from mediacat.core.errors import MediaCatError
+
     for spec in filters:
         facet, separator, value = spec.partition("=")
         if not separator or not window.facets.set_checked(facet.strip(), value.strip()):
@@ -126,6 +162,8 @@ def apply_start_filters(window: QWidget, search: str | None, filters: list[str])
 def show_view(window: QWidget, view: str | None) -> QWidget:
     """Switch to `view` ("grid", "table", "timeline", "reader", "viewer", "getting-started"); returns the widget
     showing it."""
+    from mediacat.core.errors import MediaCatError
+
     if view in (None, "grid", "table", "timeline"):
         window.set_view_mode(view or window.view_mode())
         return window
@@ -147,6 +185,8 @@ def show_view(window: QWidget, view: str | None) -> QWidget:
 
 def take_screenshot(window: QWidget, path: Path, view: str | None) -> int:
     """Render the window (or the reader / viewer) and write it to `path` as a PNG."""
+    from mediacat.core.errors import MediaCatError
+
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     target = show_view(window, view)
@@ -187,11 +227,11 @@ def _process_events_for(msecs: int) -> None:
         QThread.msleep(10)
 
 
-def _show_startup_error(message: str) -> None:
+def _show_startup_error(message: str, parent: QWidget | None = None) -> None:
     from mediacat.gui.dialogs.error_dialog import ErrorDialog
 
     print(f"mediacat: error: {message}", file=sys.stderr)
-    dialog = ErrorDialog("MediaCat cannot start", message)
+    dialog = ErrorDialog("MediaCat cannot start", message, "", parent)
     dialog.exec()
 
 

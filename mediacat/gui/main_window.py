@@ -5,6 +5,11 @@ Feature modules extend it only through its public API (docs/ARCHITECTURE.md, "GU
 `library_changed`, `tasks`, `undo_stack`, `menu(name)`, the selection queries, `selection_changed`,
 `files_dropped`, `add_dock`, `add_notice`, `show_error`, `status_message`, `select_item` and `set_tag_filter`.
 Every view refreshes from `library_changed(Changes)`; the item query, counts and facets run on readers.
+
+Paint first (issue 12): this module imports only what the window's frame needs (menus, tool bar, search box,
+status bar, the panes' places). The catalog's modules (models, views, the core's library and search) are
+imported when the content is built: at once for `MainWindow(library)`, after the frame's first paint for
+`MainWindow.opening(folder)`, which is how the app starts (gui/first_paint.py).
 """
 
 from __future__ import annotations
@@ -15,60 +20,34 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QKeySequence,
-    QPixmap,
-    QShortcut,
-    QShowEvent,
-    QUndoStack,
-)
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QMenu,
-    QSplitter,
-    QStackedWidget,
-    QStyle,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QMenu, QSplitter, QToolBar, QVBoxLayout, QWidget
 
-from mediacat.core.builtin_media import shown_media
-from mediacat.core.changes import Changes
-from mediacat.core.errors import MediaCatError
-from mediacat.core.jobs import Progress
-from mediacat.core.library import Library
-from mediacat.core.presence import Presence
-from mediacat.core.search import ItemQuery
-from mediacat.gui.dialogs.error_dialog import ErrorDialog, describe_exception
-from mediacat.gui.feature_install import FeatureInstallTrigger
-from mediacat.gui.mnemonics import manage_mnemonics
-from mediacat.gui.models.catalog_model import CatalogModel, Column, Roles, row_runs
-from mediacat.gui.models.facet_model import FacetModel
-from mediacat.gui.operations import LibraryOperations, Operation, Query
+from mediacat.gui.first_paint import FirstPaintTrigger
 from mediacat.gui.settings import Settings
-from mediacat.gui.tasks import TaskHandle, TaskRunner
-from mediacat.gui.views import placeholders
-from mediacat.gui.views.catalog_notices import NoMatchPanel, NoticeBar
-from mediacat.gui.views.detail_pane import PREVIEW_SIZE, DetailPane
-from mediacat.gui.views.filter_sidebar import FilterSidebar
-from mediacat.gui.views.grid_view import CatalogGridView, CatalogTableView
-from mediacat.gui.window_fit import SmallWindowFit
-from mediacat.paths import cache_dir
+from mediacat.paths import cache_dir, resolve_library_dir
 
-if TYPE_CHECKING:  # made when first opened: not on the path to the first paint
+if TYPE_CHECKING:  # imported when the content is built, or when first used: not on the path to the first paint
+    import os
+
+    from PySide6.QtCore import QModelIndex, Qt
+    from PySide6.QtGui import QCloseEvent, QPixmap, QShowEvent
+    from PySide6.QtWidgets import QDockWidget
+
+    from mediacat.core.changes import Changes
+    from mediacat.core.jobs import Progress
+    from mediacat.core.library import Library
+    from mediacat.core.search import ItemQuery
+    from mediacat.gui.dialogs.error_dialog import ErrorDialog
+    from mediacat.gui.operations import Operation, Query
+    from mediacat.gui.tasks import TaskHandle, TaskRunner
     from mediacat.gui.views.article_reader import ArticleReader
+    from mediacat.gui.views.grid_view import CatalogGridView, CatalogTableView
     from mediacat.gui.views.viewer_window import ViewerWindow
 
 SEARCH_DEBOUNCE_MS = 200
 FIRST_PAINT_WAIT_S = 2.0  # the longest a query asked for before the first paint waits for it
+FEATURES_AT_LATEST_MS = 1000  # after the content's first paint, even if the first answer has not come
 PRESENCE_POLL_MS = 5000  # how often the window looks for other windows on its library
 FOCUS_FRAME = "#{name} {{ border: 1px solid palette(mid); }} #{name}:focus {{ border: 2px solid palette(highlight); }}"
 MENU_NAMES = ("File", "Edit", "Item", "View", "Tools", "Help")
@@ -100,18 +79,20 @@ class MainWindow(QMainWindow):
     selection_changed = Signal()
     files_dropped = Signal(str, list)
     library_changed = Signal(object)  # Changes: what an operation (or another process) changed
+    open_failed = Signal(str)  # `opening(folder)`: the library could not be opened (the sentence says why)
+    ready = Signal()  # the content is built and the features are installed
 
-    def __init__(self, library: Library, *, settings: Settings | None = None, thumbnails: bool = True) -> None:
-        """The window shows at once; the item ids, counts and facets arrive from readers (`run_query`), so the
-        first paint does not grow with the library (paint first, fill later)."""
+    def __init__(self, library: Library | None = None, *, settings: Settings | None = None, thumbnails: bool = True,
+                 folder: str | os.PathLike[str] | None = None) -> None:
+        """On an open `library`: the whole window at once. The item ids, counts and facets arrive from readers
+        (`run_query`) after the first paint, so the first paint does not grow with the library.
+        Without one, use `MainWindow.opening(folder)`: the frame paints first, then the library opens."""
         super().__init__()
-        self.library = library
+        self.library: Library = library  # type: ignore[assignment]  # None until the content is built
         self.settings = settings or Settings()
-        self.tasks = TaskRunner(self, error_handler=self.show_error, dialog_parent=self)
-        self.operations = LibraryOperations(library, self.tasks, self)
-        self.operations.library_changed.connect(self.library_changed)
-        self.undo_stack = QUndoStack(self)
-        self.thumbnails = create_thumbnail_provider(self, self.tasks) if thumbnails else None
+        self._thumbnails_wanted = thumbnails
+        self._folder = Path(library.paths.root) if library is not None else resolve_library_dir(folder)
+        self.content_built = False
         self.last_error_dialog: ErrorDialog | None = None
         self._menus: dict[str, QMenu] = {}
         self._close_guards: list[Callable[[], bool]] = []
@@ -120,12 +101,160 @@ class MainWindow(QMainWindow):
         self._splitter_placed = False
         self._docks_placed = False
         self._saved_splitter_sizes: list[int] | None = None
+        self.painted = False  # until the content's first paint, the readers wait (`first_paint_done`)
+        self._painted_event = threading.Event()
+        self.features: list[object] = []  # what each installer returned (tests look at them)
+        self.features_installed = False
+        self._feature_trigger: FirstPaintTrigger | None = None
+        self._open_trigger: FirstPaintTrigger | None = None
+        self._closing = False
         self.setAccessibleName("MediaCat")
+        self._build_frame()
+        if library is not None:
+            self._build_content(library)
+        else:
+            self.count_label.setText("Opening the library…")
+            self._open_trigger = FirstPaintTrigger(self, self._open_library)
+
+    @classmethod
+    def opening(cls, folder: str | os.PathLike[str] | None = None, *, settings: Settings | None = None,
+                thumbnails: bool = True) -> MainWindow:
+        """The app's start: the frame now (it imports no catalog module), the library at `folder` (None: the
+        default one) opened and the content built right after the frame's first paint. If the library cannot
+        be opened, `open_failed(message)` is emitted and the window stays empty."""
+        return cls(None, settings=settings, thumbnails=thumbnails, folder=folder)
+
+    def _open_library(self) -> None:
+        from mediacat.core.errors import MediaCatError
+        from mediacat.core.library import Library
+
+        try:
+            library = Library.open(self._folder)
+        except MediaCatError as error:
+            self.count_label.setText("The library could not be opened")
+            self.open_failed.emit(str(error))
+            return
+        self._build_content(library)
+
+    def first_paint_done(self) -> None:
+        """After the content's first paint (gui/first_paint.py): let the readers' answers in, then install the
+        features (once the first answer is shown)."""
+        from PySide6.QtCore import Qt
+        self.painted = True
+        self._painted_event.set()
+        if not self.model.loading or not self.isVisible():
+            self.install_features()
+            return
+        # The rows first: the features' imports would hold the interpreter while the first answer is applied.
+        # They are installed after the catalog's paint that shows that answer, or FEATURES_AT_LATEST_MS from now.
+        def after_answer(*_args: object) -> None:
+            if not self.features_installed:
+                FirstPaintTrigger(self.current_view().viewport(), self.install_features)
+
+        self.model.query_changed.connect(after_answer, type=Qt.ConnectionType.SingleShotConnection)
+        self.model.query_failed.connect(after_answer, type=Qt.ConnectionType.SingleShotConnection)
+        QTimer.singleShot(FEATURES_AT_LATEST_MS, self, self.install_features)
+
+    def _after_first_paint(self, fn: Query) -> Query:
+        """`fn` as a reader runs it once the window has painted: until then the readers' Python work (rows of
+        100,000 ids) would share the interpreter with the GUI thread's first paint."""
+        painted = self._painted_event
+
+        def after_paint(job: Any, library: Library, *args: Any) -> Any:
+            painted.wait(FIRST_PAINT_WAIT_S)  # bounded: a window that never paints does not hold its readers
+            return fn(job, library, *args)
+
+        return after_paint
+
+    def install_features(self) -> None:
+        """Import and install the feature modules (menus, docks, actions), once; the window calls this right
+        after its content's first paint, and anyone needing a feature now may call it first."""
+        if self.features_installed or not self.content_built or self._closing:
+            return
+        self.features_installed = True
+        from mediacat.gui import features  # most of the app's import time: not on the path to the first paint
+        from mediacat.gui.mnemonics import manage_mnemonics
+
+        for install in features.INSTALLERS:
+            feature = install(self)
+            if feature is not None:
+                self.features.append(feature)
+        manage_mnemonics(self.menuBar())  # the features' entries never share an Alt letter
+        if self.settings.window_state is not None:  # after the features added their docks
+            self._docks_placed = self.restoreState(self.settings.window_state)
+        if self.isVisible():
+            if not self._docks_placed:
+                self._docks_placed = True
+                self._place_docks()
+            self.small_window_fit.fit()  # the new docks give way in a small window too
+        self.ready.emit()
+
+    # -- construction -----------------------------------------------------------------------------
+
+    def _build_frame(self) -> None:
+        """What the first paint shows, made of plain widgets: the menus (filled by the content and the
+        features), the tool bar with the search box, the status bar, and the three panes' places."""
+        for name in MENU_NAMES:
+            self._menus[name] = self.menuBar().addMenu(f"&{name}")
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Search titles, descriptions, quotes, tags… (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName("Search")
+        self.search_box.setMinimumWidth(320)
+        self.toolbar = QToolBar("Main toolbar")
+        self.toolbar.setObjectName("main-toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setAccessibleName("Main toolbar")
+        self._search_box_action = self.toolbar.addWidget(self.search_box)
+        self.addToolBar(self.toolbar)
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Item counts")
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().setAccessibleName("Status bar")
+        self.splitter = QSplitter()  # horizontal: side bar | catalog | detail pane
+        self.splitter.setObjectName("main-splitter")
+        for _pane in range(3):  # the panes' places, until the content takes them
+            self.splitter.addWidget(QWidget())
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes(DEFAULT_SPLITTER_SIZES)
+        central = QWidget()
+        self._notices = QVBoxLayout(central)  # notices span the window above the panes, then the panes
+        self._notices.setContentsMargins(0, 0, 0, 0)
+        self._notices.setSpacing(2)
+        self._notices.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.setWindowTitle(f"{self.library_folder_text()} – MediaCat")
+        settings = self.settings
+        if settings.window_geometry is not None:
+            self.restoreGeometry(settings.window_geometry)
+        else:
+            self.resize(1360, 840)
+        sizes = settings.splitter_sizes
+        self._saved_splitter_sizes = sizes if sizes and len(sizes) == self.splitter.count() else None
+
+    def _build_content(self, library: Library) -> None:
+        """The library's part of the window: the writer and readers, the catalog's models and views, the
+        actions, and the first query (answered on a reader, applied after the next paint)."""
+        from PySide6.QtGui import QUndoStack
+
+        from mediacat.core.presence import Presence
+        from mediacat.core.search import ItemQuery
+        from mediacat.gui.models.catalog_model import CatalogModel
+        from mediacat.gui.models.facet_model import FacetModel
+        from mediacat.gui.operations import LibraryOperations
+        from mediacat.gui.tasks import TaskRunner
+
+        self.library = library
+        self._folder = Path(library.paths.root)
+        self.tasks = TaskRunner(self, error_handler=self.show_error, dialog_parent=self)
+        self.operations = LibraryOperations(library, self.tasks, self)
+        self.operations.library_changed.connect(self.library_changed)
+        self.undo_stack = QUndoStack(self)
+        self.thumbnails = create_thumbnail_provider(self, self.tasks) if self._thumbnails_wanted else None
         self.presence = Presence(library.paths.root)
         self.presence.claim()
 
-        self.painted = False  # until the first paint, the readers wait (`first_paint_done`)
-        self._painted_event = threading.Event()
         self._keep_current: str | None = None  # the item to make current again when the next answer arrives
         self._keep_selected: list[str] = []
         self._facets_after_answer: ItemQuery | None = None  # the facet counts to ask for when the items answer
@@ -137,7 +266,6 @@ class MainWindow(QMainWindow):
         self.facets = FacetModel(library, self, run_query=self.run_query)
         self._build_views()
         self._build_actions()
-        self._build_status_bar()
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
@@ -158,54 +286,22 @@ class MainWindow(QMainWindow):
         self._presence_timer.setInterval(PRESENCE_POLL_MS)
         self._presence_timer.timeout.connect(self.update_presence)
         self._presence_timer.start()
+        self.content_built = True
         self.update_presence()
-        self.model.set_query(ItemQuery())
-        self.features: list[object] = []  # what each installer returned (tests look at them)
-        self.features_installed = False
-        self._feature_trigger = FeatureInstallTrigger(self)  # after the first paint (gui/feature_install.py)
-
-    def first_paint_done(self) -> None:
-        """After the first paint (gui/feature_install.py): apply the answers that arrived before it, then
-        install the features."""
-        self.painted = True
-        self._painted_event.set()
-        self.install_features()
-
-    def _after_first_paint(self, fn: Query) -> Query:
-        """`fn` as a reader runs it once the window has painted: until then the readers' Python work (rows of
-        100,000 ids) would share the interpreter with the GUI thread's first paint."""
-        painted = self._painted_event
-
-        def after_paint(job: Any, library: Library, *args: Any) -> Any:
-            painted.wait(FIRST_PAINT_WAIT_S)  # bounded: a window that never paints does not hold its readers
-            return fn(job, library, *args)
-
-        return after_paint
-
-    def install_features(self) -> None:
-        """Import and install the feature modules (menus, docks, actions), once; the window calls this right
-        after its first paint, and anyone needing a feature now may call it first."""
-        if self.features_installed:
-            return
-        self.features_installed = True
-        from mediacat.gui import features  # most of the app's import time: not on the path to the first paint
-
-        for install in features.INSTALLERS:
-            feature = install(self)
-            if feature is not None:
-                self.features.append(feature)
-        manage_mnemonics(self.menuBar())  # the features' entries never share an Alt letter
-        if self.settings.window_state is not None:  # after the features added their docks
-            self._docks_placed = self.restoreState(self.settings.window_state)
-        if self.isVisible():
-            if not self._docks_placed:
-                self._docks_placed = True
-                self._place_docks()
-            self.small_window_fit.fit()  # the new docks give way in a small window too
-
-    # -- construction -----------------------------------------------------------------------------
+        self.count_label.clear()
+        # Text typed into the search box while the library opened is the first query.
+        self.model.set_query(self.build_query() if self.search_box.text().strip() else ItemQuery())
+        self._feature_trigger = FirstPaintTrigger(self, self.first_paint_done)  # after the content's paint
 
     def _build_views(self) -> None:
+        from PySide6.QtWidgets import QStackedWidget
+
+        from mediacat.gui.views.catalog_notices import NoMatchPanel, NoticeBar
+        from mediacat.gui.views.detail_pane import DetailPane
+        from mediacat.gui.views.filter_sidebar import FilterSidebar
+        from mediacat.gui.views.grid_view import CatalogGridView, CatalogTableView
+        from mediacat.gui.window_fit import SmallWindowFit
+
         self.sidebar = FilterSidebar(self.facets)
         self.grid = CatalogGridView()
         self.grid.setModel(self.model)
@@ -241,20 +337,12 @@ class MainWindow(QMainWindow):
                            (self.detail.sources_view, "sources-list")):
             view.setObjectName(name)
             view.setStyleSheet(FOCUS_FRAME.format(name=name))
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("main-splitter")
-        for widget in (self.sidebar, self.catalog_area, self.detail):
-            self.splitter.addWidget(widget)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes(DEFAULT_SPLITTER_SIZES)
-        central = QWidget()
-        self._notices = QVBoxLayout(central)  # notices span the window above the panes, then the panes
-        self._notices.setContentsMargins(0, 0, 0, 0)
-        self._notices.setSpacing(2)
-        self._notices.addWidget(self.other_windows_notice)
-        self._notices.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
+        sizes = self.splitter.sizes()  # the frame's, if it was shown: the panes take the places' widths
+        for index, widget in enumerate((self.sidebar, self.catalog_area, self.detail)):
+            self.splitter.replaceWidget(index, widget).deleteLater()
+        if self._splitter_placed:
+            self.splitter.setSizes(sizes)
+        self._notices.insertWidget(0, self.other_windows_notice)
         self.small_window_fit = SmallWindowFit(self)
 
         for view in (self.grid, self.table):
@@ -265,15 +353,11 @@ class MainWindow(QMainWindow):
         self.selection_model.currentChanged.connect(self._current_changed)
         self.selection_model.selectionChanged.connect(lambda *_: self.selection_changed.emit())
 
-        self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search titles, descriptions, quotes, tags… (Ctrl+F)")
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setAccessibleName("Search")
-        self.search_box.setMinimumWidth(320)
-
     def _build_actions(self) -> None:
-        for name in MENU_NAMES:
-            self._menus[name] = self.menuBar().addMenu(f"&{name}")
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+        from PySide6.QtWidgets import QStyle
+
         style = self.style()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         self.menu("File").addAction(quit_action)
@@ -316,23 +400,11 @@ class MainWindow(QMainWindow):
         view.addActions([self.filters_action, self.details_action])
         view.addSeparator()
 
-        toolbar = QToolBar("Main toolbar")
-        toolbar.setObjectName("main-toolbar")
-        toolbar.setMovable(False)
-        toolbar.setAccessibleName("Main toolbar")
-        toolbar.addActions([self.grid_action, self.table_action, self.timeline_action])
-        toolbar.addSeparator()
-        toolbar.addWidget(self.search_box)
-        self.addToolBar(toolbar)
+        self.toolbar.insertActions(self._search_box_action, [self.grid_action, self.table_action, self.timeline_action])
+        self.toolbar.insertSeparator(self._search_box_action)
 
         self.escape_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.escape_shortcut.activated.connect(self.clear_search)
-
-    def _build_status_bar(self) -> None:
-        self.count_label = QLabel()
-        self.count_label.setAccessibleName("Item counts")
-        self.statusBar().addPermanentWidget(self.count_label)
-        self.statusBar().setAccessibleName("Status bar")
 
     # -- public API (docs/ARCHITECTURE.md) --------------------------------------------------------
 
@@ -382,6 +454,8 @@ class MainWindow(QMainWindow):
     def settled(self) -> bool:
         """No operation or query is on its way and the search box's pause is over (screenshots and tests
         wait for this; the app itself never waits)."""
+        if not self.content_built:
+            return False
         loading = any(getattr(feature, "loading", False) for feature in self.features)
         return (self.features_installed and self.operations.idle and not self.model.loading
                 and not self.facets.loading and not self._search_timer.isActive() and not loading)
@@ -392,6 +466,9 @@ class MainWindow(QMainWindow):
 
     def report_error(self, title: str, error: BaseException) -> None:
         """Show an exception: a MediaCatError's own sentence, anything else as a bug with its traceback."""
+        from mediacat.core.errors import MediaCatError
+        from mediacat.gui.dialogs.error_dialog import describe_exception
+
         message, details = describe_exception(error)
         self.show_error(title, message, details if not isinstance(error, MediaCatError) else "")
 
@@ -459,8 +536,12 @@ class MainWindow(QMainWindow):
         if current is not None and (changes.touches_item(current) or changes.settings or changes.attachments):
             self._show_details(current)
 
-    def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea
-                 ) -> QDockWidget:
+    def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea | None = None) -> QDockWidget:
+        """`widget` in a dock (by default on the right), with its entry in the View menu."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QDockWidget
+
+        area = Qt.DockWidgetArea.RightDockWidgetArea if area is None else area
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title}")
         dock.setWidget(widget)
@@ -476,6 +557,10 @@ class MainWindow(QMainWindow):
         return dock
 
     def show_error(self, title: str, message: str, details: str = "") -> None:
+        from PySide6.QtCore import Qt
+
+        from mediacat.gui.dialogs.error_dialog import ErrorDialog
+
         dialog = ErrorDialog(title, message, details, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_error_dialog = dialog
@@ -488,6 +573,8 @@ class MainWindow(QMainWindow):
     def select_item(self, item_id: str) -> bool:
         """Make `item_id` the current item, clearing filters if they hide it (it becomes current when the
         unfiltered answer arrives); False if there is no such item."""
+        from mediacat.core.search import ItemQuery
+
         if self.model.loading or self.model.row_of(item_id) is None:
             if not self.library.item_ids(ItemQuery(item_ids=(item_id,))):
                 self.status_message(f"No item with id {item_id!r} in the catalog")
@@ -559,11 +646,15 @@ class MainWindow(QMainWindow):
         return self.table if self.view_mode() == "table" else self.grid
 
     def focus_search(self) -> None:
+        from PySide6.QtCore import Qt
+
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
     def focus_results(self) -> None:
         """From the search box to the results (Down or Enter): the current item, else the first one."""
+        from PySide6.QtCore import Qt
+
         self.apply_filters()
         view = self.current_view()
         if self.model.loading:  # the answer makes the first item current if the current one is not in it
@@ -593,6 +684,8 @@ class MainWindow(QMainWindow):
 
     def build_query(self) -> ItemQuery:
         """The query the search box and side bar describe, in the current sort order."""
+        from mediacat.core.search import ItemQuery
+
         text = self.search_box.text().strip()
         sort = self.model.query.sort
         return ItemQuery(search=text or None, **self.facets.query_fields(), sort=sort,
@@ -601,6 +694,8 @@ class MainWindow(QMainWindow):
     def apply_filters(self) -> None:
         """Re-run the query now, on a reader (the search box calls this after a short pause in typing).
         The current item stays current if the answer still holds it."""
+        from mediacat.core.search import ItemQuery
+
         self._search_timer.stop()
         query = self.build_query()
         if query == self.model.requested_query:
@@ -620,6 +715,10 @@ class MainWindow(QMainWindow):
 
     def _restore_selection(self) -> None:
         """After the rows were replaced: select again those of the remembered items that are still shown."""
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        from mediacat.gui.models.catalog_model import Column, row_runs
+
         current, selected = self._keep_current, self._keep_selected
         self._keep_current, self._keep_selected = None, []
         if current is not None and self.model.row_of(current) is None:
@@ -653,6 +752,8 @@ class MainWindow(QMainWindow):
         self._update_counts()
 
     def _set_current(self, item_id: str) -> bool:
+        from PySide6.QtCore import QItemSelectionModel
+
         row = self.model.row_of(item_id)
         if row is None:
             return False
@@ -664,6 +765,8 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         """Counted once per answer, from its id list (no query of its own)."""
+        from mediacat.core.search import ItemQuery
+
         query = self.model.query
         shown = self.model.rowCount()
         text = f"{shown} item{'' if shown == 1 else 's'}, {self.model.with_media} with media"
@@ -688,7 +791,7 @@ class MainWindow(QMainWindow):
 
     def library_folder_text(self) -> str:
         """The library folder as the title shows it (~ for the home folder)."""
-        root = Path(self.library.paths.root).absolute()
+        root = self._folder.absolute()
         home = Path.home()
         if root == home or home in root.parents:
             return str(Path("~") / root.relative_to(home))
@@ -719,6 +822,9 @@ class MainWindow(QMainWindow):
         self.detail.show_item(item, self._preview_pixmap(item) if item else None)
 
     def _preview_pixmap(self, item: Any) -> QPixmap | None:
+        from mediacat.core.builtin_media import shown_media
+        from mediacat.gui.views.detail_pane import PREVIEW_SIZE
+
         if self.thumbnails is None:
             return None
         if not item.attachments:
@@ -737,6 +843,10 @@ class MainWindow(QMainWindow):
 
     def visible_thumbnails_pending(self) -> int:
         """How many items on screen still wait for their thumbnail (for screenshots)."""
+        from PySide6.QtCore import QPoint
+
+        from mediacat.gui.models.catalog_model import Roles
+
         if self.thumbnails is None:
             return 0
         if self.view_mode() == "timeline":  # not loaded yet counts as waiting
@@ -812,13 +922,10 @@ class MainWindow(QMainWindow):
     # -- remembered state -------------------------------------------------------------------------
 
     def _restore_settings(self) -> None:
+        """The content's remembered state (the frame restored the window's geometry and the panes' widths)."""
+        from PySide6.QtCore import Qt
+
         settings = self.settings
-        if settings.window_geometry is not None:
-            self.restoreGeometry(settings.window_geometry)
-        else:
-            self.resize(1360, 840)
-        sizes = settings.splitter_sizes
-        self._saved_splitter_sizes = sizes if sizes and len(sizes) == self.splitter.count() else None
         if settings.table_header is not None:
             self.table.horizontalHeader().restoreState(settings.table_header)
             self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -827,6 +934,9 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         settings = self.settings
         settings.window_geometry = self.saveGeometry()
+        if not self.content_built:  # closed while the library opened: only the window's place is known
+            settings.sync()
+            return
         with self.small_window_fit.as_the_user_left_it():  # panes a small window hid are not saved as hidden
             if self.features_installed:  # closed before: the state would have none of the features' docks
                 settings.window_state = self.saveState()
@@ -851,6 +961,9 @@ class MainWindow(QMainWindow):
 
     def _place_docks(self) -> None:
         """The default dock layout: docks that share an area share it as tabs (the catalog keeps its width)."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QDockWidget
+
         by_area: dict[Qt.DockWidgetArea, list[QDockWidget]] = {}
         for dock in self.findChildren(QDockWidget):
             by_area.setdefault(self.dockWidgetArea(dock), []).append(dock)
@@ -869,18 +982,27 @@ class MainWindow(QMainWindow):
         return [sidebar, max(0, total - sidebar - detail), detail]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.search_box and event.type() == QEvent.Type.KeyPress and \
-                event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and not event.modifiers():
-            self.focus_results()
-            return True
+        if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
+            from PySide6.QtCore import Qt
+
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and not event.modifiers():
+                self.focus_results()
+                return True
         return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not all(guard() for guard in list(self._close_guards)):
             event.ignore()
             return
-        self._feature_trigger.cancel()  # a window closed before its first paint installs no features
+        self._closing = True  # a feature install still due (after the first answer) installs nothing
+        for trigger in (self._open_trigger, self._feature_trigger):
+            if trigger is not None:  # a window closed before its paint opens nothing, installs no features
+                trigger.cancel()
         self._painted_event.set()  # queries still waiting for a paint run now, so the readers can finish
+        if not self.content_built:
+            self.save_settings()
+            super().closeEvent(event)
+            return
         self._presence_timer.stop()
         self.presence.release()
         self.save_settings()
@@ -894,7 +1016,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.PaletteChange:
+        if event.type() == QEvent.Type.PaletteChange and self.content_built:
+            from mediacat.gui.views import placeholders
+
             placeholders.clear_cache()  # the placeholders follow the light or dark palette
             self.grid.viewport().update()
             if self.detail.item is not None:

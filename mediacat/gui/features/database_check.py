@@ -54,7 +54,7 @@ def start_check(window: Any) -> None:
 
 def install(window: Any) -> None:
     window.database_problems = None  # None until the background check has answered
-    if window.isVisible():  # installed after the first paint (gui/feature_install.py): already shown
+    if window.isVisible():  # installed after the first paint (gui/first_paint.py): already shown
         QTimer.singleShot(CHECK_DELAY_MS, window, lambda: start_check(window))
     else:
         window.installEventFilter(_FirstShow(window))
