@@ -1,6 +1,6 @@
 """The default profile's CSV rows from set-based SQL (issue 12), streamed as tuples of finished cells.
 
-`sql_rows(library, item_ids, selected, raw)` gives the rows `csvio._write_rows` writes, in chunks, or None when a
+`sql_rows(library, item_ids, selected, raw)` gives the rows `csv_export._write_rows` writes, in chunks, or None when a
 selected column has no SQL form here (the Dublin Core profile, a column added since): then the per-item path
 (`export_rows.export_records` and each column's getter) writes the file. Both paths write the same bytes; the
 tests compare them on hostile values.
@@ -20,7 +20,7 @@ In the usual column order (the SQL cells first) a row's CSV line is its cells jo
 quotes a cell as `csv.writer` does, only in a row holding `"`, `,`, CR or LF), then the other columns' CSV
 fragments; otherwise the rows go to `csv.writer` as tuples.
 
-The formula guard (`csvio.guard`) runs only where a cell could start a formula: first one look at the chunk's
+The formula guard (`csv_cells.guard`) runs only where a cell could start a formula: first one look at the chunk's
 whole text (`_chunk_may_need_guard`: the two patterns below, or when the text holds no formula character but
 `-`, no tab and no CR, two patterns led by a literal over the text reversed), then, in a chunk it matches, two
 precompiled patterns over each row's joined cells find every place a cell, a value or a line can start with
@@ -43,7 +43,7 @@ import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from mediacat.core.csvio import COLUMNS, FORMULA_STARTS, Column
+from mediacat.core.csv_cells import COLUMNS, FORMULA_STARTS, Column
 from mediacat.core.errors import LibraryError
 from mediacat.core.export_rows import export_records
 
@@ -123,7 +123,7 @@ def sql_rows(library: Library, item_ids: Sequence[str], selected: list[tuple[str
              cell: CellFormat, chunk: int) -> Generator[tuple[int, str | list[Sequence[str]]], None, None] | None:
     """The rows of `item_ids` (in that order; unknown ids skipped) by up to `chunk`: (how many, the CSV text or
     the rows' cells), or None when a selected column is not one of the default profile's own (`cell` formats a
-    getter's value, as csvio does)."""
+    getter's value, as csv_cells.cell_text does)."""
     names = [name for name, _column in selected]
     if any(COLUMNS.get(name) is not column for name, column in selected):
         return None

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from mediacat.core.csvio import DEFAULT_COLUMNS, EXPORT_CHUNK, cell_text, export_csv, resolve_columns
+from mediacat.core.csv_cells import DEFAULT_COLUMNS, cell_text, resolve_columns
+from mediacat.core.csv_export import EXPORT_CHUNK, export_csv
 from mediacat.core.export_sql import _IN_A_CHUNK, _INSIDE, _chunk_may_need_guard, _csv_cells, sql_rows
 from mediacat.core.jobs import Cancelled, Job, Progress
 from mediacat.core.library import Library
