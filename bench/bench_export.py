@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mediacat.core.csvio import export_csv
+from mediacat.core.csv_export import export_csv
 from mediacat.core.library import Library
 
 

@@ -35,7 +35,7 @@ from typing import Any
 import bagit
 
 from mediacat import __version__
-from mediacat.core.csvio import export_csv
+from mediacat.core.csv_export import export_csv
 from mediacat.core.errors import MediaCatError
 from mediacat.core.events import events
 from mediacat.core.jobs import Job

@@ -15,17 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from mediacat.core.changes import Changes
-from mediacat.core.csvio import (
-    DCMI_TYPES,
-    CsvError,
-    ImportPlan,
-    _decode,
-    _delimiter,
-    apply_import,
-    read_import,
-    split_values,
-    unguard,
-)
+from mediacat.core.csv_cells import DCMI_TYPES, CsvError, split_values, unguard
+from mediacat.core.csv_import import ImportPlan, _decode, _delimiter, apply_import, read_import
 from mediacat.core.errors import MediaCatError
 from mediacat.core.library import Library
 from mediacat.core.tags import set_notes_many, set_tags_many

@@ -1,26 +1,33 @@
 """The default profile's CSV rows from set-based SQL (issue 12), streamed as tuples of finished cells.
 
-`sql_rows(library, item_ids, selected, raw)` gives the rows `csvio._write_rows` writes, in chunks, or None when a
+`sql_rows(library, item_ids, selected, raw)` gives the rows `csv_export._write_rows` writes, in chunks, or None when a
 selected column has no SQL form here (the Dublin Core profile, a column added since): then the per-item path
 (`export_rows.export_records` and each column's getter) writes the file. Both paths write the same bytes; the
 tests compare them on hostile values.
 
 Where each cell comes from:
 - the item's own fields, its tags, sources and JSON lists: one SQL query per chunk of ids, each several-values
-  cell already joined with "; " by `group_concat` (in the order the per-item path reads them), the chunk's
-  cells and rows joined into one string (`_CELL`, `_ROW`). The queries run on a thread of their own with a
-  second connection: one `sqlite3_step` per chunk, during which SQLite lets go of the interpreter lock, so the
-  next chunk is made on one core while this thread guards and writes the last one on the other;
+  cell already joined with "; " by `group_concat` (in the order the per-item path reads them; an empty JSON list
+  without `json_each`), the chunk's cells and rows joined into one string (`_CELL`, `_ROW`). The queries run on
+  a thread of their own with a second connection: one `sqlite3_step` per chunk, during which SQLite lets go of
+  the interpreter lock, so the next chunk is made on one core while this thread quotes and writes the last one
+  on the other (quoting there, not in SQL: a `CASE` of four `instr` per cell was a quarter of the query);
 - attachments and built-in media (few items have them): each column's own getter, per item that has any;
 - the time columns: the column getters on `timeline.time_json`, once per distinct span (a day of the catalog,
   or an item's own time), looked up per row.
 
-The formula guard (`csvio.guard`) runs only where a cell could start a formula: two precompiled patterns over
-the row's joined cells find every place a cell, a value or a line can start with `= + - @ |` (or a full-width
-form), a tab or a line break, and more (a superset: they ignore which cell is text). A row they do not match
-is written as SQLite made it. In a row they match, text cells go through `guard`; a several-values cell that
-matches is re-read with the per-item path (which guards each value), with the others of its chunk in one go;
-so is a whole chunk in which a value holds `_CELL` or `_ROW`.
+In the usual column order (the SQL cells first) a row's CSV line is its cells joined by "," (`_csv_cells`
+quotes a cell as `csv.writer` does, only in a row holding `"`, `,`, CR or LF), then the other columns' CSV
+fragments; otherwise the rows go to `csv.writer` as tuples.
+
+The formula guard (`csv_cells.guard`) runs only where a cell could start a formula: first one look at the chunk's
+whole text (`_chunk_may_need_guard`: the two patterns below, or when the text holds no formula character but
+`-`, no tab and no CR, two patterns led by a literal over the text reversed), then, in a chunk it matches, two
+precompiled patterns over each row's joined cells find every place a cell, a value or a line can start with
+`= + - @ |` (or a full-width form), a tab or a line break, and more (a superset: they ignore which cell is text).
+A row they do not match is written as SQLite made it. In a row they match, text cells go through `guard`; a
+several-values cell that matches is re-read with the per-item path (which guards each value), with the others
+of its chunk in one go; so is a whole chunk in which a value holds `_CELL` or `_ROW`.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from mediacat.core.csvio import COLUMNS, FORMULA_STARTS, Column
+from mediacat.core.csv_cells import COLUMNS, FORMULA_STARTS, Column
 from mediacat.core.errors import LibraryError
 from mediacat.core.export_rows import export_records
 
@@ -44,7 +51,9 @@ if TYPE_CHECKING:
     from mediacat.core.library import Library
 
 _LIST = "coalesce((SELECT group_concat(v, '; ') FROM ({})), '')"
-_JSON_LIST = _LIST.format("SELECT value AS v FROM json_each(i.{}) ORDER BY key")
+# (an empty list, most items' own, is answered without json_each and its sorter: ~7 % of the query)
+_JSON_LIST = ("CASE i.{0} WHEN '[]' THEN '' ELSE "
+              + _LIST.format("SELECT value AS v FROM json_each(i.{0}) ORDER BY key") + " END")
 _SOURCES = ("SELECT {} AS v FROM source_links s JOIN articles a ON a.id = s.article_id WHERE s.item_id = i.id "
             "ORDER BY s.position")
 
@@ -87,13 +96,13 @@ _AT_A_START = re.compile(f"[\x1f;][ '\"]*[{_FORMULA}\t\r\n]")
 _INSIDE = re.compile(f"[\r\n\t;][ '\"]*[{_FORMULA}]")
 
 _CELL, _ROW = "\x1f", "\x1e"  # (a value holding either: that chunk is written by the per-item path)
-_KEY = "\x1d"  # between the parts of a time key
-# A cell as csv.writer(quoting=QUOTE_MINIMAL, lineterminator="\r\n") writes it (with more than one cell a row).
-_QUOTED = ("CASE WHEN instr({0}, '\"') THEN '\"' || replace({0}, '\"', '\"\"') || '\"' "
-           "WHEN instr({0}, ',') OR instr({0}, char(10)) OR instr({0}, char(13)) THEN '\"' || {0} || '\"' "
-           "ELSE {0} END")
-_AT_A_START_CSV = re.compile(f"[,;][ '\"]*[{_FORMULA}\t\r\n]")  # _AT_A_START in a CSV line: cells after ","
-_IN_A_CHUNK = re.compile(f"[,;\x1f\x1e][ '\"]*[{_FORMULA}\t\r\n]")  # and in a chunk's text
+_IN_A_CHUNK = re.compile(f"[,;\x1f\x1e][ '\"]*[{_FORMULA}\t\r\n]")  # _AT_A_START in a chunk's text (and after ",")
+# The same two looks at a chunk's text when it holds no formula character but `-`, and no tab or CR (all but a few
+# chunks): `re` tries a pattern at each place of its first character class, and `,` and _CELL are everywhere, so
+# the look is made on the text reversed, by two patterns each led by one literal (a `-`, a line break: far fewer;
+# `re` finds a literal fast), then quotes and spaces, then the cell, value or line start before it.
+_RARE = tuple(character for character in FORMULA_STARTS + "\t\r" if character != "-")  # (`in`: faster than `re`)
+_REVERSED = (re.compile("-[ '\"]*[,;\x1f\x1e\n]"), re.compile("\n[ '\"]*[,;\x1f\x1e]"))
 Row = tuple[str, ...]
 CellFormat = Callable[[Any, bool, bool], str]
 
@@ -114,7 +123,7 @@ def sql_rows(library: Library, item_ids: Sequence[str], selected: list[tuple[str
              cell: CellFormat, chunk: int) -> Generator[tuple[int, str | list[Sequence[str]]], None, None] | None:
     """The rows of `item_ids` (in that order; unknown ids skipped) by up to `chunk`: (how many, the CSV text or
     the rows' cells), or None when a selected column is not one of the default profile's own (`cell` formats a
-    getter's value, as csvio does)."""
+    getter's value, as csv_cells.cell_text does)."""
     names = [name for name, _column in selected]
     if any(COLUMNS.get(name) is not column for name, column in selected):
         return None
@@ -157,8 +166,10 @@ def _rows(library: Library, item_ids: list[str], selected: list[tuple[str, Colum
         return [tuple(cell(column.getter(record), column.numeric, raw) for _name, column in selected)
                 for record in export_records(library, ids)]
 
-    def tuple_chunk(ids: list[str], count: int, text: str) -> list[Sequence[str]]:
+    def tuple_chunk(ids: list[str], count: int, text: str, look: bool | None = None) -> list[Sequence[str]]:
         lines = text.split(_ROW) if count else []
+        if look is None:
+            look = not raw and _chunk_may_need_guard(text)
         split = [line.split(_CELL) for line in lines]
         if len(lines) != count or any(len(cells) != width + len(tail) + 1 for cells in split):
             return per_item(ids)  # a value holds a separator: cells cannot be told apart
@@ -167,7 +178,7 @@ def _rows(library: Library, item_ids: list[str], selected: list[tuple[str, Colum
         for line, cells in zip(lines, split, strict=True):
             item_id = cells[0]
             sql_cells: Row = tuple(cells[1:width + 1])
-            if not raw and (_AT_A_START.search(_CELL + line) or _INSIDE.search(line)):
+            if look and (_AT_A_START.search(_CELL + line) or _INSIDE.search(line)):
                 guarded = _guarded(sql_cells, kinds, cell)
                 if guarded is None:
                     exact[len(out)] = item_id
@@ -187,41 +198,56 @@ def _rows(library: Library, item_ids: list[str], selected: list[tuple[str, Colum
             yield count, tuple_chunk(ids, count, text)
         return
 
-    # The usual case, the SQL cells first in their order: SQLite quotes them as csv does and joins them into
-    # the CSV line; a chunk in which a row may need a guard is made again as cells (above).
-    key = f" || '{_KEY}' || ".join(tail) if tail else "''"
-    quoted = " || ',' || ".join(_QUOTED.format(f"c{n}") for n in range(width))
-    csv_sql = (f"WITH r AS MATERIALIZED (SELECT i.id AS id, {key} AS k"
-               f"{''.join(f', {SQL_CELLS[name][0]} AS c{n}' for n, name in enumerate(sql_names))} "
-               f"FROM json_each(?) o JOIN items i ON i.id = o.value{join} ORDER BY o.key) "
-               f"SELECT count(*), group_concat(id || '{_CELL}' || k || '{_CELL}' || {quoted}, '{_ROW}') FROM r")
+    # The usual case, the SQL cells first in their order: each row's CSV line is its SQL cells joined by ",", each
+    # quoted as csv.writer quotes (`_csv_cells`; a row without `"`, `,`, CR or LF as it is), then the other
+    # columns' fragments. A chunk in which a row may need a guard, or a value holds a separator, is tuple_chunk's.
     attachments_csv = {item_id: _csv_fragment(cells) for item_id, cells in attachments.items()}
     builtin_csv = {item_id: _csv_fragment(cells) for item_id, cells in builtin.items()}
     no_attachments_csv, no_builtin_csv = _csv_fragment(no_attachments), _csv_fragment(no_builtin)
-    times_csv: dict[str, str] = {}
-    for ids, count, text in _chunks(library, csv_sql, item_ids, chunk):
+    times_csv: dict[tuple[str, ...], str] = {}
+    cells_per_row = width + len(tail) + 1
+    for ids, count, text in _chunks(library, tuple_sql, item_ids, chunk):
+        look = not raw and _chunk_may_need_guard(text)  # the whole chunk's text first: most have nothing to look at
         lines = text.split(_ROW) if count else []
+        if look or len(lines) != count or text.count(_CELL) != count * (cells_per_row - 1):
+            yield count, tuple_chunk(ids, count, text, look)
+            continue
         pieces = []
-        # the whole chunk's text first (a cell's first line starts after "," or _CELL): most have nothing to look at
-        look = not raw and bool(_IN_A_CHUNK.search(text) or _INSIDE.search(text))
-        for line in lines if len(lines) == count else ():  # (more: a value holds _ROW)
-            item_id, time_key, csv_line = line.split(_CELL, 2)
-            if look and (_AT_A_START_CSV.search("," + csv_line) or _INSIDE.search(csv_line)):
-                break
+        for line in lines:
+            cells = line.split(_CELL)
+            item_id = cells[0]
+            if '"' in line or "," in line or "\n" in line or "\r" in line:
+                csv_line = _csv_cells(cells[1:width + 1])
+            else:
+                csv_line = ",".join(cells[1:width + 1])
             if times is not None:
+                time_key = tuple(cells[width + 1:])
                 found = times_csv.get(time_key)
                 if found is None:
-                    found = times_csv[time_key] = _csv_fragment(times.cells(tuple(time_key.split(_KEY, 3))))
+                    found = times_csv[time_key] = _csv_fragment(times.cells(time_key))
             else:
                 found = ""
             pieces.append(csv_line + attachments_csv.get(item_id, no_attachments_csv)
                           + builtin_csv.get(item_id, no_builtin_csv) + found + "\r\n")
-        else:
-            if len(pieces) == count:
-                yield count, "".join(pieces)
-                continue
-        count, text = library.store.execute(tuple_sql, (json.dumps(ids),)).fetchone()
-        yield count, tuple_chunk(ids, count, text or "")
+        yield count, "".join(pieces)
+
+
+def _csv_cells(cells: Sequence[str]) -> str:
+    """The cells as csv.writer(quoting=QUOTE_MINIMAL, lineterminator="\\r\\n") writes them in a row of more than
+    one cell: a cell holding `"` quoted with its quotes doubled, one holding `,`, CR or LF quoted."""
+    return ",".join([
+        '"' + cell.replace('"', '""') + '"' if '"' in cell
+        else '"' + cell + '"' if "," in cell or "\n" in cell or "\r" in cell
+        else cell
+        for cell in cells])
+
+
+def _chunk_may_need_guard(text: str) -> bool:
+    """Whether _IN_A_CHUNK or _INSIDE matches the chunk's text (the second form when _RARE does not)."""
+    if any(character in text for character in _RARE):
+        return bool(_IN_A_CHUNK.search(text) or _INSIDE.search(text))
+    backwards = text[::-1]
+    return any(pattern.search(backwards) for pattern in _REVERSED)
 
 
 def _csv_fragment(cells: Sequence[str]) -> str:

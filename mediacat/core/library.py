@@ -1,6 +1,6 @@
 """The catalog service: one open library (folder + database) and every read the CLI and GUI need.
 
-Writes that belong to a feature live in that feature's module (attachments, tags, csvio ...) and take a
+Writes that belong to a feature live in that feature's module (attachments, tags, csv_import ...) and take a
 `Library`; they all write through `library.store.transaction()`.
 """
 

@@ -2,7 +2,7 @@
 
 Each returns a result that carries what it changed (`.changes`, a `mediacat.core.changes.Changes`) and what
 undo needs (`TagEdit.before`, `NoteEdit.before`, `ImportResult`'s edits, `RelinkResult.before` ...). Each
-is the same core function the CLI calls (tags, csvio, attachments, attachment_upkeep, download_attach), only
+is the same core function the CLI calls (tags, csv_import, attachments, attachment_upkeep, download_attach), only
 given the job first: the app says `window.run_op(add_tags_op, ids, tags)`. Undo and redo are operations too
 (`restore_tags_op`, `restore_notes_op`, `restore_import_op`).
 """
@@ -25,7 +25,7 @@ from mediacat.core.attachment_upkeep import (
 )
 from mediacat.core.attachments import AttachResult, ImportReport, attach_paths
 from mediacat.core.changes import NO_CHANGES, Changes
-from mediacat.core.csvio import ImportPlan, ImportResult, apply_import
+from mediacat.core.csv_import import ImportPlan, ImportResult, apply_import
 from mediacat.core.download import DownloadedFile, DownloadError
 from mediacat.core.download_attach import attach_download, record_download_failure, set_max_download_bytes
 from mediacat.core.jobs import Job

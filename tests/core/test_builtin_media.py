@@ -13,7 +13,7 @@ import pytest
 
 from mediacat.cli import main
 from mediacat.core.builtin_media import check_builtin_media, shown_media
-from mediacat.core.csvio import export_csv
+from mediacat.core.csv_export import export_csv
 from mediacat.core.library import Library
 from mediacat.paths import seeds_dir
 

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from mediacat.core.csvio import (
+from mediacat.core.csv_cells import (
     COLUMNS,
     DEFAULT_COLUMNS,
     Column,
     CsvError,
-    export_csv,
     format_cell,
     guard,
     resolve_columns,
     unguard,
 )
+from mediacat.core.csv_export import export_csv
 from mediacat.core.jobs import Cancelled, Job, Progress
 from mediacat.core.library import Library
 from mediacat.core.tags import add_tags, set_note

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from mediacat.core.csvio import DEFAULT_COLUMNS, EXPORT_CHUNK, cell_text, export_csv, resolve_columns
-from mediacat.core.export_sql import sql_rows
+from mediacat.core.csv_cells import DEFAULT_COLUMNS, cell_text, resolve_columns
+from mediacat.core.csv_export import EXPORT_CHUNK, export_csv
+from mediacat.core.export_sql import _IN_A_CHUNK, _INSIDE, _chunk_may_need_guard, _csv_cells, sql_rows
 from mediacat.core.jobs import Cancelled, Job, Progress
 from mediacat.core.library import Library
 from mediacat.core.tags import add_tags, set_note
@@ -134,7 +135,7 @@ def test_only_the_default_profiles_own_columns_take_the_sql_path(hostile: Librar
     assert sql_rows(hostile, ids, resolve_columns("dublin-core"), False, cell_text, 10) is None
 
 
-def test_a_chunk_with_nothing_to_guard_is_quoted_by_sqlite_as_csv_writes_it(library: Library, tmp_path: Path) -> None:
+def test_a_chunk_with_nothing_to_guard_is_quoted_as_csv_writes_it(library: Library, tmp_path: Path) -> None:
     ids = every_id(library)
     set_note(library, ids[0], 'a "quoted" word, a comma\r\nand a line break\n\nand blank lines')
     set_note(library, ids[1], "semicolons; tabs\tand a trailing space ")
@@ -149,7 +150,7 @@ def test_a_chunk_with_nothing_to_guard_is_quoted_by_sqlite_as_csv_writes_it(libr
     for options in ({}, {"raw": True}, {"columns": [*DEFAULT_COLUMNS, "source_count", "attachment_count"]}):
         assert export_bytes(library, ids, **options) == export_bytes(library, ids, per_item=True, **options)
     made = list(sql_rows(library, ids, resolve_columns(), False, cell_text, EXPORT_CHUNK) or [])
-    assert made and all(isinstance(payload, str) for _count, payload in made)  # the CSV text SQLite made
+    assert made and all(isinstance(payload, str) for _count, payload in made)  # CSV text, not cells
     assert sum(count for count, _payload in made) == len(ids)
 
 
@@ -165,3 +166,25 @@ def test_a_cancelled_export_ends_its_reader_thread_before_it_returns(library: Li
         export_csv(library, many, tmp_path / "cancelled.csv", job=job)
     assert not [t for t in threading.enumerate() if t.name == "mediacat-export-rows"]
     assert not (tmp_path / "cancelled.csv").exists() and not list(tmp_path.glob(".cancelled.csv.*"))
+
+
+# what a chunk's text is made of, and every character the guard's patterns name
+CHUNK_PIECES = ["a", "b", " ", "'", '"', ",", ";", "\x1f", "\x1e", "\n", "\r", "\t", "-", "=", "+", "@", "|",
+                "\uff1d", "\uff0b", "\uff0d", "\uff20", "2021-02-18", "bench-000001", "; ", "\x1f-", "\n -"]
+
+
+def test_the_chunk_look_answers_as_the_two_patterns_do() -> None:
+    import random
+
+    rng = random.Random(12)
+    texts = ["", "-", "\n", "\x1f-", "-\x1f", "a\n\"'-", "\x1e -"]
+    texts += ["".join(rng.choices(CHUNK_PIECES, k=rng.randint(1, 12))) for _ in range(20000)]
+    for text in texts:
+        assert _chunk_may_need_guard(text) == bool(_IN_A_CHUNK.search(text) or _INSIDE.search(text)), repr(text)
+
+
+def test_cells_are_quoted_as_csv_writer_quotes_them() -> None:
+    cells = ["", "plain", 'a "quote"', "a, comma", "line\nbreak", "cr\r", "semi; colon", " space ", "'", '"']
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerow(cells)
+    assert _csv_cells(cells) + "\r\n" == out.getvalue()

@@ -16,7 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mediacat.core.csvio import FORMULA_STARTS, apply_import, export_csv, guard, read_import, unguard
+from mediacat.core.csv_cells import FORMULA_STARTS, guard, unguard
+from mediacat.core.csv_export import export_csv
+from mediacat.core.csv_import import apply_import, read_import
 from mediacat.core.library import Library
 from mediacat.core.tags import normalize_note, set_note
 

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mediacat.core.csvio import CsvError, apply_import, export_csv, read_import
+from mediacat.core.csv_cells import CsvError
+from mediacat.core.csv_export import export_csv
+from mediacat.core.csv_import import apply_import, read_import
 from mediacat.core.library import Library
 from mediacat.core.tags import add_tags, normalize_tag, set_note, set_notes_many, set_tags_many, tag_counts, tags_of
 

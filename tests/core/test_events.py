@@ -15,7 +15,8 @@ from mediacat.core.attachment_upkeep import check_attachments, detach, relink
 from mediacat.core.attachments import attach_file
 from mediacat.core.bag_export import export_bag
 from mediacat.core.bag_import import import_bag
-from mediacat.core.csvio import apply_import, export_csv, read_import
+from mediacat.core.csv_export import export_csv
+from mediacat.core.csv_import import apply_import, read_import
 from mediacat.core.download_attach import attach_from_url
 from mediacat.core.errors import UnknownItem
 from mediacat.core.events import EventLogError, events, normalize_since, set_program

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mediacat.core.attachments import attach_file
-from mediacat.core.csvio import COLUMNS, DUBLIN_CORE_COLUMNS
+from mediacat.core.csv_cells import COLUMNS, DUBLIN_CORE_COLUMNS
 from mediacat.core.export_rows import export_records
 from mediacat.core.library import Library
 from mediacat.core.tags import add_tags, set_notes_many

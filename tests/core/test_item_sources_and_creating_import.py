@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from mediacat.core.csv_cells import CsvError
 from mediacat.core.csv_create import import_creating, preview_creating_import, undo_creating_import
-from mediacat.core.csvio import CsvError
 from mediacat.core.download_attach import download_policy
 from mediacat.core.errors import MediaCatError, UnknownItem
 from mediacat.core.events import events

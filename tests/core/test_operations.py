@@ -6,7 +6,8 @@ from pathlib import Path
 
 from mediacat.core import operations as ops
 from mediacat.core.changes import Changes, changes_of
-from mediacat.core.csvio import export_csv, read_import
+from mediacat.core.csv_export import export_csv
+from mediacat.core.csv_import import read_import
 from mediacat.core.jobs import Job
 from mediacat.core.tags import note_of, tags_of
 from tests.media_fixtures import make_png

@@ -14,7 +14,7 @@ import pytest
 
 from mediacat.cli import main
 from mediacat.core.attachments import attach_file
-from mediacat.core.csvio import export_csv
+from mediacat.core.csv_export import export_csv
 from mediacat.core.errors import UnknownItem
 from mediacat.core.library import Library
 from mediacat.core.timeline import (

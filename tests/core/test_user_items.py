@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mediacat.cli import main
-from mediacat.core.csvio import export_csv
+from mediacat.core.csv_export import export_csv
 from mediacat.core.errors import UnknownItem
 from mediacat.core.events import events
 from mediacat.core.library import Library

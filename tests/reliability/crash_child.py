@@ -25,7 +25,7 @@ from typing import Any
 
 from mediacat.core import attachments as attach_module
 from mediacat.core.attachments import attach_file, attach_paths, detach
-from mediacat.core.csvio import apply_import, read_import
+from mediacat.core.csv_import import apply_import, read_import
 from mediacat.core.library import Library
 from mediacat.core.store import connection
 from mediacat.core.tags import add_tags, remove_tags, set_note

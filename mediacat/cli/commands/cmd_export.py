@@ -8,7 +8,8 @@ import sys
 
 from mediacat.cli.commands.cmd_list import add_query_arguments, query_from_args
 from mediacat.cli.common import ProgressLine, open_library
-from mediacat.core.csvio import PROFILES, export_csv
+from mediacat.core.csv_cells import PROFILES
+from mediacat.core.csv_export import export_csv
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ import argparse
 
 from mediacat.cli.common import EXIT_PROBLEMS, open_library, report_error, report_warning
 from mediacat.core.csv_create import NewRow, create_items, plan_new_items
-from mediacat.core.csvio import ImportPlan, apply_import, read_import
+from mediacat.core.csv_import import ImportPlan, apply_import, read_import
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

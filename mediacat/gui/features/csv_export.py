@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from mediacat.core import archivist_ops
+from mediacat.core.csv_cells import PROFILES
 from mediacat.core.csv_create import CreatingImport, CreatingImportPreview
-from mediacat.core.csvio import PROFILES, ImportPlan, ImportResult, export_csv, read_import
+from mediacat.core.csv_export import export_csv
+from mediacat.core.csv_import import ImportPlan, ImportResult, read_import
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.operations import apply_import_op

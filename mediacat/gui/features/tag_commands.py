@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from mediacat.core.csvio import ImportResult
+from mediacat.core.csv_import import ImportResult
 from mediacat.core.operations import merge_tags_op, restore_import_op, restore_notes_op, restore_tags_op
 from mediacat.core.tags import NoteEdit, TagEdit
 from mediacat.gui.features.op_command import OpCommand
