@@ -14,7 +14,6 @@ the next unfiltered query reads a new one. Queries given none sort in SQL as bef
 from __future__ import annotations
 
 import sqlite3
-from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ class CatalogOrder:
     place of the item with that `pk` in `ids`, -1 where no item has that `pk`."""
 
     ids: list[str]
-    places: array
+    places: list[int]  # a list, not an array: its ints are made once, not once per look-up (issue 12)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -36,10 +35,14 @@ class CatalogOrder:
     def ordered(self, pks: Iterable[int], *, descending: bool = False) -> list[str]:
         """The ids of the items with these `pk`s, in the catalog order; `pk`s of no item are left out."""
         places, size = self.places, len(self.places)
-        found = [places[pk] for pk in pks if 0 <= pk < size]
+        pks = pks if isinstance(pks, list) else list(pks)
+        if pks and min(pks) >= 0 and max(pks) < size:  # every pk known: looked up in C, no Python step per hit
+            found = list(map(places.__getitem__, pks))
+        else:  # items added since the order was read: their pks are left out
+            found = [places[pk] for pk in pks if 0 <= pk < size]
         found.sort()
         ids = self.ids
-        chosen = [ids[place] for place in found[bisect_left(found, 0):]]
+        chosen = list(map(ids.__getitem__, found[bisect_left(found, 0):]))
         if descending:
             chosen.reverse()
         return chosen
@@ -53,7 +56,7 @@ def read_catalog_order(execute: Callable[[str], sqlite3.Cursor]) -> CatalogOrder
         f"ORDER BY {CATALOG_ORDER_SQL}"
     ).fetchall()
     ids = [row[1] for row in rows]
-    places = array("l", [-1]) * (max((row[0] for row in rows), default=-1) + 1)
+    places = [-1] * (max((row[0] for row in rows), default=-1) + 1)
     for place, row in enumerate(rows):
         places[row[0]] = place
     return CatalogOrder(ids, places)
