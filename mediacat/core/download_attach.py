@@ -197,42 +197,13 @@ def nasa_id_in_url(url: str, nasa_ids: tuple[str, ...] | list[str]) -> str | Non
     return None
 
 
-def attach_item_media_url(
-    library: Library,
-    item_id: str,
-    *,
-    index: int = 0,
-    policy: DownloadPolicy | None = None,
-    job: Job | None = None,
-    video_prober: VideoProber | None = None,
-    allow_duplicate: bool = False,
-) -> AttachResult:
-    """"Download from NASA": attach the item's own verified direct media URL (`media_urls[index]`)."""
-    url, nasa_id = item_media_url(library, item_id, index)
-    return attach_from_url(library, item_id, url, policy=policy, job=job, video_prober=video_prober,
-                           nasa_id=nasa_id, allow_duplicate=allow_duplicate)
-
-
-def item_media_url(library: Library, item_id: str, index: int = 0) -> tuple[str, str | None]:
-    """The item's verified direct media URL number `index` and the NASA id it names (if any)."""
-    item = library.item(item_id)
-    if not item.media_urls:
-        raise MediaCatError(f"item {item_id!r} has no known direct media URL to download")
-    if not 0 <= index < len(item.media_urls):
-        raise MediaCatError(f"item {item_id!r} has {len(item.media_urls)} media URLs; there is no number {index + 1}")
-    url = item.media_urls[index]
-    return url, nasa_id_in_url(url, item.nasa_ids)
-
-
 __all__ = [
     "DownloadError",
     "attach_download",
     "attach_downloaded",
     "attach_from_nasa",
     "attach_from_url",
-    "attach_item_media_url",
     "download_policy",
-    "item_media_url",
     "nasa_id_in_url",
     "set_max_download_bytes",
 ]

@@ -1,4 +1,5 @@
-"""Get Public Media / `mediacat fetch-media`: download each queued item's public NASA file and attach it.
+"""Download from NASA, Get Public Media and `mediacat fetch-media`: download each queued item's public NASA file
+and attach it (one item, or a run over many).
 
 Two downloads at a time, one overall progress (items done of total, bytes, rate, time left), cancel, and a report
 per item. One failure never stops the others. The queue is `mediacat.core.fetch_queue` (in the library):
@@ -13,7 +14,7 @@ import functools
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,9 +200,21 @@ def download_one(entry: QueueEntry, nasa_ids: tuple[str, ...], *, job: Job, mirr
     return fetched
 
 
+def _download_entry(entry: QueueEntry, nasa_ids: tuple[str, ...], plan: FetchPlan, job: Job,
+                    nasa: NasaImageLibrary) -> _Fetched:
+    """`download_one` for an entry of the plan; a cancel becomes its `interrupted` outcome (the partial file
+    is kept for the next run)."""
+    try:
+        return download_one(entry, nasa_ids, job=job, mirror=plan.mirror, policy=plan.policy,
+                            incoming=plan.incoming, nasa=nasa)
+    except Cancelled:
+        return _Fetched(entry, outcome=ItemOutcome(entry.item_id, INTERRUPTED, "cancelled; resumes next time"))
+
+
 def attach_fetched(library: Library, fetched: _Fetched, *, mirror: str | None, video_prober: VideoProber | None,
-                   job: Job | None = None) -> ItemOutcome:
-    """The library half: attach a downloaded file with its official URL as provenance (on the caller's thread)."""
+                   job: Job | None = None, allow_duplicate: bool = False) -> ItemOutcome:
+    """The library half: attach a downloaded file with its official URL as provenance (on the caller's thread).
+    `allow_duplicate` (Attach Anyway) attaches it even when the same file or content is attached already."""
     item_id = fetched.entry.item_id
     downloaded = fetched.downloaded
     if downloaded is None:
@@ -210,14 +223,15 @@ def attach_fetched(library: Library, fetched: _Fetched, *, mirror: str | None, v
     try:
         item = library.item(item_id)
         reason = already_attached(item, PublicSource(fetched.entry.url, fetched.entry.nasa_id), fetched.url)
-        if reason:
+        if reason and not allow_duplicate:
             return ItemOutcome(item_id, ALREADY_THERE, reason)
         provenance = downloaded.provenance(source="fetch-media", nasa_id=fetched.nasa_id, rendition=fetched.rendition)
         provenance["source_url"] = fetched.url  # the official URL, wherever the bytes came from
         if mirror:
             provenance["final_url"] = fetched.url
             provenance["mirror_url"] = downloaded.final_url
-        result = attach_downloaded(library, item_id, downloaded, provenance, video_prober=video_prober, job=job)
+        result = attach_downloaded(library, item_id, downloaded, provenance, video_prober=video_prober, job=job,
+                                   allow_duplicate=allow_duplicate)
         attachment = result.attachment
         return ItemOutcome(item_id, ATTACHED, f"attached #{attachment.id}: {attachment.original_name} "
                                               f"({format_bytes(attachment.size)}) from {fetched.url}", attachment.id)
@@ -243,19 +257,26 @@ class FetchPlan:
     api: str  # the NASA API's URL (through the mirror, if any)
     incoming: Path
     changes: Changes = field(default_factory=lambda: Changes(fetch_queue=True))
+    allow_duplicate: frozenset[str] = frozenset()  # items attached even when already there (Attach Anyway)
 
 
-def plan_fetch(library: Library, *, mirror: str | None = None, policy: DownloadPolicy | None = None) -> FetchPlan:
-    """The queued items of the run; those whose file is already attached are recorded as such now (the cheap
-    check first: nothing is downloaded for them). `mirror` (else the library's `media_mirror_url` setting)
-    fetches each official URL as `MIRROR/HOST/PATH`."""
+def plan_fetch(library: Library, *, mirror: str | None = None, policy: DownloadPolicy | None = None,
+               item_ids: Iterable[str] | None = None, allow_duplicate: Iterable[str] = ()) -> FetchPlan:
+    """The queued items of the run (`item_ids`: only these of them, as Download from NASA plans one item);
+    those whose file is already attached are recorded as such now (the cheap check first: nothing is
+    downloaded for them), except the items in `allow_duplicate`, which are downloaded and attached anyway.
+    `mirror` (else the library's `media_mirror_url` setting) fetches each official URL as `MIRROR/HOST/PATH`."""
     mirror = mirror if mirror is not None else media_mirror(library)
-    pending = [entry for entry in queue_entries(library) if entry.state == "queued"]
+    only = None if item_ids is None else set(item_ids)
+    pending = [entry for entry in queue_entries(library)
+               if entry.state == "queued" and (only is None or entry.item_id in only)]
     plan = FetchPlan([], {}, len(pending), mirror, policy or download_policy(library),
-                     mirror_url(api_url(library), mirror), library.paths.incoming)
+                     mirror_url(api_url(library), mirror), library.paths.incoming,
+                     allow_duplicate=frozenset(allow_duplicate))
     for entry in pending:
         item = library.item(entry.item_id)
-        reason = already_attached(item, PublicSource(entry.url, entry.nasa_id))
+        reason = None if entry.item_id in plan.allow_duplicate else already_attached(
+            item, PublicSource(entry.url, entry.nasa_id))
         if reason:
             plan.outcomes[entry.item_id] = record_outcome(library, entry, ItemOutcome(entry.item_id, ALREADY_THERE,
                                                                                        reason))
@@ -292,12 +313,20 @@ class Settled:
                        attachments=frozenset([self.outcome.attachment_id]))
 
 
-def settle_fetched(library: Library, fetched: _Fetched, *, mirror: str | None,
+def settle_fetched(library: Library, fetched: _Fetched, plan: FetchPlan, *,
                    video_prober: VideoProber | None = None) -> Settled:
     """The library half of one item, a short write of its own: attach the downloaded file (or take the
     download's failure) and record the outcome in the queue."""
-    outcome = attach_fetched(library, fetched, mirror=mirror, video_prober=video_prober)
+    outcome = attach_fetched(library, fetched, mirror=plan.mirror, video_prober=video_prober,
+                             allow_duplicate=fetched.entry.item_id in plan.allow_duplicate)
     return Settled(record_outcome(library, fetched.entry, outcome))
+
+
+def download_item(job: Job, plan: FetchPlan) -> _Fetched:
+    """The network half of a one-item plan (Download from NASA), no database: the file's own progress (bytes
+    of its size) goes to `job`; a cancel becomes the item's `interrupted` outcome, its partial file kept."""
+    [(entry, nasa_ids)] = plan.downloads
+    return _download_entry(entry, nasa_ids, plan, job, NasaImageLibrary(plan.api))
 
 
 def download_planned(plan: FetchPlan, job: Job, on_fetched: Callable[[_Fetched], None], *,
@@ -323,11 +352,7 @@ def download_planned(plan: FetchPlan, job: Job, on_fetched: Callable[[_Fetched],
             item_job = Job(functools.partial(progress.file_progress, entry.item_id))
             remove = job.on_cancel(item_job.cancel)
             try:
-                results.put(download_one(entry, nasa_ids, job=item_job, mirror=plan.mirror, policy=plan.policy,
-                                         incoming=plan.incoming, nasa=nasa))
-            except Cancelled:
-                results.put(_Fetched(entry, outcome=ItemOutcome(entry.item_id, INTERRUPTED,
-                                                                "cancelled; resumes next time")))
+                results.put(_download_entry(entry, nasa_ids, plan, item_job, nasa))
             except BaseException as error:  # a bug: reported once the others have ended
                 results.put(error)
             finally:
@@ -387,12 +412,13 @@ def run_fetch(
     video_prober: VideoProber | None = None,
     workers: int = WORKERS,
     on_item: Callable[[ItemOutcome], None] | None = None,
+    allow_duplicate: Iterable[str] = (),
 ) -> FetchReport:
     """Run every queued item on one thread's library (the CLI): `plan_fetch`, then `download_planned` with
     each file attached and recorded (`settle_fetched`) on the calling thread as it arrives. The app runs the
     same pieces, the downloads on its download pool and each attach as its own operation on the writer."""
     job = job or Job()
-    plan = plan_fetch(library, mirror=mirror, policy=policy)
+    plan = plan_fetch(library, mirror=mirror, policy=policy, allow_duplicate=allow_duplicate)
     outcomes: dict[str, ItemOutcome] = {}
 
     def settled(outcome: ItemOutcome) -> None:
@@ -403,11 +429,11 @@ def run_fetch(
     for outcome in plan.outcomes.values():
         settled(outcome)
     received = download_planned(
-        plan, job, lambda fetched: settled(settle_fetched(library, fetched, mirror=plan.mirror,
-                                                          video_prober=video_prober).outcome),
+        plan, job, lambda fetched: settled(settle_fetched(library, fetched, plan, video_prober=video_prober).outcome),
         workers=workers)
     return fetch_report(library, outcomes, cancelled=job.cancelled, bytes_received=received)
 
 
-__all__ = ["FetchPlan", "FetchReport", "ItemOutcome", "Settled", "attach_fetched", "download_one", "download_planned",
+__all__ = ["FetchPlan", "FetchReport", "ItemOutcome", "Settled", "attach_fetched", "download_item", "download_one",
+           "download_planned",
            "fetch_report", "plan_fetch", "record_outcome", "run_fetch", "settle_fetched"]

@@ -5,9 +5,10 @@ returning `Changes(fetch_queue=True)`; `mediacat.core.fetch_media` runs the queu
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mediacat.core.changes import Changes
@@ -62,14 +63,29 @@ class QueueResult:
     changes: Changes
 
 
+def public_sources(item: Item) -> list[PublicSource]:
+    """What "Download from NASA" can fetch for the item: each verified media URL, else its first Photojournal id
+    (one source); [] when nothing public is known. The first is what Get Public Media fetches."""
+    return _sources(item.media_urls, item.nasa_ids)
+
+
+def _sources(media_urls: Sequence[str], nasa_ids: Sequence[str]) -> list[PublicSource]:
+    if media_urls:
+        return [PublicSource(url=url) for url in media_urls]
+    return [PublicSource(nasa_id=nasa_id) for nasa_id in nasa_ids if _PIA.match(nasa_id)][:1]
+
+
 def public_source(item: Item) -> PublicSource | None:
     """The item's verified media URL (the first), else its first Photojournal id; None when nothing is known."""
-    if item.media_urls:
-        return PublicSource(url=item.media_urls[0])
-    for nasa_id in item.nasa_ids:
-        if _PIA.match(nasa_id):
-            return PublicSource(nasa_id=nasa_id)
-    return None
+    sources = public_sources(item)
+    return sources[0] if sources else None
+
+
+def item_public_sources(library: Library, item_id: str) -> list[PublicSource]:
+    """`public_sources(library.item(item_id))` from two columns of one row ([] for an unknown item): cheap
+    enough for every selection change (the app's Download from NASA is enabled by it)."""
+    row = library.store.execute("SELECT media_urls, nasa_ids FROM items WHERE id = ?", (item_id,)).fetchone()
+    return _sources(json.loads(row[0]), json.loads(row[1])) if row else []
 
 
 def already_attached(item: Item, source: PublicSource, url: str | None = None) -> str | None:
@@ -128,24 +144,33 @@ def has_unfinished_run(library: Library) -> int:
     return library.store.execute("SELECT count(*) FROM fetch_queue WHERE state = 'queued'").fetchone()[0]
 
 
-def queue_fetch(library: Library, item_ids: Sequence[str]) -> QueueResult:
+def queue_fetch(library: Library, item_ids: Sequence[str], *, urls: Mapping[str, str] | None = None) -> QueueResult:
     """Put these items in the fetch queue (after what an unfinished run left); a finished run's rows go.
 
     Items with no public file known are recorded at once as `no-public-file`. Unknown ids raise UnknownItem.
+    `urls` chooses, for an item with several verified media URLs, which one to fetch (else the first); an
+    item an unfinished run left queued with another URL is switched to the chosen one (its partial file of
+    the other goes).
     """
     items = library.items(list(dict.fromkeys(item_ids)))
     found = {item.id for item in items}
     for item_id in item_ids:
         if item_id not in found:
             library.item(item_id)  # raises UnknownItem naming it
+    chosen = _chosen_sources(items, urls or {})
+    switched: list[str] = []
     with library.store.transaction() as conn:
         conn.execute("DELETE FROM fetch_queue WHERE state != 'queued'")
-        queued = {row[0] for row in conn.execute("SELECT item_id FROM fetch_queue")}
+        queued = dict(conn.execute("SELECT item_id, url FROM fetch_queue").fetchall())
         start = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM fetch_queue").fetchone()[0]
         for offset, item in enumerate(items):
+            source = chosen.get(item.id) or public_source(item)
             if item.id in queued:
+                if item.id in chosen and queued[item.id] != chosen[item.id].url:
+                    conn.execute("UPDATE fetch_queue SET url = ?, nasa_id = NULL WHERE item_id = ?",
+                                 (chosen[item.id].url, item.id))
+                    switched.append(item.id)
                 continue
-            source = public_source(item)
             if source is None:
                 conn.execute(
                     "INSERT INTO fetch_queue(item_id, position, state, outcome, message, finished_at) "
@@ -155,7 +180,23 @@ def queue_fetch(library: Library, item_ids: Sequence[str]) -> QueueResult:
             else:
                 conn.execute("INSERT INTO fetch_queue(item_id, position, url, nasa_id) VALUES (?, ?, ?, ?)",
                              (item.id, start + offset, source.url, source.nasa_id))
+    remove_partial_downloads(library, switched)
     return QueueResult(queue_entries(library), Changes(fetch_queue=True))
+
+
+def _chosen_sources(items: Sequence[Item], urls: Mapping[str, str]) -> dict[str, PublicSource]:
+    """The media URL chosen for each item named in `urls`: one of its own verified ones, else an error."""
+    by_id = {item.id: item for item in items}
+    chosen: dict[str, PublicSource] = {}
+    for item_id, url in urls.items():
+        item = by_id.get(item_id)
+        if item is None:
+            raise MediaCatError(f"a media URL was chosen for {item_id!r}, which is not among the items to fetch")
+        if url not in item.media_urls:
+            known = ", ".join(item.media_urls) if item.media_urls else "none"
+            raise MediaCatError(f"{url} is not one of item {item_id!r}'s verified media URLs ({known})")
+        chosen[item_id] = PublicSource(url=url)
+    return chosen
 
 
 def _no_file_message(item: Item) -> str:
@@ -207,10 +248,12 @@ __all__ = [
     "clear_fetch_queue",
     "finish_fetch_item",
     "has_unfinished_run",
+    "item_public_sources",
     "items_missing_public_media",
     "media_mirror",
     "mirror_url",
     "public_source",
+    "public_sources",
     "queue_entries",
     "queue_fetch",
     "set_media_mirror",

@@ -191,11 +191,6 @@ class Library:
         sql, params = self._query_sql(query)
         return [row[0] for row in self.store.execute(sql, params)]
 
-    def media_urls(self, item_id: str) -> tuple[str, ...]:
-        """`item(item_id).media_urls` without the rest of the item (one column; () for an unknown item)."""
-        row = self.store.execute("SELECT media_urls FROM items WHERE id = ?", (item_id,)).fetchone()
-        return tuple(json.loads(row[0])) if row else ()
-
     def catalog_order(self) -> CatalogOrder:
         """Every item in the catalog order with its place by pk: the unfiltered query's answer, to keep and
         pass to `item_ids(order=)` until items are added, removed or edited."""

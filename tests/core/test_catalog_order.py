@@ -49,12 +49,3 @@ def test_a_stale_order_leaves_out_items_added_after_it_and_never_shows_a_deleted
     assert added in library.item_ids(ItemQuery(search="zebra"), order=fresh)  # a fresh one has it
     delete_item(library, added)
     assert library.item_ids(ItemQuery(search="zebra"), order=fresh) == []  # its search row went with it
-
-
-def test_media_urls_reads_what_the_item_has(library: Library):
-    with_urls = [i for i in library.item_ids() if library.item(i).media_urls]
-    without = [i for i in library.item_ids() if not library.item(i).media_urls]
-    assert with_urls and without  # the shipped catalog has both
-    for item_id in with_urls[:3] + without[:3]:
-        assert library.media_urls(item_id) == library.item(item_id).media_urls
-    assert library.media_urls("no-such-item") == ()

@@ -13,7 +13,6 @@ from mediacat.core.download import DownloadError, DownloadPolicy, UnsupportedURL
 from mediacat.core.download_attach import (
     attach_from_nasa,
     attach_from_url,
-    attach_item_media_url,
     download_policy,
     nasa_id_in_url,
     set_download_max_time,
@@ -186,16 +185,6 @@ def test_the_nasa_api_url_comes_from_the_environment(library: Library, server: M
     result = attach_from_nasa(library, "skycrane-still", "PIA24430", policy=FAST)
     assert result.attachment.provenance["rendition"] == "orig"
     assert result.attachment.provenance["nasa_id"] == "PIA24430"
-
-
-def test_an_items_own_media_url_is_downloaded(library: Library, server: MediaServer) -> None:
-    url = server.add("/PIA24428-1200.jpg", Resource(body=jpeg_bytes()))
-    with library.store.transaction():
-        library.store.execute("UPDATE items SET media_urls = json_array(?) WHERE id = 'skycrane-still'", (url,))
-    result = attach_item_media_url(library, "skycrane-still", policy=FAST)
-    assert result.attachment.provenance["nasa_id"] == "PIA24428"
-    with pytest.raises(MediaCatError, match="has no known direct media URL"):
-        attach_item_media_url(library, "wind-audio", policy=FAST)
 
 
 def test_the_size_limit_is_a_library_setting(library: Library) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -247,3 +248,60 @@ def test_a_killed_run_resumes_inside_the_file_with_range(library: Library, serve
     assert attachment.sha256 == hashlib.sha256(video).hexdigest()
     assert not part.parent.exists()
     assert len(library.item("skycrane-still").attachments) == 1
+
+
+def test_public_sources_are_each_media_url_else_the_pia_id(library: Library) -> None:
+    from mediacat.core.fetch_queue import PublicSource, item_public_sources, public_sources
+
+    video, still, wind = (library.item(i) for i in ("edl-landing-video", "skycrane-still", "mars-wind-audio-original"))
+    assert public_sources(video) == [PublicSource(url=url) for url in video.media_urls]
+    assert public_sources(still) == [PublicSource(nasa_id="PIA24428")]
+    assert public_sources(wind) == []
+    for item in (video, still, wind):  # the cheap read the app's action uses says the same
+        assert item_public_sources(library, item.id) == public_sources(item)
+    assert item_public_sources(library, "no-such-item") == []
+
+
+def test_one_item_is_queued_with_the_chosen_url_and_planned_alone(library: Library, server, tmp_path) -> None:
+    from mediacat.core.errors import MediaCatError
+    from mediacat.core.fetch_media import download_item, plan_fetch, settle_fetched
+
+    mirror, expected = install_mirror(server, library, tmp_path)
+    first, second = "https://svs.gsfc.nasa.gov/a/one.jpg", "https://svs.gsfc.nasa.gov/a/two.jpg"
+    server.add("/mirror/svs.gsfc.nasa.gov/a/two.jpg", Resource(body=jpeg_bytes(50, 30), content_type="image/jpeg"))
+    with library.store.transaction():
+        library.store.execute("UPDATE items SET media_urls = ? WHERE id = 'skycrane-still'",
+                              (json.dumps([first, second]),))
+    with pytest.raises(MediaCatError, match=re.escape("https://x.org/a.jpg is not one of item 'skycrane-still'")):
+        queue_fetch(library, ["skycrane-still"], urls={"skycrane-still": "https://x.org/a.jpg"})
+    queue_fetch(library, ["edl-landing-video", "skycrane-still"])  # an unfinished run's two items
+    assert [e.url for e in queue_entries(library)] == [expected["edl-landing-video"][0], first]
+    part = library.paths.incoming / "fetch-skycrane-still"
+    part.mkdir(parents=True)
+    (part / "download.part").write_bytes(b"half of one.jpg")
+    queue_fetch(library, ["skycrane-still"], urls={"skycrane-still": second})  # another file chosen now
+    assert [e.url for e in queue_entries(library)][1] == second and not part.exists()
+    plan = plan_fetch(library, mirror=mirror, item_ids=["skycrane-still"])
+    assert [entry.item_id for entry, _ids in plan.downloads] == ["skycrane-still"] and plan.total == 1
+    fetched = download_item(Job(), plan)
+    outcome = settle_fetched(library, fetched, plan).outcome
+    assert outcome.outcome == "attached", outcome.message
+    [attachment] = library.item("skycrane-still").attachments
+    assert attachment.provenance["source_url"] == second
+    assert has_unfinished_run(library) == 1  # the other item stays queued, untouched
+
+
+def test_allow_duplicate_attaches_a_file_that_is_already_there(library: Library, server, tmp_path) -> None:
+    from mediacat.core.fetch_media import plan_fetch
+
+    mirror, _expected = install_mirror(server, library, tmp_path)
+    queue_fetch(library, ["skycrane-still"])
+    assert run_fetch(library, mirror=mirror).ok
+    queue_fetch(library, ["skycrane-still"])
+    plan = plan_fetch(library, mirror=mirror)
+    assert plan.outcomes["skycrane-still"].outcome == "already-there" and plan.downloads == []
+    queue_fetch(library, ["skycrane-still"])
+    report = run_fetch(library, mirror=mirror, allow_duplicate=["skycrane-still"])
+    assert [o.outcome for o in report.outcomes] == ["attached"]
+    first, second = library.item("skycrane-still").attachments
+    assert first.sha256 == second.sha256

@@ -134,12 +134,13 @@ def test_the_apps_downloads_obey_the_librarys_stored_time_limit(qtbot, window, l
 
 
 def test_download_from_nasa_uses_the_items_media_url(qtbot, window, library, server) -> None:
+    """(More in test_nasa_download_gui.py: the menu and the button, the mirror, several URLs, Attach Anyway.)"""
     url = server.add("/45507_PIA24428-1200.jpg", Resource(body=jpeg_bytes(), content_type="image/jpeg"))
     with library.store.transaction():
         library.store.execute("UPDATE items SET media_urls = ? WHERE id = 'skycrane-still'", (json.dumps([url]),))
     download = action(window, "Item", "Download from NASA")
     assert window.select_item("hazcam-wheel-color")
-    assert not download.isEnabled()  # no known media URL
+    assert not download.isEnabled()  # no public file known (no media URL, no PIA id)
     assert window.select_item("skycrane-still")
     assert download.isEnabled()
     download.trigger()
@@ -147,23 +148,6 @@ def test_download_from_nasa_uses_the_items_media_url(qtbot, window, library, ser
     qtbot.waitUntil(lambda: entry.state == DONE, timeout=WAIT_MS)
     provenance = library.item("skycrane-still").attachments[0].provenance
     assert provenance["source_url"] == url and provenance["nasa_id"] == "PIA24428"
-
-
-def test_several_media_urls_ask_which_one(qtbot, window, library, server) -> None:
-    first = server.add("/a.jpg", Resource(body=jpeg_bytes(40, 30)))
-    second = server.add("/b.jpg", Resource(body=jpeg_bytes(50, 30)))
-    with library.store.transaction():
-        library.store.execute("UPDATE items SET media_urls = ? WHERE id = 'skycrane-still'",
-                              (json.dumps([first, second]),))
-    assert window.select_item("skycrane-still")
-    action(window, "Item", "Download from NASA").trigger()
-    chooser = feature_of(window).media_url_dialog
-    assert chooser is not None and chooser.comboBoxItems() == [first, second]
-    chooser.setTextValue(second)
-    chooser.accept()
-    entry = feature_of(window).model.entries[-1]
-    qtbot.waitUntil(lambda: entry.state == DONE, timeout=WAIT_MS)
-    assert library.item("skycrane-still").attachments[0].provenance["source_url"] == second
 
 
 def test_nasa_search_dialog_end_to_end(qtbot, window, library, server) -> None:

@@ -1,4 +1,5 @@
-"""File ▸ Get Public Media…, the bar above the grid, the detail pane's Download button, and resuming a run."""
+"""File ▸ Get Public Media…, the bar above the grid, the detail pane's Download button (in the Downloads dock:
+see test_nasa_download_gui.py), and resuming a run."""
 
 from __future__ import annotations
 
@@ -87,9 +88,10 @@ def test_the_detail_pane_button_downloads_that_items_file(qtbot, library, server
     button = window.detail.download_button
     assert button.isVisibleTo(window.detail) and "PIA24428 from the NASA Image Library" in button.toolTip()
     button.click()
-    public = feature(window)
-    qtbot.waitUntil(lambda: public.last_report is not None, timeout=60_000)
-    assert [o.outcome for o in public.last_report.outcomes] == ["attached"]
+    [entry] = window.downloads_feature.model.entries  # Download from NASA: its row in the Downloads dock
+    qtbot.waitUntil(lambda: entry.state != "running", timeout=60_000)
+    assert entry.item_id == "skycrane-still" and entry.state == "done", entry.status_text()
+    assert feature(window).last_report is None  # one item's download, not a Get Public Media run
     assert len(library.item("skycrane-still").attachments) == 1
     assert library.item("navcam-panorama").attachments == ()
 

@@ -99,8 +99,10 @@ phrase). The <b>Details</b> on the right show every field; click a quote's artic
 <ul>
 <li><b>File ▸ Get Public Media…</b> downloads, two at a time, every public NASA file the catalog knows and
 attaches each to its item; a run that stops resumes on the next start when you say so.</li>
-<li>Select an item and choose <b>Item ▸ Download from NASA</b>: MediaCat downloads the public NASA media files
-listed under <i>Media files</i> in the details and attaches them (the credit line stays with the item).</li>
+<li>Select an item and choose <b>Item ▸ Download from NASA</b> (or the button of the same name in the details):
+MediaCat downloads the item's public NASA file — the one listed under <i>Media files</i> (it asks which when
+there are several), else the file the NASA Image Library has for its PIA id — and attaches it (the credit line
+stays with the item).</li>
 <li><b>Tools ▸ Search NASA Image Library…</b> searches NASA's Image and Video Library and attaches the rendition
 you choose to the selected item.</li>
 <li><b>Item ▸ Attach from URL…</b> downloads any http(s) address and attaches it.</li>

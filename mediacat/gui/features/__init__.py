@@ -17,6 +17,7 @@ from mediacat.gui.features import (
     downloads,
     help_menu,
     item_time,
+    nasa_download,
     play_together,
     public_media,
     tags,
@@ -29,6 +30,7 @@ INSTALLERS: list[Callable[[Any], object]] = [
     downloads.install,
     archivist.install,
     public_media.install,
+    nasa_download.install,  # after downloads and public media: it uses both
     play_together.install,
     item_time.install,
     database_check.install,

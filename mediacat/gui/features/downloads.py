@@ -1,6 +1,7 @@
-"""Downloads in the app: Item ▸ Attach from URL…, Item ▸ Download from NASA, Tools ▸ Search NASA Image Library…, and
-the Downloads dock (progress, cancel, retry). The transfer runs on the "download" pool (no database: the item
-and the limits are read first); the file is then attached by a core operation on the window's one writer.
+"""Downloads in the app: Item ▸ Attach from URL…, Tools ▸ Search NASA Image Library…, and the Downloads dock
+(progress, cancel, retry, Attach Anyway). The transfer runs on the "download" pool (no database: the item and
+the limits are read first); the file is then attached by a core operation on the window's one writer.
+Download from NASA (`nasa_download.py`) shows its downloads here too, with steps of its own (`add_entry`).
 Closing the window while downloads run asks first.
 """
 
@@ -15,11 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from mediacat.core.attachments import AttachResult, DuplicateContent, require_item
 from mediacat.core.download import DownloadedFile, DownloadError, DownloadPolicy, download
-from mediacat.core.download_attach import download_policy, item_media_url
+from mediacat.core.download_attach import download_policy
 from mediacat.core.jobs import Job, Progress
 from mediacat.core.nasa import NasaImageLibrary
 from mediacat.core.operations import attach_downloaded_op, record_download_failure_op
@@ -70,7 +71,6 @@ class DownloadsFeature(QObject):
         self.panel = DownloadsPanel(self.model, self.cancel, self.retry, attach_anyway=self.attach_anyway)
         self.dock = window.add_dock(self.panel, "Downloads", Qt.DockWidgetArea.BottomDockWidgetArea)
         self.url_dialog: AttachUrlDialog | None = None
-        self.media_url_dialog: QInputDialog | None = None
         self.search_dialog: Any = None
         # Asked when the window closes with downloads running; returns True to quit anyway.
         self.confirm_quit: Callable[[int], bool] = self.ask_before_quit
@@ -80,11 +80,7 @@ class DownloadsFeature(QObject):
         self.attach_url_action = QAction("Attach from URL…", parent)
         self.attach_url_action.setStatusTip("Download a public image, audio or video file and attach it")
         self.attach_url_action.triggered.connect(self.open_url_dialog)
-        self.nasa_media_action = QAction("Download from NASA", parent)
-        self.nasa_media_action.setStatusTip("Download the item's official media file from NASA and attach it")
-        self.nasa_media_action.triggered.connect(self.download_item_media)
         item_menu.addAction(self.attach_url_action)
-        item_menu.addAction(self.nasa_media_action)
         self.search_action = QAction("Search NASA Image Library…", parent)
         self.search_action.triggered.connect(self.open_search_dialog)
         window.menu("Tools").addAction(self.search_action)
@@ -100,12 +96,6 @@ class DownloadsFeature(QObject):
         return self.start(item_id, url, functools.partial(fetch_url, url=url, incoming=library.paths.incoming,
                                                            policy=download_policy(library)))
 
-    def attach_item_media(self, item_id: str, index: int = 0) -> DownloadEntry:
-        library = self.window.library
-        url, nasa_id = item_media_url(library, item_id, index)
-        return self.start(item_id, url, functools.partial(fetch_url, url=url, incoming=library.paths.incoming,
-                                                           policy=download_policy(library), nasa_id=nasa_id))
-
     def attach_nasa(self, item_id: str, nasa_id: str, rendition: str, nasa: NasaImageLibrary) -> DownloadEntry:
         library = self.window.library
         require_item(library, item_id)
@@ -115,23 +105,42 @@ class DownloadsFeature(QObject):
 
     def start(self, item_id: str, label: str, fetch: Callable[[Job], Fetched]) -> DownloadEntry:
         """Show a new entry and start `fetch(job)` on the download pool; Retry runs it again."""
-        entry = DownloadEntry(next(self._numbers), item_id, label, fetch)
+        return self._add(DownloadEntry(next(self._numbers), item_id, label, fetch))
+
+    def add_entry(self, item_id: str, label: str, steps: Callable[[DownloadEntry], None]) -> DownloadEntry:
+        """Show a new entry run by `steps(entry)` (now, and again by Retry and Attach Anyway): another feature's
+        download, which calls `transfer` and `finish` (Download from NASA)."""
+        return self._add(DownloadEntry(next(self._numbers), item_id, label, steps=steps))
+
+    def _add(self, entry: DownloadEntry) -> DownloadEntry:
         self.model.add(entry)
         self._run(entry)
-        self.dock.show()
-        self.dock.raise_()
+        self.show_entry(entry)
         return entry
 
+    def show_entry(self, entry: DownloadEntry) -> None:
+        self.panel.select(entry)
+        self.dock.show()
+        self.dock.raise_()
+
     def _run(self, entry: DownloadEntry) -> None:
-        pool = self.window.tasks.thread_pool(DOWNLOAD)  # downloads mostly wait on the network: one thread each
-        needed = len(self.active()) + 1
-        if pool.maxThreadCount() < needed:
-            pool.setMaxThreadCount(needed)
         entry.state, entry.done, entry.total, entry.message = RUNNING, 0, None, "connecting…"
         entry.duplicate = False  # entry.allow_duplicate is used when the file is attached (_attach)
+        if entry.steps is not None:
+            entry.steps(entry)
+        else:
+            assert entry.work is not None
+            self.transfer(entry, entry.work, lambda fetched: self._attach(entry, fetched))
+
+    def transfer(self, entry: DownloadEntry, work: Callable[[Job], Any], on_done: Callable[[Any], None]) -> None:
+        """Run `work(job)` on the download pool for the entry: its progress, cancel and failure shown here."""
+        pool = self.window.tasks.thread_pool(DOWNLOAD)  # downloads mostly wait on the network: one thread each
+        needed = len(self.active())
+        if pool.maxThreadCount() < needed:
+            pool.setMaxThreadCount(needed)
         entry.handle = self.window.tasks.run(
-            entry.work,
-            on_done=lambda fetched: self._attach(entry, fetched),
+            work,
+            on_done=on_done,
             on_error=lambda error: self._transfer_failed(entry, error),
             on_progress=lambda progress: self._progress(entry, progress),
             on_cancelled=lambda: self._cancelled(entry),
@@ -170,11 +179,16 @@ class DownloadsFeature(QObject):
         self.update_actions()
 
     def _failed(self, entry: DownloadEntry, error: BaseException) -> None:
-        entry.state, entry.message, entry.handle = FAILED, str(error), None
-        entry.duplicate = isinstance(error, DuplicateContent)
+        self.finish(entry, FAILED, str(error), duplicate=isinstance(error, DuplicateContent))
+
+    def finish(self, entry: DownloadEntry, state: str, message: str, *, duplicate: bool = False) -> None:
+        """The entry ended (DONE, FAILED, CANCELLED) with this message; a failure is also said in the status bar."""
+        entry.state, entry.message, entry.handle, entry.duplicate = state, message, None, duplicate
         self.model.changed(entry)
-        self.window.status_message(f"Download failed: {error}", 8000)
-        self.dock.show()
+        if state == FAILED:
+            self.window.status_message(f"Download failed: {message}", 8000)
+            self.dock.show()
+        self.update_actions()
 
     def _transfer_failed(self, entry: DownloadEntry, error: BaseException) -> None:
         if isinstance(error, DownloadError):  # the event log keeps failed downloads too
@@ -192,7 +206,7 @@ class DownloadsFeature(QObject):
         return [entry for entry in self.model.entries if entry.state == RUNNING]
 
     def cancel(self, entry: DownloadEntry) -> None:
-        if entry.state == RUNNING and entry.handle is not None:
+        if entry.state == RUNNING and entry.handle is not None and entry.handle.cancellable:
             entry.message = "cancelling…"
             entry.handle.cancel()
             self.model.changed(entry)
@@ -214,8 +228,6 @@ class DownloadsFeature(QObject):
     def update_actions(self) -> None:
         item_id = self.window.current_item_id()
         self.attach_url_action.setEnabled(item_id is not None)
-        # one column of one row: this runs on every selection change (three times when a search answers)
-        self.nasa_media_action.setEnabled(item_id is not None and bool(self.window.library.media_urls(item_id)))
 
     def open_url_dialog(self) -> AttachUrlDialog | None:
         item_id = self.window.current_item_id()
@@ -229,27 +241,6 @@ class DownloadsFeature(QObject):
         self.url_dialog = dialog
         dialog.open()
         return dialog
-
-    def download_item_media(self) -> DownloadEntry | None:
-        """Download the current item's media URL; with several, ask which."""
-        item_id = self.window.current_item_id()
-        if item_id is None:
-            return None
-        urls = list(self.window.library.item(item_id).media_urls)
-        if len(urls) == 1:
-            return self.attach_item_media(item_id, 0)
-        if urls:
-            dialog = QInputDialog(self.window.dialog_parent())
-            dialog.setWindowTitle("Download from NASA")
-            dialog.setLabelText("This item has several official media files. Download:")
-            dialog.setComboBoxItems(urls)
-            dialog.setOption(QInputDialog.InputDialogOption.UseListViewForComboBoxItems, True)
-            dialog.textValueSelected.connect(lambda url: self.attach_item_media(item_id, urls.index(url)))
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.destroyed.connect(lambda *_: setattr(self, "media_url_dialog", None))
-            self.media_url_dialog = dialog
-            dialog.open()
-        return None
 
     def open_search_dialog(self) -> Any:
         from mediacat.gui.dialogs.nasa_search import NasaSearchDialog

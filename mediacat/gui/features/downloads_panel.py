@@ -34,18 +34,20 @@ BAR_HEIGHT = 12
 
 @dataclass(eq=False)
 class DownloadEntry:
-    """One download shown in the panel; `work(job)` is the transfer (on the download pool), run again by Retry."""
+    """One download shown in the panel; `work(job)` is the transfer (on the download pool), run again by Retry,
+    unless another feature runs the entry by `steps(entry)` (Download from NASA: plan, transfer, settle)."""
 
     number: int
     item_id: str
     label: str
-    work: Callable[..., Any]
+    work: Callable[..., Any] | None = None
+    steps: Callable[[DownloadEntry], None] | None = None
     state: str = RUNNING
     done: int = 0
     total: int | None = None
     message: str = "connecting…"
     handle: Any = None  # the TaskHandle while it runs
-    result: Any = None  # the AttachResult when done
+    result: Any = None  # the AttachResult when done (else `message` says what was attached)
     duplicate: bool = False  # failed because the same content is already attached: Attach Anyway can help
     allow_duplicate: bool = False  # the next run attaches even a duplicate (Attach Anyway)
     started: float = field(default_factory=time.monotonic)
@@ -59,7 +61,7 @@ class DownloadEntry:
             attachment = self.result.attachment
             return f"attached to {attachment.item_id} as #{attachment.id} ({format_bytes(attachment.size)})"
         if self.state == CANCELLED:
-            return "cancelled"
+            return self.message if self.message.startswith("cancelled") else "cancelled"
         if self.state == FAILED and self.duplicate:
             return f"{self.message} (Attach Anyway attaches a second copy)"
         return self.message

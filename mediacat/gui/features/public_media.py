@@ -1,5 +1,6 @@
-"""File ▸ Get Public Media…, the bar above the grid ("N items have public NASA files not here yet"), the detail
-pane's Download button, and the question to resume a run that was cancelled, killed or went offline.
+"""File ▸ Get Public Media…, the bar above the grid ("N items have public NASA files not here yet"), and the
+question to resume a run that was cancelled, killed or went offline. (One item's file: `nasa_download.py`, the
+same queue and core pieces, shown in the Downloads dock.)
 
 The work is `mediacat.core.fetch_queue` / `fetch_media` (the same as `mediacat fetch-media`), in pieces so
 that the writer is never held for a whole run: queueing and the cheap "already attached" check are one short
@@ -77,7 +78,7 @@ def settle_op(job: Job, library: Library, fetched: Any, plan: FetchPlan, outcome
               ) -> Settled:
     """Attach one downloaded file (or record its failure): an operation of its own on the writer. The outcome
     is kept in `outcomes` on the writer thread, where `report_op` reads it after every attach has run."""
-    settled = settle_fetched(library, fetched, mirror=plan.mirror, video_prober=video_prober)
+    settled = settle_fetched(library, fetched, plan, video_prober=video_prober)
     outcomes[settled.outcome.item_id] = settled.outcome
     return settled
 
@@ -159,6 +160,9 @@ class PublicMediaFeature(QObject):
         self.report_box: QMessageBox | None = None
         # Asked before a whole-catalog run; returns True to go on (tests replace it).
         self.confirm: Callable[[], bool] = self.ask_to_start
+        # How many single downloads from NASA are under way (set by nasa_download): a run waits for them, since
+        # both work on the library's one fetch queue.
+        self.other_fetches: Callable[[], int] = lambda: 0
         self.action = QAction("Get Public Media…", window)
         self.action.setStatusTip("Download the public NASA files of the catalog's items and attach them")
         self.action.triggered.connect(lambda: self.start())
@@ -173,7 +177,6 @@ class PublicMediaFeature(QObject):
         self.bar.resume_button.clicked.connect(self.resume)
         self.bar.discard_button.clicked.connect(self.discard)
         self.bar.close_button.clicked.connect(self.dismiss)
-        window.detail.download_requested.connect(lambda item_id: self.start([item_id], ask=False))
         window.detail.get_public_media_requested.connect(lambda: self.start())
         window.library_changed.connect(self._library_changed)
         self.refresh_bar()
@@ -196,8 +199,8 @@ class PublicMediaFeature(QObject):
         # On a first start the welcome (Help) says the same and offers the same button: one bar, not two. The
         # welcome shows while it was never closed and no item has a file; this bar takes over after that.
         welcome_shown = not self.window.settings.welcome_dismissed and not with_files
-        if self.handle is not None:
-            self.bar.setVisible(False)
+        if self.handle is not None or self.other_fetches():
+            self.bar.setVisible(False)  # what is queued now is being fetched, not left unfinished
         elif unfinished:
             self.bar.show_unfinished(unfinished)  # asked, never resumed by itself
         elif missing and not self.window.settings.public_media_bar_dismissed and not welcome_shown:
@@ -225,12 +228,16 @@ class PublicMediaFeature(QObject):
         if self.handle is not None:
             self.window.status_message("Get Public Media is already running")
             return None
+        if self.other_fetches():
+            self.window.status_message("Downloads from NASA are running in the Downloads panel: start Get Public "
+                                       "Media once they have ended", 8000)
+            return None
         if item_ids is None and ask and not self.confirm():
             return None
         return self._run(item_ids if item_ids is not None else ALL_ITEMS)
 
     def resume(self) -> TaskHandle | None:
-        if self.handle is not None:
+        if self.handle is not None or self.other_fetches():
             return None
         return self._run(None)
 

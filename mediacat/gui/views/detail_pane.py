@@ -58,12 +58,16 @@ DOWNLOAD_BUTTON_TEXT = "Download from NASA"
 
 
 def public_file_name(item: Item) -> str:
-    """What the Download button fetches: the file's name, or the NASA id the Image Library resolves."""
-    from mediacat.core.fetch_queue import public_source
+    """What the Download button fetches: the file's name (or "one of its N media files", asked when pressed),
+    or the NASA id the Image Library resolves."""
+    from mediacat.core.fetch_queue import public_sources
 
-    source = public_source(item)
-    if source is None:
+    sources = public_sources(item)
+    if not sources:
         return ""
+    if len(sources) > 1:
+        return f"one of its {len(sources)} media files"
+    source = sources[0]
     if source.url:
         return PurePosixPath(urlsplit(source.url).path).name
     return f"{source.nasa_id} from the NASA Image Library"
@@ -112,7 +116,7 @@ class DetailPane(ItemDropTarget, QWidget):
 
     source_activated = Signal(str, str, str)  # article id, quote, item id
     files_dropped = Signal(str, list)
-    download_requested = Signal(str)  # item id: fetch its public NASA file (Get Public Media for one item)
+    download_requested = Signal(str)  # item id: fetch its public NASA file (features/nasa_download.py)
     get_public_media_requested = Signal()
     edit_requested = Signal(str)  # item id: show the editor (see set_editor) in the details' place
 
