@@ -28,6 +28,13 @@ from mediacat.core.changes import NO_CHANGES, Changes
 from mediacat.core.csv_import import ImportPlan, ImportResult, apply_import
 from mediacat.core.download import DownloadedFile, DownloadError
 from mediacat.core.download_attach import attach_download, record_download_failure, set_max_download_bytes
+from mediacat.core.download_settings import (
+    DownloadSettings,
+    DownloadSettingsResult,
+    DownloadSettingsUpdate,
+    apply_download_settings,
+    download_settings,
+)
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.probe import VideoProber
@@ -185,3 +192,13 @@ def set_max_download_bytes_op(job: Job, library: Library, max_bytes: int | None)
     before = download_policy(library).max_bytes
     set_max_download_bytes(library, max_bytes)
     return SettingChange("download_max_bytes", before, download_policy(library).max_bytes)
+
+
+def set_download_settings_op(job: Job, library: Library, update: DownloadSettingsUpdate) -> DownloadSettingsResult:
+    """Change some download settings (limits, NASA API, mirror) together; `.changed` names what changed."""
+    return apply_download_settings(library, update)
+
+
+def download_settings_query(job: Job, library: Library) -> DownloadSettings:
+    """The library's download settings (a reader's query: `window.run_query(download_settings_query, ...)`)."""
+    return download_settings(library)
