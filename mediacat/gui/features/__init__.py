@@ -14,6 +14,7 @@ from mediacat.gui.features import (
     attachments,
     csv_export,
     database_check,
+    download_settings,
     downloads,
     help_menu,
     item_time,
@@ -27,6 +28,7 @@ INSTALLERS: list[Callable[[Any], object]] = [
     csv_export.install,
     attachments.install,
     downloads.install,
+    download_settings.install,  # Tools ▸ Download Settings…, after Search NASA Image Library…
     archivist.install,
     public_media.install,
     play_together.install,
