@@ -27,7 +27,7 @@ from mediacat.core.attachments import AttachResult, ImportReport, attach_paths
 from mediacat.core.changes import NO_CHANGES, Changes
 from mediacat.core.csv_import import ImportPlan, ImportResult, apply_import
 from mediacat.core.download import DownloadedFile, DownloadError
-from mediacat.core.download_attach import attach_download, record_download_failure, set_max_download_bytes
+from mediacat.core.download_attach import attach_download, record_download_failure
 from mediacat.core.download_settings import (
     DownloadSettings,
     DownloadSettingsResult,
@@ -184,14 +184,6 @@ def set_link_base_dir_op(job: Job, library: Library, folder: Path | None) -> Set
     before = library.link_base_dir
     library.set_link_base_dir(folder)
     return SettingChange("link_base_dir", before, library.link_base_dir)
-
-
-def set_max_download_bytes_op(job: Job, library: Library, max_bytes: int | None) -> SettingChange:
-    from mediacat.core.download_attach import download_policy
-
-    before = download_policy(library).max_bytes
-    set_max_download_bytes(library, max_bytes)
-    return SettingChange("download_max_bytes", before, download_policy(library).max_bytes)
 
 
 def set_download_settings_op(job: Job, library: Library, update: DownloadSettingsUpdate) -> DownloadSettingsResult:
