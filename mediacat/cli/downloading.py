@@ -3,36 +3,38 @@
 from __future__ import annotations
 
 import argparse
-import re
+import functools
+from collections.abc import Callable
+from typing import TypeVar
 
 from mediacat.cli.common import ProgressLine
+from mediacat.core import download_settings
 from mediacat.core.attachments import AttachResult
 from mediacat.core.download import DownloadPolicy
 from mediacat.core.download_attach import attach_from_nasa, attach_from_url, download_policy
+from mediacat.core.errors import MediaCatError
 from mediacat.core.library import Library
 from mediacat.core.nasa import NasaImageLibrary
 from mediacat.qtmedia.probe import video_prober
 
-_SIZE = re.compile(r"^\s*(\d+)\s*([kmgt]?)(i?b?)\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+T = TypeVar("T")
 
 
-def parse_size(text: str) -> int:
-    """`1500000`, `500M`, `2G`, `2GiB` (K/M/G/T are powers of 1024) as a positive number of bytes."""
-    match = _SIZE.match(text)
-    if not match or int(match.group(1)) <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size in bytes (e.g. 1500000, 500M, 2G)")
-    return int(match.group(1)) * _UNITS[match.group(2).lower()]
+def _argument_type(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """A core text form as an argparse `type`: its MediaCatError becomes the usage error, word for word."""
+
+    @functools.wraps(parse)
+    def parse_argument(text: str) -> T:
+        try:
+            return parse(text)
+        except MediaCatError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return parse_argument
 
 
-def parse_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
-    return value
+parse_size = _argument_type(download_settings.parse_size)  # `500M`, `2G` (see core.download_settings)
+parse_seconds = _argument_type(download_settings.parse_seconds)
 
 
 def add_download_arguments(parser: argparse.ArgumentParser) -> None:

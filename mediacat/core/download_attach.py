@@ -53,25 +53,38 @@ def _set_setting(library: Library, key: str, value: float | None) -> None:
             library.store.set_meta(key, f"{value:g}" if isinstance(value, float) else str(value))
 
 
-def set_max_download_bytes(library: Library, max_bytes: int | None) -> None:
-    """Keep the download size limit in the library (None: back to the default, 2 GiB)."""
+def check_max_download_bytes(max_bytes: int | None) -> None:
+    """A size limit `set_max_download_bytes` keeps (None: the default), else a MediaCatError saying why not."""
     if max_bytes is not None and max_bytes <= 0:
         raise MediaCatError(f"the download size limit must be a positive number of bytes, not {max_bytes}")
+
+
+def check_download_min_rate(bytes_per_second: float | None) -> None:
+    if bytes_per_second is not None and not bytes_per_second >= 0:
+        raise MediaCatError(f"the minimum download rate must be 0 or more bytes a second, not {bytes_per_second}")
+
+
+def check_download_max_time(seconds: float | None) -> None:
+    if seconds is not None and not seconds > 0:
+        raise MediaCatError(f"the download time limit must be a positive number of seconds, not {seconds}")
+
+
+def set_max_download_bytes(library: Library, max_bytes: int | None) -> None:
+    """Keep the download size limit in the library (None: back to the default, 2 GiB)."""
+    check_max_download_bytes(max_bytes)
     _set_setting(library, MAX_BYTES_SETTING, max_bytes)
 
 
 def set_download_min_rate(library: Library, bytes_per_second: float | None) -> None:
     """Keep the minimum rate in the library: a download (headers included) receiving less than this over a
     minute is stopped. 0: no minimum; None: back to the default, 1 KiB/s."""
-    if bytes_per_second is not None and not bytes_per_second >= 0:
-        raise MediaCatError(f"the minimum download rate must be 0 or more bytes a second, not {bytes_per_second}")
+    check_download_min_rate(bytes_per_second)
     _set_setting(library, MIN_RATE_SETTING, None if bytes_per_second is None else float(bytes_per_second))
 
 
 def set_download_max_time(library: Library, seconds: float | None) -> None:
     """Keep the overall deadline in the library: a download taking longer in all is stopped (None: no limit)."""
-    if seconds is not None and not seconds > 0:
-        raise MediaCatError(f"the download time limit must be a positive number of seconds, not {seconds}")
+    check_download_max_time(seconds)
     _set_setting(library, MAX_TIME_SETTING, None if seconds is None else float(seconds))
 
 

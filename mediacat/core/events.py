@@ -29,6 +29,7 @@ ACTIONS = (
     "attach", "detach", "relink", "check", "download", "import", "tag", "note",
     "item-add", "item-edit", "item-delete", "item-restore", "saved-search", "import-bag", "seed-update",
     "item-time", "clip-start",  # issue 14: an item's time set or cleared; a clip's start on the shared clock
+    "download-settings",  # the library's download limits, NASA API or mirror changed (no item)
 )  # fmt: skip
 
 _program = PROGRAM
@@ -76,7 +77,7 @@ class Event:
             return str(d.get("name") or d.get("path") or "")
         if self.action == "check":
             return str(d.get("path", ""))
-        if self.action == "item-edit":
+        if self.action in ("item-edit", "download-settings"):
             return ", ".join(f"{key}: {value!r}" for key, value in d.get("after", {}).items())
         if self.action == "note":
             return f"{d.get('length', 0)} characters"

@@ -27,7 +27,14 @@ from mediacat.core.attachments import AttachResult, ImportReport, attach_paths
 from mediacat.core.changes import NO_CHANGES, Changes
 from mediacat.core.csv_import import ImportPlan, ImportResult, apply_import
 from mediacat.core.download import DownloadedFile, DownloadError
-from mediacat.core.download_attach import attach_download, record_download_failure, set_max_download_bytes
+from mediacat.core.download_attach import attach_download, record_download_failure
+from mediacat.core.download_settings import (
+    DownloadSettings,
+    DownloadSettingsResult,
+    DownloadSettingsUpdate,
+    apply_download_settings,
+    download_settings,
+)
 from mediacat.core.jobs import Job
 from mediacat.core.library import Library
 from mediacat.core.probe import VideoProber
@@ -179,9 +186,11 @@ def set_link_base_dir_op(job: Job, library: Library, folder: Path | None) -> Set
     return SettingChange("link_base_dir", before, library.link_base_dir)
 
 
-def set_max_download_bytes_op(job: Job, library: Library, max_bytes: int | None) -> SettingChange:
-    from mediacat.core.download_attach import download_policy
+def set_download_settings_op(job: Job, library: Library, update: DownloadSettingsUpdate) -> DownloadSettingsResult:
+    """Change some download settings (limits, NASA API, mirror) together; `.changed` names what changed."""
+    return apply_download_settings(library, update)
 
-    before = download_policy(library).max_bytes
-    set_max_download_bytes(library, max_bytes)
-    return SettingChange("download_max_bytes", before, download_policy(library).max_bytes)
+
+def download_settings_query(job: Job, library: Library) -> DownloadSettings:
+    """The library's download settings (a reader's query: `window.run_query(download_settings_query, ...)`)."""
+    return download_settings(library)

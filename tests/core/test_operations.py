@@ -8,6 +8,7 @@ from mediacat.core import operations as ops
 from mediacat.core.changes import Changes, changes_of
 from mediacat.core.csv_export import export_csv
 from mediacat.core.csv_import import read_import
+from mediacat.core.download_settings import DownloadSettingsUpdate
 from mediacat.core.jobs import Job
 from mediacat.core.tags import note_of, tags_of
 from tests.media_fixtures import make_png
@@ -96,5 +97,7 @@ def test_settings_changes(library, tmp_path: Path):
     change = ops.set_link_base_dir_op(Job(), library, tmp_path)
     assert changes_of(change) == Changes(settings=True) and change.before is None
     assert not changes_of(ops.set_link_base_dir_op(Job(), library, tmp_path))
-    limit = ops.set_max_download_bytes_op(Job(), library, 1234)
-    assert changes_of(limit).settings and limit.after == 1234
+    limit = ops.set_download_settings_op(Job(), library, DownloadSettingsUpdate(max_bytes=1234))
+    assert changes_of(limit) == Changes(settings=True, events=True) and limit.after.max_bytes == 1234
+    assert limit.changed == ["max_bytes"]
+    assert not changes_of(ops.set_download_settings_op(Job(), library, DownloadSettingsUpdate(max_bytes=1234)))

@@ -9,14 +9,8 @@ import argparse
 from mediacat.cli.common import open_library, print_json
 from mediacat.cli.downloading import parse_seconds, parse_size
 from mediacat.core.download import format_bytes
-from mediacat.core.download_attach import (
-    download_policy,
-    set_download_max_time,
-    set_download_min_rate,
-    set_max_download_bytes,
-)
-from mediacat.core.fetch_queue import media_mirror, set_media_mirror
-from mediacat.core.nasa import API_ENV, api_url, set_api_url
+from mediacat.core.download_settings import KEEP, DownloadSettingsUpdate, apply_download_settings, download_settings
+from mediacat.core.nasa import API_ENV
 
 DEFAULT = "default"
 
@@ -55,29 +49,25 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    update = DownloadSettingsUpdate(
+        max_bytes=getattr(args, "max_size", KEEP),
+        min_rate=getattr(args, "min_rate", KEEP),
+        max_time=getattr(args, "max_time", KEEP),
+        nasa_api_url=(None if args.nasa_api == DEFAULT else args.nasa_api) if hasattr(args, "nasa_api") else KEEP,
+        media_mirror_url=(None if args.mirror in ("none", "") else args.mirror) if hasattr(args, "mirror") else KEEP,
+    )
     with open_library(args) as library:
-        if hasattr(args, "max_size"):
-            set_max_download_bytes(library, args.max_size)
-        if hasattr(args, "min_rate"):
-            set_download_min_rate(library, args.min_rate)
-        if hasattr(args, "max_time"):
-            set_download_max_time(library, args.max_time)
-        if hasattr(args, "nasa_api"):
-            set_api_url(library, None if args.nasa_api == DEFAULT else args.nasa_api)
-        if hasattr(args, "mirror"):
-            set_media_mirror(library, None if args.mirror in ("none", "") else args.mirror)
-        policy = download_policy(library)
-        settings = {"max_bytes": policy.max_bytes, "nasa_api_url": api_url(library),
-                    "media_mirror_url": media_mirror(library), "min_rate": policy.min_rate,
-                    "max_time": policy.deadline}
+        if update.given():
+            apply_download_settings(library, update)
+        settings = download_settings(library)
         if args.json:
-            print_json(settings)
+            print_json(settings.to_json())
         else:
-            rate = (f"{policy.min_rate:g} bytes/s over {policy.rate_window:g} s" if policy.min_rate > 0
+            rate = (f"{settings.min_rate:g} bytes/s over {settings.rate_window:g} s" if settings.min_rate > 0
                     else "none")
-            print(f"download size limit: {policy.max_bytes} bytes ({format_bytes(policy.max_bytes)})")
+            print(f"download size limit: {settings.max_bytes} bytes ({format_bytes(settings.max_bytes)})")
             print(f"minimum rate:        {rate}")
-            print(f"time limit:          {f'{policy.deadline:g} s' if policy.deadline else 'none'}")
-            print(f"NASA API:            {settings['nasa_api_url']}")
-            print(f"media mirror:        {settings['media_mirror_url'] or 'none'}")
+            print(f"time limit:          {f'{settings.max_time:g} s' if settings.max_time else 'none'}")
+            print(f"NASA API:            {settings.nasa_api_url}")
+            print(f"media mirror:        {settings.media_mirror_url or 'none'}")
     return 0

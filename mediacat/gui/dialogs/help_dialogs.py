@@ -107,7 +107,9 @@ stays with the item).</li>
 you choose to the selected item.</li>
 <li><b>Item ▸ Attach from URL…</b> downloads any http(s) address and attaches it.</li>
 </ul>
-<p>Downloads run in the background in the <b>Downloads</b> panel under the catalog, with Cancel and Retry.</p>
+<p>Downloads run in the background in the <b>Downloads</b> panel under the catalog, with Cancel and Retry;
+<b>Tools ▸ Download Settings…</b> sets their size limit, minimum rate and time limit, the NASA API and a
+mirror.</p>
 <h3>Attach your own files</h3>
 <ul>
 <li><b>Item ▸ Attach Files…</b> or drag files from your file manager onto an item: MediaCat asks whether to

@@ -1,7 +1,7 @@
 """Feature modules that add menus, docks and actions to the main window through its public API.
 
 Each entry is a `gui/features/<name>.py` module's `install(window)` function; MainWindow calls them all, in
-this order, at the end of its construction.
+this order, once the catalog has painted its first answer (`MainWindow.install_features`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from mediacat.gui.features import (
     attachments,
     csv_export,
     database_check,
+    download_settings,
     downloads,
     help_menu,
     item_time,
@@ -28,6 +29,7 @@ INSTALLERS: list[Callable[[Any], object]] = [
     csv_export.install,
     attachments.install,
     downloads.install,
+    download_settings.install,  # Tools ▸ Download Settings…, after Search NASA Image Library…
     archivist.install,
     public_media.install,
     nasa_download.install,  # after downloads and public media: it uses both
