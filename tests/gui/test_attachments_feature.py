@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from mediacat.core import attach_batch
 from mediacat.core.filestore import leftover_temp_files
 from mediacat.core.library import Library
 from mediacat.core.model import Attachment
@@ -205,10 +206,14 @@ def test_import_folder_reports_each_failure(qtbot, window, feature, tmp_path: Pa
 
 
 def test_cancelling_an_import_from_its_progress_dialog(qtbot, window, feature, library: Library,
-                                                       tmp_path: Path) -> None:
+                                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "many"
     for index in range(6):
         make_jpeg(folder / f"{index}.jpg", (80 + index, 60))
+    # A folder import commits in batches and keeps what it had read when cancelled: with the default batch all
+    # six small files could be read before the click. With a batch of one file, the first commit waits for the
+    # blocker below, which lets go only after the cancel has been pressed.
+    monkeypatch.setattr(attach_batch, "BATCH_FILES", 1)
     blocker = sqlite3.connect(library.paths.database)
     blocker.execute("BEGIN IMMEDIATE")  # the first file cannot be committed until the cancel has been pressed
     try:
