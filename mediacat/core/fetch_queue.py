@@ -144,6 +144,12 @@ def has_unfinished_run(library: Library) -> int:
     return library.store.execute("SELECT count(*) FROM fetch_queue WHERE state = 'queued'").fetchone()[0]
 
 
+def unfinished_item_ids(library: Library) -> list[str]:
+    """The items an earlier run left queued, in the queue's order (`has_unfinished_run` counts them)."""
+    return [row[0] for row in library.store.execute(
+        "SELECT item_id FROM fetch_queue WHERE state = 'queued' ORDER BY position, item_id")]
+
+
 def queue_fetch(library: Library, item_ids: Sequence[str], *, urls: Mapping[str, str] | None = None) -> QueueResult:
     """Put these items in the fetch queue (after what an unfinished run left); a finished run's rows go.
 
@@ -257,4 +263,5 @@ __all__ = [
     "queue_entries",
     "queue_fetch",
     "set_media_mirror",
+    "unfinished_item_ids",
 ]

@@ -13,7 +13,7 @@ from mediacat.core.events import events
 from mediacat.core.fetch_queue import has_unfinished_run, set_media_mirror
 from mediacat.gui.features.downloads_panel import CANCELLED, DONE, FAILED, RUNNING
 from tests.core.test_fetch_media import install_mirror
-from tests.gui.window_helpers import open_window
+from tests.gui.window_helpers import open_window, settle
 from tests.http_server import Resource, jpeg_bytes
 
 MEDIA_URL_ITEM = "edl-landing-video"  # a verified media URL (svs.gsfc.nasa.gov)
@@ -196,3 +196,26 @@ def test_get_public_media_waits_for_a_running_download_from_nasa(qtbot, library,
     assert not public.bar.isVisible()  # the queued item is being fetched, not "left unfinished"
     window.downloads_feature.cancel(entry)
     qtbot.waitUntil(lambda: entry.state == CANCELLED, timeout=60_000)
+
+
+def test_a_stopped_download_is_offered_again_by_its_row_not_also_by_the_public_media_bar(
+        qtbot, library, server, tmp_path):
+    mirror, expected = install_mirror(server, library, tmp_path)
+    set_media_mirror(library, mirror)
+    official, body = expected[MEDIA_URL_ITEM]
+    resource = server.resources["/mirror/" + official.split("://", 1)[1]]
+    resource.fault, resource.fault_after = "stall", len(body) // 2
+    window = open_window(qtbot, library)
+    entry = window.nasa_download.download(MEDIA_URL_ITEM)
+    qtbot.waitUntil(lambda: entry.done == len(body) // 2, timeout=60_000)
+    window.downloads_feature.cancel(entry)
+    qtbot.waitUntil(lambda: entry.state == CANCELLED, timeout=60_000)
+    settle(qtbot, window)  # the bar's count, asked again after the outcome, has answered
+    bar = window.public_media.bar
+    assert has_unfinished_run(library) == 1  # the item stays queued with its partial file ...
+    assert not bar.isVisible()  # ... and its row's Retry offers it: the bar does not offer it a second time
+    window.downloads_feature.model.remove_finished()  # the row cleared: now the bar offers to resume it
+    qtbot.waitUntil(bar.isVisible)
+    assert bar.text.text() == ("A download of public NASA files stopped before it finished: 1 item left. "
+                               "Resume where it stopped?")
+    assert bar.resume_button.isVisible()

@@ -62,6 +62,9 @@ class NasaDownloadFeature(QObject):
         window.detail.download_requested.connect(self.download)
         window.selection_changed.connect(self.update_action)
         self.public_media.other_fetches = lambda: len(self.running())
+        self.public_media.held_elsewhere = self.held_items
+        # a stopped download cleared from the dock leaves its item queued: the bar offers to resume it then
+        self.downloads.model.modelReset.connect(self.public_media.refresh_bar)
         self.update_action()
 
     def update_action(self) -> None:
@@ -71,6 +74,11 @@ class NasaDownloadFeature(QObject):
 
     def running(self) -> list[DownloadEntry]:
         return [entry for entry in self.downloads.active() if entry.steps is not None]
+
+    def held_items(self) -> set[str]:
+        """The items whose download from NASA the dock shows running, or stopped with its Retry."""
+        return {entry.item_id for entry in self.downloads.model.entries
+                if entry.steps is not None and entry.state != DONE}
 
     # -- starting -------------------------------------------------------------------------------
 
@@ -148,7 +156,12 @@ class NasaDownloadFeature(QObject):
             label=f"{ACTION_TEXT}: attach {entry.item_id}")
 
     def _settled(self, entry: DownloadEntry, outcome: ItemOutcome, *, cancelled: bool = False) -> None:
-        """The item's outcome, in its row of the dock (and the status bar)."""
+        """The item's outcome, in its row of the dock (and the status bar); the Get Public Media bar then
+        counts again what is left queued, without the items the dock holds."""
+        self._finish(entry, outcome, cancelled=cancelled)
+        self.public_media.refresh_bar()
+
+    def _finish(self, entry: DownloadEntry, outcome: ItemOutcome, *, cancelled: bool) -> None:
         if outcome.outcome == ATTACHED:
             self.downloads.finish(entry, DONE, outcome.message)
             self.window.status_message(f"{entry.item_id}: {outcome.message}")

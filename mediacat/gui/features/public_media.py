@@ -38,9 +38,9 @@ from mediacat.core.fetch_queue import (
     INTERRUPTED,
     NO_PUBLIC_FILE,
     clear_fetch_queue,
-    has_unfinished_run,
     items_missing_public_media,
     queue_fetch,
+    unfinished_item_ids,
 )
 from mediacat.core.jobs import Job, Progress
 from mediacat.core.library import Library
@@ -52,9 +52,10 @@ OUTCOME_WORDS = {ATTACHED: "Attached", ALREADY_THERE: "Already there", NO_PUBLIC
                  FAILED: "Failed", INTERRUPTED: "Left to resume"}
 
 
-def public_media_state(_job: Job, library: Library) -> tuple[int, int, int]:
-    """(items whose public NASA file is not here yet, items an unfinished run left queued, items with a file)."""
-    return (len(items_missing_public_media(library)), has_unfinished_run(library),
+def public_media_state(_job: Job, library: Library) -> tuple[int, list[str], int]:
+    """(items whose public NASA file is not here yet, the items an unfinished run left queued, items with a
+    file)."""
+    return (len(items_missing_public_media(library)), unfinished_item_ids(library),
             library.count_items(ItemQuery(has_attachments=True)))
 
 
@@ -142,8 +143,9 @@ class PublicMediaBar(QFrame):
         self.setVisible(True)
 
     def show_unfinished(self, left: int) -> None:
-        self.text.setText(f"Get Public Media stopped before it finished: {left} item{'' if left == 1 else 's'} "
-                          "left. Resume where it stopped?")
+        # Get Public Media's run or a single Download from NASA (both use the one queue), this session or before
+        self.text.setText(f"A download of public NASA files stopped before it finished: {left} "
+                          f"item{'' if left == 1 else 's'} left. Resume where it stopped?")
         self.get_button.setVisible(False)
         self.resume_button.setVisible(True)
         self.discard_button.setVisible(True)
@@ -163,6 +165,9 @@ class PublicMediaFeature(QObject):
         # How many single downloads from NASA are under way (set by nasa_download): a run waits for them, since
         # both work on the library's one fetch queue.
         self.other_fetches: Callable[[], int] = lambda: 0
+        # The items whose single download the Downloads dock shows, running or stopped with its Retry (set by
+        # nasa_download): the bar does not offer to resume them a second time.
+        self.held_elsewhere: Callable[[], set[str]] = set
         self.action = QAction("Get Public Media…", window)
         self.action.setStatusTip("Download the public NASA files of the catalog's items and attach them")
         self.action.triggered.connect(lambda: self.start())
@@ -194,8 +199,10 @@ class PublicMediaFeature(QObject):
                                     or changes.facets or changes.item_set):
             self.refresh_bar()
 
-    def _show_state(self, state: tuple[int, int, int]) -> None:
-        missing, unfinished, with_files = state
+    def _show_state(self, state: tuple[int, list[str], int]) -> None:
+        missing, queued, with_files = state
+        held = self.held_elsewhere()
+        unfinished = sum(1 for item_id in queued if item_id not in held)
         # On a first start the welcome (Help) says the same and offers the same button: one bar, not two. The
         # welcome shows while it was never closed and no item has a file; this bar takes over after that.
         welcome_shown = not self.window.settings.welcome_dismissed and not with_files
