@@ -51,6 +51,22 @@ def server():
         yield running
 
 
+@pytest.fixture
+def nasa_server(server):
+    """The test server answering like the NASA Image Library API (tests/nasa_api.py) besides its own files."""
+    from tests.nasa_api import install_nasa_api
+
+    install_nasa_api(server)
+    return server
+
+
+@pytest.fixture
+def nasa_app_server(nasa_server, monkeypatch: pytest.MonkeyPatch):
+    """`nasa_server`, and the app and the CLI pointed at it (`MEDIACAT_NASA_API`) instead of NASA's."""
+    monkeypatch.setenv("MEDIACAT_NASA_API", nasa_server.base_url)
+    return nasa_server
+
+
 PATIENT_WAIT_MS = 30_000
 
 

@@ -8,14 +8,6 @@ import pytest
 
 from mediacat.cli import main
 from tests.http_server import MediaServer, Resource, jpeg_bytes
-from tests.nasa_api import install_nasa_api
-
-
-@pytest.fixture
-def server(server: MediaServer) -> MediaServer:
-    """The shared test server, answering like the NASA Image Library API."""
-    install_nasa_api(server)
-    return server
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -24,62 +16,63 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def test_nasa_search_prints_results_and_the_next_page(server: MediaServer, capsys) -> None:
-    code, out, err = run(capsys, "nasa-search", "perseverance", "--type", "image", "--api", server.base_url)
+def test_nasa_search_prints_results_and_the_next_page(nasa_server: MediaServer, capsys) -> None:
+    code, out, err = run(capsys, "nasa-search", "perseverance", "--type", "image", "--api", nasa_server.base_url)
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split() == ["NASA_ID", "TYPE", "DATE", "TITLE"]
     assert lines[1].startswith("PIA24428  image  2021-02-19  Perseverance Rover's Descent")
     assert "3 hits; this page: 2" in err
-    next_url = server.url("/search?page=2&q=perseverance")
+    next_url = nasa_server.url("/search?page=2&q=perseverance")
     assert f"next page: --page-url '{next_url}'" in err
-    code, out, err = run(capsys, "nasa-search", "--page-url", next_url, "--json", "--api", server.base_url)
+    code, out, err = run(capsys, "nasa-search", "--page-url", next_url, "--json", "--api", nasa_server.base_url)
     data = json.loads(out)
     assert code == 0 and data["next_url"] is None and data["total_hits"] == 3
     assert data["items"][0]["nasa_id"] == "50 Years of Mars Exploration "
 
 
-def test_nasa_search_uses_the_environment_api_url(server: MediaServer, capsys, monkeypatch) -> None:
-    monkeypatch.setenv("MEDIACAT_NASA_API", server.base_url)
+def test_nasa_search_uses_the_environment_api_url(nasa_server: MediaServer, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("MEDIACAT_NASA_API", nasa_server.base_url)
     code, out, _ = run(capsys, "nasa-search", "perseverance", "--json")
     assert code == 0 and [item["nasa_id"] for item in json.loads(out)["items"]] == ["PIA24428", "PIA24430"]
 
 
-def test_nasa_search_errors_are_one_line(server: MediaServer, capsys) -> None:
-    code, _, err = run(capsys, "nasa-search", "mars", "--api", server.url("/broken"))
+def test_nasa_search_errors_are_one_line(nasa_server: MediaServer, capsys) -> None:
+    code, _, err = run(capsys, "nasa-search", "mars", "--api", nasa_server.url("/broken"))
     assert code == 2
-    assert err.strip() == (f"mediacat: error: {server.url('/broken/search?q=mars')}: "
+    assert err.strip() == (f"mediacat: error: {nasa_server.url('/broken/search?q=mars')}: "
                            "the NASA API answered 400: Invalid search parameters")
 
 
-def test_nasa_attach_downloads_and_attaches_with_the_nasa_id(server: MediaServer, capsys) -> None:
+def test_nasa_attach_downloads_and_attaches_with_the_nasa_id(nasa_server: MediaServer, capsys) -> None:
     code, out, err = run(capsys, "nasa-attach", "skycrane-still", "PIA24428", "--rendition", "large",
-                         "--api", server.base_url)
+                         "--api", nasa_server.base_url)
     assert code == 0, err
     assert out.startswith("attached #1 to skycrane-still: PIA24428~large.jpg (image/jpeg, ")
     assert "downloading PIA24428" in err
     code, out, _ = run(capsys, "show", "skycrane-still", "--json")
     provenance = json.loads(out)["attachments"][0]["provenance"]
     assert provenance["nasa_id"] == "PIA24428" and provenance["rendition"] == "large"
-    assert provenance["final_url"] == server.url("/media/image/PIA24428/PIA24428~large.jpg")
+    assert provenance["final_url"] == nasa_server.url("/media/image/PIA24428/PIA24428~large.jpg")
 
 
-def test_nasa_attach_failures_name_the_problem_and_attach_nothing(server: MediaServer, capsys) -> None:
-    code, _, err = run(capsys, "nasa-attach", "skycrane-still", "NOPE", "--api", server.base_url)
+def test_nasa_attach_failures_name_the_problem_and_attach_nothing(nasa_server: MediaServer, capsys) -> None:
+    code, _, err = run(capsys, "nasa-attach", "skycrane-still", "NOPE", "--api", nasa_server.base_url)
     assert code == 2 and "answered 404: No asset found for NOPE" in err
     code, _, err = run(capsys, "nasa-attach", "skycrane-still", "PIA24428", "--max-size", "1K",
-                       "--api", server.base_url)
+                       "--api", nasa_server.base_url)
     assert code == 2 and "over the limit of 1.0 KB" in err
-    code, _, err = run(capsys, "nasa-attach", "no-such-item", "PIA24428", "--api", server.base_url)
+    code, _, err = run(capsys, "nasa-attach", "no-such-item", "PIA24428", "--api", nasa_server.base_url)
     assert code == 2 and "no item with id 'no-such-item'" in err
     code, out, _ = run(capsys, "show", "skycrane-still", "--json")
     assert json.loads(out)["attachments"] == []
 
 
-def test_a_slow_server_hits_the_timeout_option(server: MediaServer, capsys) -> None:
-    server.add("/media/image/PIA24430/PIA24430~orig.jpg", Resource(body=jpeg_bytes(), fault="stall", fault_after=10))
+def test_a_slow_server_hits_the_timeout_option(nasa_server: MediaServer, capsys) -> None:
+    nasa_server.add("/media/image/PIA24430/PIA24430~orig.jpg",
+                    Resource(body=jpeg_bytes(), fault="stall", fault_after=10))
     code, _, err = run(capsys, "nasa-attach", "skycrane-still", "PIA24430", "--timeout", "0.3",
-                       "--api", server.base_url)
+                       "--api", nasa_server.base_url)
     assert code == 2 and "sent nothing for 0.3 s" in err
 
 
@@ -121,8 +114,8 @@ def test_the_minimum_rate_and_time_limit_are_kept_in_the_library(capsys) -> None
     assert "'fast' is not a size in bytes" in capsys.readouterr().err
 
 
-def test_a_stored_time_limit_stops_an_attach_and_the_flag_overrides_it(server: MediaServer, capsys) -> None:
-    url = server.add("/steady.jpg", Resource(body=jpeg_bytes(200, 150), content_type="image/jpeg",
+def test_a_stored_time_limit_stops_an_attach_and_the_flag_overrides_it(nasa_server: MediaServer, capsys) -> None:
+    url = nasa_server.add("/steady.jpg", Resource(body=jpeg_bytes(200, 150), content_type="image/jpeg",
                                              fault="trickle", trickle_interval=0.002))
     assert run(capsys, "download-settings", "--max-time", "0.5")[0] == 0
     code, _, err = run(capsys, "attach", "skycrane-still", url)
@@ -131,8 +124,9 @@ def test_a_stored_time_limit_stops_an_attach_and_the_flag_overrides_it(server: M
     assert code != 0 and "took longer than the limit of 0.3 s" in err
 
 
-def test_attach_downloads_a_url_with_a_progress_line(server: MediaServer, capsys) -> None:
-    url = server.add("/files/PIA24428-1200.jpg", Resource(body=jpeg_bytes(), content_type="image/jpeg", etag='"pia-1"'))
+def test_attach_downloads_a_url_with_a_progress_line(nasa_server: MediaServer, capsys) -> None:
+    url = nasa_server.add("/files/PIA24428-1200.jpg",
+                          Resource(body=jpeg_bytes(), content_type="image/jpeg", etag='"pia-1"'))
     code, out, err = run(capsys, "attach", "skycrane-still", url)
     assert code == 0, err
     assert out.startswith("attached #1 to skycrane-still: PIA24428-1200.jpg (image/jpeg, ")
@@ -148,13 +142,13 @@ def test_attach_downloads_a_url_with_a_progress_line(server: MediaServer, capsys
     assert code == 0 and out.startswith("attached #2 to hazcam-wheel-color")
 
 
-def test_attach_url_failures_are_named_and_the_rest_goes_on(server: MediaServer, capsys, tmp_path) -> None:
+def test_attach_url_failures_are_named_and_the_rest_goes_on(nasa_server: MediaServer, capsys, tmp_path) -> None:
     from tests.http_server import HTML_PAGE
     from tests.media_fixtures import make_png
 
-    missing = server.url("/files/missing.jpg")
-    page = server.add("/files/page.jpg", Resource(body=HTML_PAGE, content_type="text/html"))
-    cut = server.add("/files/cut.jpg", Resource(body=jpeg_bytes(), fault="drop", fault_after=300))
+    missing = nasa_server.url("/files/missing.jpg")
+    page = nasa_server.add("/files/page.jpg", Resource(body=HTML_PAGE, content_type="text/html"))
+    cut = nasa_server.add("/files/cut.jpg", Resource(body=jpeg_bytes(), fault="drop", fault_after=300))
     local = make_png(tmp_path / "local.png")
     code, out, err = run(capsys, "attach", "skycrane-still", missing, page, cut, "file:///etc/passwd", str(local),
                          "--max-size", "10M")

@@ -16,7 +16,7 @@ from mediacat.core.nasa import (
 )
 from tests.core.seed_fixtures import write_seeds
 from tests.http_server import MediaServer
-from tests.nasa_api import SPACED_ID, install_nasa_api
+from tests.nasa_api import SPACED_ID
 
 
 def closed_port() -> int:
@@ -25,15 +25,8 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def server(server: MediaServer) -> MediaServer:
-    """The shared test server, answering like the NASA Image Library API."""
-    install_nasa_api(server)
-    return server
-
-
-def test_search_returns_results_and_pages_through_the_next_link(server: MediaServer) -> None:
-    nasa = NasaImageLibrary(server.base_url)
+def test_search_returns_results_and_pages_through_the_next_link(nasa_server: MediaServer) -> None:
+    nasa = NasaImageLibrary(nasa_server.base_url)
     page = nasa.search("perseverance", "image")
     assert [result.nasa_id for result in page.items] == ["PIA24428", "PIA24430"]
     assert page.total_hits == 3
@@ -41,65 +34,65 @@ def test_search_returns_results_and_pages_through_the_next_link(server: MediaSer
     assert first.title == "Perseverance Rover's Descent and Touchdown on Mars"
     assert first.media_type == "image" and first.center == "JPL" and first.keywords == ("Mars", "Perseverance")
     assert first.date_created == "2021-02-19T00:00:00Z"
-    assert first.preview_url == server.url("/media/image/PIA24428/PIA24428~thumb.png")
-    assert server.requests[0].path == "/search?q=perseverance&media_type=image"
-    assert page.next_url == server.url("/search?page=2&q=perseverance")
+    assert first.preview_url == nasa_server.url("/media/image/PIA24428/PIA24428~thumb.png")
+    assert nasa_server.requests[0].path == "/search?q=perseverance&media_type=image"
+    assert page.next_url == nasa_server.url("/search?page=2&q=perseverance")
     second = nasa.search("perseverance", "image", page_url=page.next_url)
     assert [result.nasa_id for result in second.items] == [SPACED_ID]
     assert second.next_url is None
 
 
-def test_search_words_are_percent_encoded_and_an_empty_result_is_fine(server: MediaServer) -> None:
-    page = NasaImageLibrary(server.base_url).search("nothing at all")
+def test_search_words_are_percent_encoded_and_an_empty_result_is_fine(nasa_server: MediaServer) -> None:
+    page = NasaImageLibrary(nasa_server.base_url).search("nothing at all")
     assert page.items == [] and page.total_hits == 0 and page.next_url is None
-    assert server.requests[-1].path == "/search?q=nothing%20at%20all"
+    assert nasa_server.requests[-1].path == "/search?q=nothing%20at%20all"
 
 
-def test_renditions_come_from_the_asset_manifest(server: MediaServer) -> None:
-    renditions = NasaImageLibrary(server.base_url).renditions("PIA24428")
+def test_renditions_come_from_the_asset_manifest(nasa_server: MediaServer) -> None:
+    renditions = NasaImageLibrary(nasa_server.base_url).renditions("PIA24428")
     assert list(renditions) == ["orig", "large", "medium", "small", "thumb"]
-    assert renditions["orig"] == server.url("/media/image/PIA24428/PIA24428~orig.jpg")
+    assert renditions["orig"] == nasa_server.url("/media/image/PIA24428/PIA24428~orig.jpg")
 
 
-def test_an_id_with_spaces_is_percent_encoded(server: MediaServer) -> None:
-    nasa = NasaImageLibrary(server.base_url)
+def test_an_id_with_spaces_is_percent_encoded(nasa_server: MediaServer) -> None:
+    nasa = NasaImageLibrary(nasa_server.base_url)
     renditions = nasa.renditions(SPACED_ID)
-    assert server.requests[-1].path == "/asset/50%20Years%20of%20Mars%20Exploration%20"
+    assert nasa_server.requests[-1].path == "/asset/50%20Years%20of%20Mars%20Exploration%20"
     assert renditions["large"].endswith("~large.jpg")
     assert nasa.best_rendition(SPACED_ID, "medium") == ("medium", renditions["medium"])
 
 
-def test_audio_renditions_fall_back_to_what_is_offered(server: MediaServer) -> None:
-    name, url = NasaImageLibrary(server.base_url).best_rendition("PIA24495", "large")
+def test_audio_renditions_fall_back_to_what_is_offered(nasa_server: MediaServer) -> None:
+    name, url = NasaImageLibrary(nasa_server.base_url).best_rendition("PIA24495", "large")
     assert name == "orig" and url.endswith("PIA24495~orig.mp3")
 
 
-def test_api_errors_carry_the_reason_from_the_json_body(server: MediaServer) -> None:
+def test_api_errors_carry_the_reason_from_the_json_body(nasa_server: MediaServer) -> None:
     with pytest.raises(NasaApiError) as caught:
-        NasaImageLibrary(server.base_url).renditions("NOPE")
-    assert str(caught.value) == f"{server.url('/asset/NOPE')}: the NASA API answered 404: No asset found for NOPE"
+        NasaImageLibrary(nasa_server.base_url).renditions("NOPE")
+    assert str(caught.value) == f"{nasa_server.url('/asset/NOPE')}: the NASA API answered 404: No asset found for NOPE"
     assert caught.value.status == 404
     with pytest.raises(NasaApiError) as caught:
-        NasaImageLibrary(server.url("/broken")).search("mars")
+        NasaImageLibrary(nasa_server.url("/broken")).search("mars")
     assert "answered 400: Invalid search parameters" in str(caught.value)
 
 
-def test_a_non_json_answer_and_a_dead_server_are_clear_errors(server: MediaServer) -> None:
+def test_a_non_json_answer_and_a_dead_server_are_clear_errors(nasa_server: MediaServer) -> None:
     with pytest.raises(NasaApiError) as caught:
-        NasaImageLibrary(server.url("/garbage")).search("mars")
+        NasaImageLibrary(nasa_server.url("/garbage")).search("mars")
     assert "the answer is not JSON" in str(caught.value)
     with pytest.raises(NasaApiError) as caught:
         NasaImageLibrary(f"http://127.0.0.1:{closed_port()}").search("mars")
     assert "cannot connect to 127.0.0.1" in str(caught.value)
 
 
-def test_bad_search_arguments_are_refused_before_asking(server: MediaServer) -> None:
-    nasa = NasaImageLibrary(server.base_url)
+def test_bad_search_arguments_are_refused_before_asking(nasa_server: MediaServer) -> None:
+    nasa = NasaImageLibrary(nasa_server.base_url)
     with pytest.raises(NasaApiError, match="needs some words"):
         nasa.search("   ")
     with pytest.raises(NasaApiError, match="unknown media type 'photo'"):
         nasa.search("mars", "photo")
-    assert server.requests == []
+    assert nasa_server.requests == []
 
 
 def test_rendition_names() -> None:

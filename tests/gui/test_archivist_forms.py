@@ -22,7 +22,6 @@ from mediacat.gui.main_window import MainWindow
 from tests.gui.window_helpers import open_window, settle
 from tests.http_server import MediaServer, Resource
 from tests.media_fixtures import make_wav
-from tests.nasa_api import install_nasa_api
 
 WAIT_MS = 20_000
 QUOTE = "It was taken by the rocket cradle that placed the vehicle on the ground."
@@ -30,14 +29,7 @@ ARTICLE = "bbc-news-2021-02-19"
 
 
 @pytest.fixture
-def server(server: MediaServer, monkeypatch: pytest.MonkeyPatch) -> MediaServer:
-    install_nasa_api(server)
-    monkeypatch.setenv("MEDIACAT_NASA_API", server.base_url)
-    return server
-
-
-@pytest.fixture
-def window(qtbot, library: Library, server: MediaServer) -> MainWindow:
+def window(qtbot, library: Library, nasa_app_server: MediaServer) -> MainWindow:
     win = open_window(qtbot, library)
     yield win
     win.tasks.wait_for_all(WAIT_MS)
@@ -60,7 +52,7 @@ def user_items(library: Library) -> list[str]:
 
 def test_new_item_from_a_nasa_id_fills_the_form_and_attaches_the_rendition(qtbot, window: MainWindow,
                                                                            library: Library,
-                                                                           server: MediaServer) -> None:
+                                                                           nasa_app_server: MediaServer) -> None:
     dialog = new_item_dialog(window)
     dialog.nasa_query.setText("PIA24430")
     dialog.look_up_button.click()
@@ -82,7 +74,7 @@ def test_new_item_from_a_nasa_id_fills_the_form_and_attaches_the_rendition(qtbot
     attachment = item.attachments[0]
     assert attachment.provenance["nasa_id"] == "PIA24430" and attachment.provenance["rendition"] == "medium"
     assert attachment.width == 80
-    assert server.requests_for("/media/image/PIA24430/PIA24430~medium.jpg")
+    assert nasa_app_server.requests_for("/media/image/PIA24430/PIA24430~medium.jpg")
     qtbot.waitUntil(lambda: window.current_item_id() == item.id, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=WAIT_MS)
     window.undo_stack.undo()
@@ -107,12 +99,12 @@ def test_new_item_from_a_nasa_search_picks_a_result(qtbot, window: MainWindow, l
 
 
 def test_a_failed_nasa_look_up_is_said_in_the_dialog(qtbot, window: MainWindow, library: Library,
-                                                     server: MediaServer) -> None:
+                                                     nasa_app_server: MediaServer) -> None:
     dialog = new_item_dialog(window)
     dialog.nasa = None
     dialog.look_up()
     assert "Type a NASA id" in dialog.nasa_status.text()
-    feature(window).new_item_flow.nasa.base_url = server.url("/no-api")
+    feature(window).new_item_flow.nasa.base_url = nasa_app_server.url("/no-api")
     dialog.nasa_query.setText("PIA24430")
     dialog.look_up()
     qtbot.waitUntil(lambda: dialog.nasa_status.text().startswith("NASA look-up failed"), timeout=WAIT_MS)
@@ -121,8 +113,8 @@ def test_a_failed_nasa_look_up_is_said_in_the_dialog(qtbot, window: MainWindow, 
 
 
 def test_a_nasa_file_that_cannot_be_attached_leaves_no_item(qtbot, window: MainWindow, library: Library,
-                                                            server: MediaServer) -> None:
-    server.add("/media/image/PIA24428/PIA24428~orig.jpg", Resource(status=404, body=b'{"reason": "gone"}'))
+                                                            nasa_app_server: MediaServer) -> None:
+    nasa_app_server.add("/media/image/PIA24428/PIA24428~orig.jpg", Resource(status=404, body=b'{"reason": "gone"}'))
     dialog = new_item_dialog(window)
     dialog.nasa_query.setText("PIA24428")
     dialog.look_up()

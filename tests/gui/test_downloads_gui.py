@@ -18,21 +18,13 @@ from mediacat.gui.features.downloads_panel import CANCELLED, DONE, FAILED, RUNNI
 from mediacat.gui.main_window import MainWindow
 from tests.gui.window_helpers import settle
 from tests.http_server import HTML_PAGE, MediaServer, Resource, jpeg_bytes, mp3_bytes
-from tests.nasa_api import SPACED_ID, install_nasa_api
+from tests.nasa_api import SPACED_ID
 
 WAIT_MS = 20_000
 
 
 @pytest.fixture
-def server(server: MediaServer, monkeypatch: pytest.MonkeyPatch) -> MediaServer:
-    """The shared test server, answering like the NASA Image Library API, which the app is pointed at."""
-    install_nasa_api(server)
-    monkeypatch.setenv("MEDIACAT_NASA_API", server.base_url)
-    return server
-
-
-@pytest.fixture
-def window(qtbot, library: Library, server: MediaServer):
+def window(qtbot, library: Library, nasa_app_server: MediaServer):
     win = MainWindow(library, thumbnails=False)
     qtbot.addWidget(win)
     win.show()
@@ -60,8 +52,8 @@ def incoming_files(library: Library) -> list[str]:
     return [str(p) for p in folder.rglob("*")] if folder.exists() else []
 
 
-def test_attach_from_url_downloads_in_the_background_and_attaches(qtbot, window, library, server) -> None:
-    url = server.add("/PIA24428-1200.jpg", Resource(body=jpeg_bytes(), content_type="image/jpeg"))
+def test_attach_from_url_downloads_in_the_background_and_attaches(qtbot, window, library, nasa_app_server) -> None:
+    url = nasa_app_server.add("/PIA24428-1200.jpg", Resource(body=jpeg_bytes(), content_type="image/jpeg"))
     assert window.select_item("skycrane-still")
     action(window, "Item", "Attach from URL…").trigger()
     dialog = feature_of(window).url_dialog
@@ -80,9 +72,9 @@ def test_attach_from_url_downloads_in_the_background_and_attaches(qtbot, window,
     assert incoming_files(library) == []
 
 
-def test_the_panel_shows_progress_and_cancel_leaves_nothing(qtbot, window, library, server) -> None:
+def test_the_panel_shows_progress_and_cancel_leaves_nothing(qtbot, window, library, nasa_app_server) -> None:
     body = mp3_bytes(3.0)
-    url = server.add("/slow.mp3", Resource(body=body, fault="stall", fault_after=4000))
+    url = nasa_app_server.add("/slow.mp3", Resource(body=body, fault="stall", fault_after=4000))
     feature = feature_of(window)
     entry = feature.attach_url("mars-wind-audio-original", url)
     model = feature.model
@@ -103,16 +95,16 @@ def test_the_panel_shows_progress_and_cancel_leaves_nothing(qtbot, window, libra
     assert incoming_files(library) == []
 
 
-def test_a_failed_download_shows_its_error_and_retry_succeeds(qtbot, window, library, server) -> None:
-    server.add("/flaky.jpg", Resource(body=HTML_PAGE, content_type="text/html"))
-    url = server.url("/flaky.jpg")
+def test_a_failed_download_shows_its_error_and_retry_succeeds(qtbot, window, library, nasa_app_server) -> None:
+    nasa_app_server.add("/flaky.jpg", Resource(body=HTML_PAGE, content_type="text/html"))
+    url = nasa_app_server.url("/flaky.jpg")
     feature = feature_of(window)
     entry = feature.attach_url("skycrane-still", url)
     qtbot.waitUntil(lambda: entry.state == FAILED, timeout=WAIT_MS)
     assert entry.status_text().startswith(f"{url}: the server sent an HTML page")
     assert window.last_error_dialog is None  # shown in the panel, not as a modal dialog
     assert library.item("skycrane-still").attachments == ()
-    server.add("/flaky.jpg", Resource(body=jpeg_bytes(), content_type="image/jpeg"))  # the server is fixed
+    nasa_app_server.add("/flaky.jpg", Resource(body=jpeg_bytes(), content_type="image/jpeg"))  # the server is fixed
     feature.panel.select(entry)
     feature.panel.retry_button.click()
     assert entry.state == RUNNING
@@ -122,9 +114,9 @@ def test_a_failed_download_shows_its_error_and_retry_succeeds(qtbot, window, lib
     assert feature.model.rowCount() == 0
 
 
-def test_the_apps_downloads_obey_the_librarys_stored_time_limit(qtbot, window, library, server) -> None:
+def test_the_apps_downloads_obey_the_librarys_stored_time_limit(qtbot, window, library, nasa_app_server) -> None:
     set_download_max_time(library, 0.5)  # as `mediacat download-settings --max-time 0.5` stores it
-    url = server.add("/steady.jpg", Resource(body=jpeg_bytes(200, 150), content_type="image/jpeg",
+    url = nasa_app_server.add("/steady.jpg", Resource(body=jpeg_bytes(200, 150), content_type="image/jpeg",
                                              fault="trickle", trickle_interval=0.002))  # ~74 s at this pace
     entry = feature_of(window).attach_url("skycrane-still", url)
     qtbot.waitUntil(lambda: entry.state == FAILED, timeout=WAIT_MS)
@@ -133,9 +125,9 @@ def test_the_apps_downloads_obey_the_librarys_stored_time_limit(qtbot, window, l
     assert incoming_files(library) == []
 
 
-def test_download_from_nasa_uses_the_items_media_url(qtbot, window, library, server) -> None:
+def test_download_from_nasa_uses_the_items_media_url(qtbot, window, library, nasa_app_server) -> None:
     """(More in test_nasa_download_gui.py: the menu and the button, the mirror, several URLs, Attach Anyway.)"""
-    url = server.add("/45507_PIA24428-1200.jpg", Resource(body=jpeg_bytes(), content_type="image/jpeg"))
+    url = nasa_app_server.add("/45507_PIA24428-1200.jpg", Resource(body=jpeg_bytes(), content_type="image/jpeg"))
     with library.store.transaction():
         library.store.execute("UPDATE items SET media_urls = ? WHERE id = 'skycrane-still'", (json.dumps([url]),))
     download = action(window, "Item", "Download from NASA")
@@ -150,18 +142,18 @@ def test_download_from_nasa_uses_the_items_media_url(qtbot, window, library, ser
     assert provenance["source_url"] == url and provenance["nasa_id"] == "PIA24428"
 
 
-def test_nasa_search_dialog_end_to_end(qtbot, window, library, server) -> None:
+def test_nasa_search_dialog_end_to_end(qtbot, window, library, nasa_app_server) -> None:
     assert window.select_item("navcam-panorama")
     action(window, "Tools", "Search NASA Image Library…").trigger()
     dialog: NasaSearchDialog = feature_of(window).search_dialog
-    assert dialog.isVisible() and dialog.nasa.base_url == server.base_url
+    assert dialog.isVisible() and dialog.nasa.base_url == nasa_app_server.base_url
     assert "Navcam" in dialog.target_label.text() or "Attach to:" in dialog.target_label.text()
     dialog.query_edit.setText("perseverance")
     dialog.type_combo.setCurrentIndex(dialog.type_combo.findData("image"))
     dialog.search_button.click()
     dialog.search()  # Enter again while the first search runs: ignored
     qtbot.waitUntil(lambda: dialog.results.count() == 2, timeout=WAIT_MS)
-    assert len(server.requests_for("/search?q=perseverance&media_type=image")) == 1
+    assert len(nasa_app_server.requests_for("/search?q=perseverance&media_type=image")) == 1
     assert dialog.results.item(0).text().startswith("Perseverance Rover's Descent and Touchdown on Mars\nPIA24428")
     assert dialog.status_label.text() == "Page 1: 2 results of 3"
     qtbot.waitUntil(lambda: dialog.thumbnails_pending == 0, timeout=WAIT_MS)
@@ -180,12 +172,12 @@ def test_nasa_search_dialog_end_to_end(qtbot, window, library, server) -> None:
     attachment = library.item("navcam-panorama").attachments[0]
     assert attachment.provenance["nasa_id"] == SPACED_ID and attachment.provenance["rendition"] == "medium"
     assert attachment.width == 80
-    assert server.requests_for("/asset/50%20Years%20of%20Mars%20Exploration%20")
+    assert nasa_app_server.requests_for("/asset/50%20Years%20of%20Mars%20Exploration%20")
     dialog.close()
 
 
-def test_a_failed_search_is_shown_in_the_dialog(qtbot, window, server, monkeypatch) -> None:
-    monkeypatch.setenv("MEDIACAT_NASA_API", server.url("/broken"))
+def test_a_failed_search_is_shown_in_the_dialog(qtbot, window, nasa_app_server, monkeypatch) -> None:
+    monkeypatch.setenv("MEDIACAT_NASA_API", nasa_app_server.url("/broken"))
     dialog = feature_of(window).open_search_dialog()
     dialog.query_edit.setText("mars")
     dialog.search()
@@ -207,8 +199,8 @@ def answer_next_question(button: QMessageBox.StandardButton, seen: list[str]) ->
     QTimer.singleShot(0, answer)
 
 
-def test_quitting_with_a_running_download_asks_first(qtbot, window, library, server) -> None:
-    url = server.add("/stuck.jpg", Resource(body=jpeg_bytes(), fault="stall", fault_after=500))
+def test_quitting_with_a_running_download_asks_first(qtbot, window, library, nasa_app_server) -> None:
+    url = nasa_app_server.add("/stuck.jpg", Resource(body=jpeg_bytes(), fault="stall", fault_after=500))
     feature = feature_of(window)
     feature.confirm_quit = feature.ask_before_quit  # the real question, answered by answer_next_question
     entry = feature.attach_url("skycrane-still", url)
@@ -230,8 +222,8 @@ def test_quitting_without_downloads_does_not_ask(qtbot, window) -> None:
     assert not window.isVisible()
 
 
-def test_the_window_stays_responsive_while_a_download_is_stalled(qtbot, window, server) -> None:
-    url = server.add("/stalled.jpg", Resource(body=jpeg_bytes(), fault="stall", fault_after=100))
+def test_the_window_stays_responsive_while_a_download_is_stalled(qtbot, window, nasa_app_server) -> None:
+    url = nasa_app_server.add("/stalled.jpg", Resource(body=jpeg_bytes(), fault="stall", fault_after=100))
     entry = feature_of(window).attach_url("skycrane-still", url)
     qtbot.waitUntil(lambda: entry.done == 100, timeout=WAIT_MS)
     # The GUI thread keeps handling events: a search in the main window runs while the worker waits.
