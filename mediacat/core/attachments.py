@@ -13,6 +13,7 @@ import contextlib
 import os
 import stat
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -314,7 +315,7 @@ def import_folder(
 def attach_paths(
     library: Library,
     item_id: str,
-    paths: list[str | os.PathLike[str]],
+    paths: Sequence[str | os.PathLike[str]],
     *,
     recursive: bool = False,
     mode: str = "copy",

@@ -146,7 +146,7 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-def apply_start_filters(window: QWidget, search: str | None, filters: list[str]) -> None:
+def apply_start_filters(window: MainWindow, search: str | None, filters: list[str]) -> None:
     """`--search TEXT` and `--filter FACET=VALUE`: the query the window starts with."""
     from mediacat.core.errors import MediaCatError
 
@@ -159,7 +159,7 @@ def apply_start_filters(window: QWidget, search: str | None, filters: list[str])
     window.apply_filters()
 
 
-def show_view(window: QWidget, view: str | None) -> QWidget:
+def show_view(window: MainWindow, view: str | None) -> QWidget:
     """Switch to `view` ("grid", "table", "timeline", "reader", "viewer", "getting-started"); returns the widget
     showing it."""
     from mediacat.core.errors import MediaCatError
@@ -168,22 +168,26 @@ def show_view(window: QWidget, view: str | None) -> QWidget:
         window.set_view_mode(view or window.view_mode())
         return window
     if view == "getting-started":
-        from PySide6.QtCore import QObject
+        from mediacat.gui.features.help_menu import HelpFeature
 
         window.install_features()  # the help feature (installed after the first paint otherwise)
-        return window.findChild(QObject, "help-feature").show_getting_started()
+        help_feature = window.findChild(HelpFeature, "help-feature")
+        assert help_feature is not None  # the window's content is built (it has its library): features install
+        return help_feature.show_getting_started()
     item_id = window.current_item_id()
     if item_id is None:
         raise MediaCatError(f"--view {view} needs an item: the catalog is empty")
     if view == "viewer":
-        return window.open_viewer(item_id)
+        viewer = window.open_viewer(item_id)
+        assert viewer is not None  # None only without an item id
+        return viewer
     item = window.library.item(item_id)
     if not item.sources:
         raise MediaCatError(f"--view reader: no article mentions item {item_id!r}")
     return window.open_reader(item.sources[0].article_id, item.sources[0].quote, item.id)
 
 
-def take_screenshot(window: QWidget, path: Path, view: str | None) -> int:
+def take_screenshot(window: MainWindow, path: Path, view: str | None) -> int:
     """Render the window (or the reader / viewer) and write it to `path` as a PNG."""
     from mediacat.core.errors import MediaCatError
 
@@ -214,7 +218,7 @@ def take_screenshot(window: QWidget, path: Path, view: str | None) -> int:
     return 0
 
 
-def _wait_until_settled(window: QWidget, timeout_ms: int = 30_000) -> None:
+def _wait_until_settled(window: MainWindow, timeout_ms: int = 30_000) -> None:
     deadline = QDeadlineTimer(timeout_ms)
     while not window.settled and not deadline.hasExpired():
         _process_events_for(20)

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 
 from mediacat.core.search import ItemQuery
 
@@ -61,7 +62,7 @@ class CatalogFilters(QObject):
         self.facets.reload_failed.connect(lambda error: window.tasks.show_error("Filter counts", error))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (watched is self.search_box and event.type() == QEvent.Type.KeyPress
+        if (watched is self.search_box and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress
                 and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and not event.modifiers()):
             self.selection.focus_results()
             return True

@@ -33,7 +33,8 @@ class CatalogSelection:
         self.model.modelReset.connect(self._restore)
 
     def selected_item_ids(self) -> list[str]:
-        runs = sorted((r.top(), r.bottom()) for r in self.selection_model.selection())
+        selection = self.selection_model.selection()  # iterable at run time, not to the stubs: indexed here
+        runs = sorted((r.top(), r.bottom()) for r in map(selection.at, range(selection.count())))
         merged: list[list[int]] = []
         for top, bottom in runs:  # the ranges of one selection may overlap (one per column, ctrl-clicks)
             if merged and top <= merged[-1][1] + 1:

@@ -60,14 +60,15 @@ def assign_mnemonics(menu: QMenu) -> None:
         else:
             action.setText(f"{plain}{tab}{keys}")  # no free letter: better none than a clash
     for action in entries:
-        if action.menu() is not None:
-            assign_mnemonics(action.menu())
+        submenu = action.menu()  # a QObject to the stubs (Qt's menu<T>() is a template); in widgets a QMenu
+        if isinstance(submenu, QMenu):
+            assign_mnemonics(submenu)
 
 
 def manage_mnemonics(menu_bar: QMenuBar) -> None:
     """Assign now, and again whenever one of the bar's menus is about to show."""
     for top in menu_bar.actions():
         menu = top.menu()
-        if menu is not None:
+        if isinstance(menu, QMenu):
             assign_mnemonics(menu)
             menu.aboutToShow.connect(lambda menu=menu: assign_mnemonics(menu))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PIL import Image
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath
@@ -49,7 +51,8 @@ def pil_to_qimage(image: Image.Image) -> QImage:
         image = image.convert("RGBX")
         image_format = QImage.Format.Format_RGBX8888
     result = QImage(image.width, image.height, image_format)
-    pixels = result.bits()
+    # The stubs say bytes | bytearray | memoryview; bits() of a QImage is always a writable memoryview.
+    pixels = cast(memoryview, result.bits())
     pixels[:] = image.tobytes()
     del pixels
     return result

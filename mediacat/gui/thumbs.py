@@ -8,6 +8,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QObject, QRectF, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPen, QPixmap
@@ -239,14 +240,15 @@ class ThumbnailProvider(QObject):
     def _render(self, request: ThumbnailRequest) -> tuple[QImage, str]:
         """Runs on a worker: (image, "") or (null image, why)."""
         stem = self._cache_dir / request.disk_stem if request.disk_stem else None
-        for suffix in (".jpg", ".png") if stem is not None else ():
-            disk_file = stem.with_name(stem.name + suffix)
-            if disk_file.is_file():
-                cached = QImage(str(disk_file))
-                if not cached.isNull():
-                    with self._counter_lock:
-                        self.disk_hits += 1
-                    return cached, ""
+        if stem is not None:
+            for suffix in (".jpg", ".png"):
+                disk_file = stem.with_name(stem.name + suffix)
+                if disk_file.is_file():
+                    cached = QImage(str(disk_file))
+                    if not cached.isNull():
+                        with self._counter_lock:
+                            self.disk_hits += 1
+                        return cached, ""
         if not os.path.exists(request.path):
             return QImage(), f"{request.path}: {FILE_MISSING}"
         with self._counter_lock:
@@ -280,7 +282,9 @@ def _save_atomically(image: QImage, target: Path) -> None:
     image_format = "PNG" if target.suffix == ".png" else "JPG"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        if image.save(str(temporary), image_format, 88 if image_format == "JPG" else -1):
+        # The stubs type the format as bytes, but PySide6 refuses bytes there and takes the str
+        # (QImage.save(str, b"PNG") raises "called with wrong argument values").
+        if image.save(str(temporary), cast(bytes, image_format), 88 if image_format == "JPG" else -1):
             os.replace(temporary, target)
     except OSError:
         pass  # the cache is an optimisation; the thumbnail is still shown

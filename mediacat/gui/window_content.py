@@ -80,22 +80,26 @@ def build_views(window: MainWindow, frame: WindowFrame) -> None:
 
 def build_actions(window: MainWindow, frame: WindowFrame, read_first_source: Callable[[], None]) -> None:
     style = window.style()
-    quit_action = QAction("&Quit", window, shortcut=QKeySequence.StandardKey.Quit, triggered=window.close)
+    # Signals are connected after the constructor (PySide6 takes `triggered=` too, its stubs do not).
+    quit_action = QAction("&Quit", window, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
+    quit_action.triggered.connect(window.close)
     window.menu("File").addAction(quit_action)
 
     window.undo_action = window.undo_stack.createUndoAction(window, "&Undo")
     window.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
     window.redo_action = window.undo_stack.createRedoAction(window, "&Redo")
     window.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
-    window.find_action = QAction("&Find…", window, shortcut=QKeySequence.StandardKey.Find,
-                                 triggered=window.focus_search)
+    window.find_action = QAction("&Find…", window, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
+    window.find_action.triggered.connect(window.focus_search)
     edit = window.menu("Edit")
     edit.addActions([window.undo_action, window.redo_action])
     edit.addSeparator()
     edit.addAction(window.find_action)
 
-    window.open_viewer_action = QAction("&Open in Viewer\tEnter", window, triggered=lambda: window.open_viewer())
-    window.read_source_action = QAction("Read First &Source", window, triggered=read_first_source)
+    window.open_viewer_action = QAction("&Open in Viewer\tEnter", window)
+    window.open_viewer_action.triggered.connect(lambda: window.open_viewer())
+    window.read_source_action = QAction("Read First &Source", window)
+    window.read_source_action.triggered.connect(read_first_source)
     window.menu("Item").addActions([window.open_viewer_action, window.read_source_action])
 
     window.grid_action = QAction("&Grid", window, checkable=True, shortcut=QKeySequence("Ctrl+1"))
@@ -118,10 +122,10 @@ def build_actions(window: MainWindow, frame: WindowFrame, read_first_source: Cal
     view = window.menu("View")
     view.addActions(list(modes))
     view.addSeparator()
-    window.filters_action = QAction("&Filters", window, checkable=True, checked=True,
-                                    toggled=window.sidebar.setVisible)
-    window.details_action = QAction("&Details", window, checkable=True, checked=True,
-                                    toggled=window.detail.setVisible)
+    window.filters_action = QAction("&Filters", window, checkable=True, checked=True)
+    window.filters_action.toggled.connect(window.sidebar.setVisible)
+    window.details_action = QAction("&Details", window, checkable=True, checked=True)
+    window.details_action.toggled.connect(window.detail.setVisible)
     view.addActions([window.filters_action, window.details_action])
     view.addSeparator()
 

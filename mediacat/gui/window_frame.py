@@ -64,14 +64,20 @@ class WindowFrame:
         self._notices.insertWidget(0 if first else self._notices.indexOf(self.splitter), widget)
 
     def notices(self) -> list[QWidget]:
-        found = (self._notices.itemAt(i).widget() for i in range(self._notices.count()))
+        items = (self._notices.itemAt(i) for i in range(self._notices.count()))
+        found = (item.widget() for item in items if item is not None)
         return [widget for widget in found if widget is not None and widget is not self.splitter]
 
     def take_panes(self, panes: Sequence[QWidget]) -> None:
         """The content's panes in the places' stead, with the places' widths if the frame was shown."""
+        if len(panes) != self.splitter.count():
+            raise ValueError(f"the frame has {self.splitter.count()} pane places, not {len(panes)}")
         sizes = self.splitter.sizes()
         for index, widget in enumerate(panes):
-            self.splitter.replaceWidget(index, widget).deleteLater()
+            place = self.splitter.replaceWidget(index, widget)
+            if place is None:  # Qt replaces nothing with a widget already in the splitter
+                raise ValueError(f"pane {index} ({type(widget).__name__}) is already in the frame's splitter")
+            place.deleteLater()
         if self.panes_placed:
             self.splitter.setSizes(sizes)
 

@@ -7,6 +7,7 @@ import sys
 import time
 import wave
 from pathlib import Path
+from typing import Literal
 
 from mediacat.qtmedia import MediaDecodeError, ensure_qt_application, multimedia_status
 from mediacat.qtmedia.gil_free import without_the_gil
@@ -49,7 +50,7 @@ def reduce_blocks(blocks: Peaks, buckets: int) -> Peaks:
     return peaks
 
 
-def block_peaks(samples: memoryview, scale: float, offset: float, block: int) -> Peaks:
+def block_peaks(samples: memoryview[int] | memoryview[float], scale: float, offset: float, block: int) -> Peaks:
     """(min, max) of every `block` samples of a flat sample view, mapped to -1..1 by (x - offset) / scale."""
     result: Peaks = []
     for start in range(0, len(samples), block):
@@ -100,7 +101,8 @@ def _qt_blocks(file: Path, timeout_s: float) -> Peaks:
     from PySide6.QtCore import QEventLoop, QTimer, QUrl
     from PySide6.QtMultimedia import QAudioDecoder, QAudioFormat
 
-    formats = {
+    # the struct code memoryview.cast reads each sample format with, and its (scale, offset) onto -1..1
+    formats: dict[QAudioFormat.SampleFormat, tuple[Literal["B", "h", "i", "f"], float, float]] = {
         QAudioFormat.SampleFormat.UInt8: ("B", 128.0, 128.0),
         QAudioFormat.SampleFormat.Int16: ("h", 32768.0, 0.0),
         QAudioFormat.SampleFormat.Int32: ("i", 2147483648.0, 0.0),

@@ -11,7 +11,7 @@ from mediacat.core.tags import add_tags, tag_counts
 from mediacat.gui.features.downloads_panel import DONE, DownloadEntry, DownloadsModel
 from mediacat.gui.features.tags import COUNT_ROLE, NAME_ROLE, TagCountsModel
 from mediacat.gui.models.catalog_model import FETCH_BATCH, CatalogModel, Column, Roles
-from mediacat.gui.models.facet_model import FACET_ROLE, VALUE_ROLE, FacetModel
+from mediacat.gui.models.facet_model import FACET_ROLE, FACETS, VALUE_ROLE, FacetModel, FacetQueryFields
 from mediacat.gui.models.sources_model import ARTICLE_ID_ROLE, QUOTE_ROLE, SourcesModel
 from mediacat.gui.operations import LibraryOperations
 from mediacat.gui.tasks import TaskRunner
@@ -141,6 +141,25 @@ def test_facet_model_passes_the_model_tester_and_counts(qtbot, qtmodeltester, li
     with qtbot.waitSignal(model.reloaded, timeout=10_000):
         model.reload()  # keeps what was checked
     assert model.checked_values() == {"kind": ("clip",)}
+
+
+def test_each_facets_checked_value_fills_its_item_query_field(qtbot, library, operations):
+    # query_fields names the fields one by one (a typed dict the checker can match against ItemQuery):
+    # each of FACETS must be among them, or its checks would narrow nothing
+    assert set(FacetQueryFields.__required_keys__) == {facet.query_field for facet in FACETS}
+    add_tags(library, ["skycrane-still"], ["descent"])  # the tag facet lists a value too
+    model = FacetModel(library, run_query=operations.run_query)
+    qtbot.waitUntil(lambda: not model.loading, timeout=10_000)
+    for row, facet in enumerate(FACETS):
+        branch = model.item(row)
+        assert branch.data(FACET_ROLE) == facet.key and branch.rowCount() > 0
+        value = branch.child(0).data(VALUE_ROLE)
+        assert model.set_checked(facet.key, value)
+        fields = dict(model.query_fields())
+        assert fields.pop(facet.query_field) == (value,)
+        assert set(fields.values()) == {()}  # the other facets stay unchecked
+        assert ItemQuery(**model.query_fields()) != ItemQuery()
+        model.set_checked(facet.key, value, checked=False)
 
 
 def test_sources_model_passes_the_model_tester(qtmodeltester, library):

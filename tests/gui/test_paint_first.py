@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mediacat.core.library import Library
 from mediacat.core.search import ItemQuery
 from mediacat.gui.main_window import MainWindow
@@ -55,3 +57,22 @@ def test_a_window_closed_before_it_ever_painted_lets_its_waiting_queries_finish(
         window.close()
         qtbot.waitUntil(lambda: window.operations.idle, timeout=10_000)
         assert not window.painted
+
+
+@pytest.mark.qt_log_ignore("QSplitter::replaceWidget: Trying to replace a widget with itself")
+def test_the_frame_takes_exactly_its_three_panes_once(qtbot) -> None:
+    from PySide6.QtWidgets import QMainWindow, QWidget
+
+    from mediacat.gui.window_frame import WindowFrame
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    frame = WindowFrame(window, None)
+    with pytest.raises(ValueError, match="the frame has 3 pane places, not 2"):
+        frame.take_panes((QWidget(), QWidget()))
+    panes = (QWidget(), QWidget(), QWidget())
+    frame.take_panes(panes)
+    assert [frame.splitter.widget(index) for index in range(3)] == list(panes)
+    with pytest.raises(ValueError, match=r"pane 0 \(QWidget\) is already in the frame's splitter"):
+        frame.take_panes(panes)  # Qt's replaceWidget warns, replaces nothing and answers None
+    assert [frame.splitter.widget(index) for index in range(3)] == list(panes)

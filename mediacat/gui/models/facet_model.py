@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -37,6 +37,18 @@ FACETS = (
     Facet("article", "Source article", "article_ids"),
     Facet("tag", "Tag", "tags"),
 )
+
+
+
+class FacetQueryFields(TypedDict):
+    """The ItemQuery fields the checked values fill: the query_field of each of FACETS."""
+
+    media_types: tuple[str, ...]
+    kinds: tuple[str, ...]
+    phases: tuple[str, ...]
+    article_ids: tuple[str, ...]
+    tags: tuple[str, ...]
+
 
 MEDIA_TYPE_LABELS = {"image": "Images", "video": "Videos", "audio": "Audio"}
 
@@ -162,10 +174,12 @@ class FacetModel(QStandardItemModel):
                 result[branch.data(FACET_ROLE)] = values
         return result
 
-    def query_fields(self) -> dict[str, tuple[str, ...]]:
+    def query_fields(self) -> FacetQueryFields:
         """The ItemQuery keyword arguments for the checked values."""
         checked = self.checked_values()
-        return {facet.query_field: checked.get(facet.key, ()) for facet in FACETS}
+        return FacetQueryFields(media_types=checked.get("media_type", ()), kinds=checked.get("kind", ()),
+                                phases=checked.get("mission_phase", ()), article_ids=checked.get("article", ()),
+                                tags=checked.get("tag", ()))
 
     def set_checked(self, facet_key: str, value: str, checked: bool = True) -> bool:
         """Check or uncheck one value; False if that value is not listed."""

@@ -103,8 +103,12 @@ def builtin_summary(media: BuiltinMedia) -> str:
 class WrappedTextDelegate(QStyledItemDelegate):
     """List rows as tall as their word-wrapped text at the list's current width."""
 
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self._view = view
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        view = self.parent()
+        view = self._view
         width = max(80, view.viewport().width() - 2 * view.spacing() - 12)
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         bounds = option.fontMetrics.boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QMimeData
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QDragMoveEvent, QDropEvent
 
 
 def dropped_paths(mime: QMimeData | None) -> list[str]:
@@ -21,7 +21,7 @@ class ItemDropTarget:
     item: Any
     files_dropped: Any  # Signal(str, list)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+    def dragEnterEvent(self, event: QDragMoveEvent) -> None:  # a QDragEnterEvent is a QDragMoveEvent
         if self.item is not None and dropped_paths(event.mimeData()):
             event.acceptProposedAction()
         else:

@@ -5,6 +5,8 @@ Both accept files dropped from a file manager and report them with the item unde
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QResizeEvent
 from PySide6.QtWidgets import (
@@ -36,8 +38,14 @@ def fitted_grid_width(layout_width: int, cell_width: int) -> int:
     return grid
 
 
-class _FileDropMixin:
-    """Drag-and-drop of local files onto an item of an item view."""
+if TYPE_CHECKING:  # the mixin's methods are QAbstractItemView's; at run time it is a plain mixin
+    _ItemViewBase = QAbstractItemView
+else:
+    _ItemViewBase = object
+
+
+class _FileDropMixin(_ItemViewBase):
+    """Drag-and-drop of local files onto an item of an item view (mixed into a QAbstractItemView subclass)."""
 
     files_dropped: Signal
 

@@ -4,6 +4,7 @@ or the type placeholder and how to attach a file. Space plays and pauses; Esc cl
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -15,10 +16,13 @@ from mediacat.gui.views.detail_pane import how_to_attach_text
 from mediacat.gui.views.drops import ItemDropTarget
 from mediacat.gui.views.placeholders import placeholder_pixmap
 
+if TYPE_CHECKING:  # the media viewers may be missing from a build: imported at run time only if present
+    from mediacat.gui.views.media_view import MediaView
+
 PLACEHOLDER_SIZE = 192
 
 
-def _media_view_class() -> type[QWidget] | None:
+def _media_view_class() -> type[MediaView] | None:
     """MediaView (mediacat.gui.views.media_view) if the media viewers are installed in this build."""
     try:
         from mediacat.gui.views.media_view import MediaView
@@ -112,8 +116,9 @@ class ViewerWindow(ItemDropTarget, QWidget):
         self.placeholder.setPixmap(
             placeholder_pixmap(item.media_type, PLACEHOLDER_SIZE, self.palette(), self.devicePixelRatioF())
         )
-        self.pages.setCurrentWidget(self.media_view if has_media else self.placeholder_scroll)
-        shown = self.media_view.current_viewer() if has_media and self.media_view is not None else None
+        media_page = self.media_view if has_media else None
+        self.pages.setCurrentWidget(media_page if media_page is not None else self.placeholder_scroll)
+        shown = media_page.current_viewer() if media_page is not None else None
         if shown is not None:
             shown.setFocus(Qt.FocusReason.OtherFocusReason)  # "+", "-", F and 1 reach the image at once
 
