@@ -81,7 +81,9 @@ def build_views(window: MainWindow, frame: WindowFrame) -> None:
 def build_actions(window: MainWindow, frame: WindowFrame, read_first_source: Callable[[], None]) -> None:
     style = window.style()
     # Signals are connected after the constructor (PySide6 takes `triggered=` too, its stubs do not).
-    quit_action = QAction("&Quit", window, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
+    quit_action = QAction("&Quit", window)
+    # the platform's own (Ctrl+Q on Linux and macOS), else Ctrl+Q: Windows' and the offscreen platform's is empty
+    quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")])
     quit_action.triggered.connect(window.close)
     window.menu("File").addAction(quit_action)
 

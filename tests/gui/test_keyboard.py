@@ -126,3 +126,12 @@ def test_typing_a_phase_name_in_the_search_box_finds_its_items(qtbot, library):
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
     shown = set(window.visible_item_ids())
     assert shown >= {"skycrane-still", "edl-descent-stage-downlook", "edl-rover-uplook"}
+
+
+def test_ctrl_q_quits_where_the_platform_names_no_quit_key(qtbot, library):
+    """The offscreen platform, like Windows, binds nothing to QKeySequence.Quit: File ▸ Quit is Ctrl+Q there."""
+    window = open_window(qtbot, library)
+    [quit_action] = [a for a in window.menu("File").actions() if a.text().replace("&", "") == "Quit"]
+    assert quit_action.shortcut().toString() == "Ctrl+Q"
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible())
