@@ -65,6 +65,10 @@ def test_the_frame_paints_before_the_library_opens_then_the_catalog_and_features
     assert window.menu("Edit").actions()  # the content's actions joined the frame's menus
     assert window.grid.isVisible() and window.sidebar.isVisible() and window.detail.isVisible()
     assert window.count_label.text().startswith(f"{len(window.library.item_ids())} items")
+    # the first item was shown before the features installed: the archivist's Correct Facts… joins it then
+    edit = window.detail.edit_button
+    assert window.detail.item is not None and window.detail.item.id == window.current_item_id()
+    assert edit.isVisibleTo(window.detail) and edit.text() == "Correct Facts…"
     library = window.library
     window.close()
     library.close()

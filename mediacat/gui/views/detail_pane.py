@@ -238,6 +238,7 @@ class DetailPane(ItemDropTarget, QWidget):
             self.stack.removeWidget(self.editor)
         self.editor = editor
         self.stack.addWidget(editor)
+        self._update_edit_button()  # the item shown before the feature installed gets its button now
 
     @property
     def editing(self) -> bool:
@@ -250,17 +251,21 @@ class DetailPane(ItemDropTarget, QWidget):
     def show_details(self) -> None:
         self.stack.setCurrentIndex(0)
 
+    def _update_edit_button(self) -> None:
+        item = self.item
+        self.edit_button.setVisible(item is not None and self.editor is not None)
+        if item is not None:
+            self.edit_button.setText("Edit…" if item.origin == "user" else "Correct Facts…")
+            self.edit_button.setToolTip("Change this item's fields and sources" if item.origin == "user" else
+                                        "Correct this shipped item's facts (kept beside the catalog's values)")
+
     def _edit_clicked(self) -> None:
         if self.item is not None:
             self.edit_requested.emit(self.item.id)
 
     def show_item(self, item: Item | None, preview: QPixmap | None = None) -> None:
         self.item = item
-        self.edit_button.setVisible(item is not None and self.editor is not None)
-        if item is not None:
-            self.edit_button.setText("Edit…" if item.origin == "user" else "Correct Facts…")
-            self.edit_button.setToolTip("Change this item's fields and sources" if item.origin == "user" else
-                                        "Correct this shipped item's facts (kept beside the catalog's values)")
+        self._update_edit_button()
         if item is None:
             self.show_details()
             self.preview.clear()
