@@ -39,6 +39,7 @@ from mediacat.core.fetch_queue import (
     INTERRUPTED,
     PublicSource,
     QueueEntry,
+    allow_duplicates,
     already_attached,
     finish_fetch_item,
     media_mirror,
@@ -264,15 +265,20 @@ def plan_fetch(library: Library, *, mirror: str | None = None, policy: DownloadP
                item_ids: Iterable[str] | None = None, allow_duplicate: Iterable[str] = ()) -> FetchPlan:
     """The queued items of the run (`item_ids`: only these of them, as Download from NASA plans one item);
     those whose file is already attached are recorded as such now (the cheap check first: nothing is
-    downloaded for them), except the items in `allow_duplicate`, which are downloaded and attached anyway.
+    downloaded for them), except the items queued to be attached anyway (Attach Anyway, kept in the queue by
+    `queue_fetch(allow_duplicate=...)`) and those in `allow_duplicate` (kept in the queue now too, so a
+    resumed run honours them), which are downloaded and attached anyway.
     `mirror` (else the library's `media_mirror_url` setting) fetches each official URL as `MIRROR/HOST/PATH`."""
     mirror = mirror if mirror is not None else media_mirror(library)
     only = None if item_ids is None else set(item_ids)
+    anyway = set(allow_duplicate)
+    if anyway:
+        allow_duplicates(library, anyway)
     pending = [entry for entry in queue_entries(library)
                if entry.state == "queued" and (only is None or entry.item_id in only)]
     plan = FetchPlan([], {}, len(pending), mirror, policy or download_policy(library),
                      mirror_url(api_url(library), mirror), library.paths.incoming,
-                     allow_duplicate=frozenset(allow_duplicate))
+                     allow_duplicate=frozenset(e.item_id for e in pending if e.allow_duplicate))
     for entry in pending:
         item = library.item(entry.item_id)
         reason = None if entry.item_id in plan.allow_duplicate else already_attached(

@@ -50,11 +50,12 @@ class QueueEntry:
     state: str  # queued | done | failed | skipped
     outcome: str  # one of the outcomes above, "" while queued and never tried
     message: str
+    allow_duplicate: bool = False  # attach even when the file or its content is there already (Attach Anyway)
 
     def to_json(self) -> dict[str, object]:
         outcome = INTERRUPTED if self.state == "queued" else self.outcome
         return {"item_id": self.item_id, "url": self.url, "nasa_id": self.nasa_id, "outcome": outcome,
-                "message": self.message}
+                "message": self.message, "allow_duplicate": self.allow_duplicate}
 
 
 @dataclass(frozen=True)
@@ -133,10 +134,12 @@ def set_media_mirror(library: Library, url: str | None) -> Changes:
 
 
 def queue_entries(library: Library, *, pending_only: bool = False) -> list[QueueEntry]:
-    sql = "SELECT item_id, position, url, nasa_id, state, outcome, message FROM fetch_queue"
+    sql = "SELECT item_id, position, url, nasa_id, state, outcome, message, allow_duplicate FROM fetch_queue"
     if pending_only:
         sql += " WHERE state = 'queued'"
-    return [QueueEntry(*row) for row in library.store.execute(sql + " ORDER BY position, item_id")]
+    return [QueueEntry(item_id, position, url, nasa_id, state, outcome, message, bool(anyway))
+            for item_id, position, url, nasa_id, state, outcome, message, anyway
+            in library.store.execute(sql + " ORDER BY position, item_id")]
 
 
 def has_unfinished_run(library: Library) -> int:
@@ -150,13 +153,16 @@ def unfinished_item_ids(library: Library) -> list[str]:
         "SELECT item_id FROM fetch_queue WHERE state = 'queued' ORDER BY position, item_id")]
 
 
-def queue_fetch(library: Library, item_ids: Sequence[str], *, urls: Mapping[str, str] | None = None) -> QueueResult:
+def queue_fetch(library: Library, item_ids: Sequence[str], *, urls: Mapping[str, str] | None = None,
+                allow_duplicate: Iterable[str] = ()) -> QueueResult:
     """Put these items in the fetch queue (after what an unfinished run left); a finished run's rows go.
 
     Items with no public file known are recorded at once as `no-public-file`. Unknown ids raise UnknownItem.
     `urls` chooses, for an item with several verified media URLs, which one to fetch (else the first); an
     item an unfinished run left queued with another URL is switched to the chosen one (its partial file of
-    the other goes).
+    the other goes). The items in `allow_duplicate` are attached even when their file or its content is there
+    already (Attach Anyway, `fetch-media --allow-duplicate`): the choice is kept in the queue, so a resumed
+    run honours it; every other item named here is queued without it (a plain queueing resets it).
     """
     items = library.items(list(dict.fromkeys(item_ids)))
     found = {item.id for item in items}
@@ -164,6 +170,7 @@ def queue_fetch(library: Library, item_ids: Sequence[str], *, urls: Mapping[str,
         if item_id not in found:
             library.item(item_id)  # raises UnknownItem naming it
     chosen = _chosen_sources(items, urls or {})
+    anyway = set(allow_duplicate)
     switched: list[str] = []
     with library.store.transaction() as conn:
         conn.execute("DELETE FROM fetch_queue WHERE state != 'queued'")
@@ -172,6 +179,8 @@ def queue_fetch(library: Library, item_ids: Sequence[str], *, urls: Mapping[str,
         for offset, item in enumerate(items):
             source = chosen.get(item.id) or public_source(item)
             if item.id in queued:
+                conn.execute("UPDATE fetch_queue SET allow_duplicate = ? WHERE item_id = ?",
+                             (int(item.id in anyway), item.id))
                 if item.id in chosen and queued[item.id] != chosen[item.id].url:
                     conn.execute("UPDATE fetch_queue SET url = ?, nasa_id = NULL WHERE item_id = ?",
                                  (chosen[item.id].url, item.id))
@@ -184,8 +193,9 @@ def queue_fetch(library: Library, item_ids: Sequence[str], *, urls: Mapping[str,
                     (item.id, start + offset, NO_PUBLIC_FILE, _no_file_message(item)),
                 )
             else:
-                conn.execute("INSERT INTO fetch_queue(item_id, position, url, nasa_id) VALUES (?, ?, ?, ?)",
-                             (item.id, start + offset, source.url, source.nasa_id))
+                conn.execute("INSERT INTO fetch_queue(item_id, position, url, nasa_id, allow_duplicate) "
+                             "VALUES (?, ?, ?, ?, ?)",
+                             (item.id, start + offset, source.url, source.nasa_id, int(item.id in anyway)))
     remove_partial_downloads(library, switched)
     return QueueResult(queue_entries(library), Changes(fetch_queue=True))
 
@@ -198,16 +208,33 @@ def _chosen_sources(items: Sequence[Item], urls: Mapping[str, str]) -> dict[str,
         item = by_id.get(item_id)
         if item is None:
             raise MediaCatError(f"a media URL was chosen for {item_id!r}, which is not among the items to fetch")
-        if url not in item.media_urls:
-            known = ", ".join(item.media_urls) if item.media_urls else "none"
-            raise MediaCatError(f"{url} is not one of item {item_id!r}'s verified media URLs ({known})")
-        chosen[item_id] = PublicSource(url=url)
+        chosen[item_id] = chosen_source(item, url)
     return chosen
+
+
+def chosen_source(item: Item, url: str) -> PublicSource:
+    """The item's verified media URL `url` as the source to fetch; any other URL is refused (naming the item,
+    the URL and the item's own URLs)."""
+    if url not in item.media_urls:
+        known = ", ".join(item.media_urls) if item.media_urls else "none"
+        raise MediaCatError(f"{url} is not one of item {item.id!r}'s verified media URLs ({known})")
+    return PublicSource(url=url)
 
 
 def _no_file_message(item: Item) -> str:
     return (f"no public file known: attach one with mediacat attach {item.id} FILE "
             "(or Item ▸ Attach files…)")
+
+
+def allow_duplicates(library: Library, item_ids: Iterable[str]) -> Changes:
+    """Keep "attach even if it is there already" for these items while they are queued (an unfinished run
+    resumed with `fetch-media --allow-duplicate`, `run_fetch(allow_duplicate=...)`)."""
+    ids = list(dict.fromkeys(item_ids))
+    if ids:
+        with library.store.transaction() as conn:
+            conn.executemany("UPDATE fetch_queue SET allow_duplicate = 1 WHERE item_id = ? AND state = 'queued'",
+                             [(item_id,) for item_id in ids])
+    return Changes(fetch_queue=True)
 
 
 def finish_fetch_item(library: Library, item_id: str, state: str, outcome: str, message: str) -> Changes:
@@ -250,7 +277,9 @@ __all__ = [
     "NO_PUBLIC_FILE",
     "PublicSource",
     "QueueEntry",
+    "allow_duplicates",
     "already_attached",
+    "chosen_source",
     "clear_fetch_queue",
     "finish_fetch_item",
     "has_unfinished_run",

@@ -142,6 +142,41 @@ def test_a_file_already_there_is_not_downloaded_again_and_attach_anyway_attaches
     assert len(attachments) == 2 and {a.sha256 for a in attachments} == {attachment.sha256}
 
 
+def test_attach_anyway_is_kept_in_the_fetch_queue_for_a_resumed_run(library, library_dir, server, tmp_path):
+    """No window: the app's steps themselves. Attach Anyway's plan (plan_item_op with allow_duplicate=True)
+    keeps the choice in the library's queue, so the run that resumes the item after a kill (Get Public Media's
+    Resume: plan_fetch with no choice of its own) attaches the copy; a plain Download from NASA resets it."""
+    from mediacat.core.fetch_media import run_fetch
+    from mediacat.core.fetch_queue import queue_entries
+    from mediacat.core.jobs import Job
+    from mediacat.core.library import Library
+    from mediacat.gui.features.nasa_download import plan_item_op
+
+    mirror, _expected = install_mirror(server, library, tmp_path)
+    set_media_mirror(library, mirror)
+    plan = plan_item_op(Job(), library, PIA_ONLY_ITEM, None, False)
+    assert [entry.item_id for entry, _ids in plan.downloads] == [PIA_ONLY_ITEM]
+    assert run_fetch(library).ok and len(library.item(PIA_ONLY_ITEM).attachments) == 1
+    plan = plan_item_op(Job(), library, PIA_ONLY_ITEM, None, False)
+    assert plan.outcomes[PIA_ONLY_ITEM].outcome == "already-there" and plan.downloads == []
+    plan = plan_item_op(Job(), library, PIA_ONLY_ITEM, None, True)  # Attach Anyway
+    assert [entry.item_id for entry, _ids in plan.downloads] == [PIA_ONLY_ITEM]
+    assert PIA_ONLY_ITEM in plan.allow_duplicate
+    library.close()  # killed before the transfer ended
+    again = Library.open(library_dir)
+    try:
+        [entry] = queue_entries(again)
+        assert entry.item_id == PIA_ONLY_ITEM and entry.state == "queued" and entry.allow_duplicate
+        resumed = run_fetch(again)
+        assert [o.outcome for o in resumed.outcomes] == ["attached"], resumed.outcomes
+        assert len(again.item(PIA_ONLY_ITEM).attachments) == 2
+        plan = plan_item_op(Job(), again, PIA_ONLY_ITEM, None, False)  # a plain download again: not kept
+        assert plan.outcomes[PIA_ONLY_ITEM].outcome == "already-there"
+        assert not queue_entries(again)[0].allow_duplicate
+    finally:
+        again.close()
+
+
 def test_cancel_keeps_the_partial_file_queued_and_retry_continues_it_with_range(qtbot, library, server, tmp_path):
     mirror, expected = install_mirror(server, library, tmp_path)
     set_media_mirror(library, mirror)

@@ -381,11 +381,21 @@ _FTS_UPDATE_OF_INDEXED_COLUMNS = """
 """
 
 
+# Step "keep Attach Anyway in the fetch queue": an item queued to be attached even when its file or content is
+# there already (the app's Attach Anyway, `fetch-media --allow-duplicate`) keeps that choice in its row, so a
+# run resumed after a kill or a cancel still attaches it; a plain queueing of the item sets it back to 0.
+_FETCH_QUEUE_ALLOW_DUPLICATE = """
+        ALTER TABLE fetch_queue ADD COLUMN allow_duplicate INTEGER NOT NULL DEFAULT 0
+            CHECK (allow_duplicate IN (0, 1));
+"""
+
+
 Migration = str | Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [
     _SCHEMA_V1, _EVENTS, _SAVED_SEARCHES, _USER_ITEMS, _BUILTIN_MEDIA, _FETCH_QUEUE, _search_mission_phases,
     _TIMELINE,
     _FACET_COUNT_INDEXES,
     _FTS_UPDATE_OF_INDEXED_COLUMNS,
+    _FETCH_QUEUE_ALLOW_DUPLICATE,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -34,9 +34,11 @@ ACTION_TEXT = "Download from NASA"
 
 
 def plan_item_op(job: Job, library: Library, item_id: str, url: str | None, allow_duplicate: bool) -> FetchPlan:
-    """Queue one item (with the chosen media URL, if any) and plan it alone: a short operation on the writer."""
-    queue_fetch(library, [item_id], urls={item_id: url} if url else None)
-    return plan_fetch(library, item_ids=[item_id], allow_duplicate=[item_id] if allow_duplicate else ())
+    """Queue one item (with the chosen media URL, if any; Attach Anyway kept in the queue, so a run resumed
+    after a kill still attaches it) and plan it alone: a short operation on the writer."""
+    queue_fetch(library, [item_id], urls={item_id: url} if url else None,
+                allow_duplicate=[item_id] if allow_duplicate else ())
+    return plan_fetch(library, item_ids=[item_id])
 
 
 def settle_item_op(job: Job, library: Library, fetched: Any, plan: FetchPlan) -> Settled:
