@@ -10,7 +10,7 @@ from mediacat.core.attachments import attach_file
 from mediacat.gui.dialogs.attach_url import AttachUrlDialog
 from mediacat.gui.features.downloads_panel import DONE, FAILED
 from mediacat.gui.views.viewer_window import ViewerWindow
-from tests.gui.test_downloads_gui import WAIT_MS, feature_of, server, window  # noqa: F401  (fixtures)
+from tests.gui.test_downloads_gui import WAIT_MS, feature_of, window  # noqa: F401  (the window fixture)
 from tests.gui.window_helpers import open_window
 from tests.http_server import Resource, jpeg_bytes
 
