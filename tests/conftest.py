@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
+
+if TYPE_CHECKING:  # imported where used, so collecting the core's tests loads neither the library nor Qt early
+    from pytestqt.qtbot import QtBot
+
+    from mediacat.core.library import Library
+    from tests.http_server import MediaServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -33,7 +41,7 @@ def library_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def library(library_dir: Path):
+def library(library_dir: Path) -> Iterator[Library]:
     """The real shipped catalog in a fresh library folder."""
     from mediacat.core.library import Library
 
@@ -43,7 +51,7 @@ def library(library_dir: Path):
 
 
 @pytest.fixture
-def server():
+def server() -> Iterator[MediaServer]:
     """A real HTTP server on 127.0.0.1 (tests/http_server.py); tests add the resources and faults they need."""
     from tests.http_server import MediaServer
 
@@ -52,7 +60,7 @@ def server():
 
 
 @pytest.fixture
-def nasa_server(server):
+def nasa_server(server: MediaServer) -> MediaServer:
     """The test server answering like the NASA Image Library API (tests/nasa_api.py) besides its own files."""
     from tests.nasa_api import install_nasa_api
 
@@ -61,7 +69,7 @@ def nasa_server(server):
 
 
 @pytest.fixture
-def nasa_app_server(nasa_server, monkeypatch: pytest.MonkeyPatch):
+def nasa_app_server(nasa_server: MediaServer, monkeypatch: pytest.MonkeyPatch) -> MediaServer:
     """`nasa_server`, and the app and the CLI pointed at it (`MEDIACAT_NASA_API`) instead of NASA's."""
     monkeypatch.setenv("MEDIACAT_NASA_API", nasa_server.base_url)
     return nasa_server
@@ -71,7 +79,7 @@ PATIENT_WAIT_MS = 30_000
 
 
 @pytest.fixture
-def qtbot(qtbot):
+def qtbot(qtbot: QtBot) -> QtBot:
     """pytest-qt's qtbot whose waits default to 30 s instead of 5 s.
 
     A wait ends as soon as its condition holds, so the longer default costs nothing when a test passes; it keeps
@@ -79,7 +87,8 @@ def qtbot(qtbot):
     for name in ("waitUntil", "waitSignal", "waitSignals", "waitCallback"):
         original = getattr(qtbot, name)
 
-        def patient(*args, _original=original, timeout: int = PATIENT_WAIT_MS, **kwargs):
+        def patient(*args: Any, _original: Callable[..., Any] = original, timeout: int = PATIENT_WAIT_MS,
+                    **kwargs: Any) -> Any:
             return _original(*args, timeout=timeout, **kwargs)
 
         setattr(qtbot, name, patient)

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from PIL import Image
 
+HOST = "127.0.0.1"  # the server listens here only, on a port the system picks
 LAST_MODIFIED = "Thu, 18 Feb 2021 20:55:00 GMT"
 
 
@@ -65,7 +66,7 @@ class MediaServer:
         self.requests: list[Request] = []
         self.stopping = threading.Event()
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._httpd = ThreadingHTTPServer((HOST, 0), _make_handler(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="media-server", daemon=True
@@ -73,8 +74,7 @@ class MediaServer:
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{HOST}:{self._httpd.server_port}"
 
     def url(self, path: str) -> str:
         return self.base_url + path

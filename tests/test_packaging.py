@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import configparser
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -51,9 +52,8 @@ def check(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProce
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A wheel built offline from a clean copy of the source tree with the current Python's setuptools."""
-    import setuptools
-
-    if tuple(int(part) for part in setuptools.__version__.split(".")[:2]) < (70, 1):
+    setuptools_version = importlib.metadata.version("setuptools")
+    if tuple(int(part) for part in setuptools_version.split(".")[:2]) < (70, 1):
         pytest.importorskip("wheel", reason="setuptools < 70.1 needs the wheel package to build wheels: "
                             "pip install '.[test]'")
     source = tmp_path_factory.mktemp("source") / "mediacat"
@@ -197,9 +197,13 @@ def test_the_source_tree_finds_its_own_seeds_and_resources() -> None:
     assert (paths.resources_dir() / "mediacat.desktop").is_file()
 
 
+class _CaseSensitiveParser(configparser.RawConfigParser):
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr  # a desktop entry's keys are case-sensitive
+
+
 def read_desktop_entry(path: Path) -> dict[str, str]:
-    parser = configparser.RawConfigParser(interpolation=None, delimiters=("=",))
-    parser.optionxform = str  # keys are case-sensitive
+    parser = _CaseSensitiveParser(interpolation=None, delimiters=("=",))
     parser.read(path, encoding="utf-8")
     return dict(parser["Desktop Entry"])
 
@@ -224,7 +228,8 @@ def test_the_metainfo_is_well_formed_and_matches_the_desktop_entry() -> None:
     assert root.findtext("launchable") == "mediacat.desktop"
     assert root.findtext("icon") == read_desktop_entry(RESOURCES / "mediacat.desktop")["Icon"]
     assert root.findtext("provides/binary") == "mediacat"
-    assert root.find("releases/release").get("version") == mediacat.__version__
+    release = root.find("releases/release")
+    assert release is not None and release.get("version") == mediacat.__version__
     assert len(root.findall("description/p")) >= 2
 
 
@@ -242,6 +247,13 @@ def test_the_freedesktop_validators_accept_the_files(command: list[str]) -> None
     check(run(command, cwd=REPO))
 
 
+def alpha(image: Image.Image, xy: tuple[int, int]) -> int:
+    """The alpha of an RGBA image's pixel."""
+    pixel = image.getpixel(xy)
+    assert isinstance(pixel, tuple) and len(pixel) == 4, f"{pixel!r} at {xy} is not an RGBA pixel"
+    return pixel[3]
+
+
 def test_the_icon_pngs_are_the_renders_of_the_svg(tmp_path: Path) -> None:
     check(run([sys.executable, str(REPO / "packaging" / "render_icons.py"), str(tmp_path)], cwd=REPO,
               env=clean_env(QT_QPA_PLATFORM="offscreen")))
@@ -250,8 +262,8 @@ def test_the_icon_pngs_are_the_renders_of_the_svg(tmp_path: Path) -> None:
         committed = Image.open(RESOURCES / "icons" / relative).convert("RGBA")
         rendered = Image.open(tmp_path / relative).convert("RGBA")
         assert committed.size == rendered.size == (size, size)
-        assert committed.getpixel((size // 2, size // 2))[3] == 255  # opaque in the middle
-        assert committed.getpixel((0, 0))[3] == 0  # transparent corners (a rounded tile)
+        assert alpha(committed, (size // 2, size // 2)) == 255  # opaque in the middle
+        assert alpha(committed, (0, 0)) == 0  # transparent corners (a rounded tile)
         difference = ImageStat.Stat(ImageChops.difference(committed, rendered)).mean
         assert max(difference) < 8, f"{relative}: the committed PNG is not the SVG's render ({difference})"
 

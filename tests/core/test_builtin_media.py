@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,9 +22,12 @@ MANIFEST = json.loads((seeds_dir() / "builtin_media.json").read_text(encoding="u
 SHIPPED = {media["item_id"]: media for media in MANIFEST}
 
 
-def cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
+def cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, Any]]:
+    """The records a `--json` command prints (a list of objects for the commands used here)."""
     assert main([*argv, "--json"]) in (0, 1)
-    return json.loads(capsys.readouterr().out)
+    records = json.loads(capsys.readouterr().out)
+    assert isinstance(records, list) and all(isinstance(record, dict) for record in records), records
+    return records
 
 
 def test_list_json_on_a_new_library_shows_the_builtin_media_as_the_manifest_says(capsys) -> None:

@@ -81,8 +81,8 @@ def test_export_to_standard_output_with_filters(library: Library, capsys) -> Non
     code, out, _ = run(capsys, "export", "--tag", "=SUM(A1)", "--columns", "id,tags", "--raw")
     assert list(csv.reader(io.StringIO(out[1:], newline="")))[1] == ["skycrane-still", "=SUM(A1)"]
     code, out, _ = run(capsys, "export", "--type", "audio", "--profile", "dublin-core")
-    rows = list(csv.DictReader(io.StringIO(out[1:], newline="")))
-    assert rows and {row["dc:type"] for row in rows} == {"Sound"}
+    records = list(csv.DictReader(io.StringIO(out[1:], newline="")))
+    assert records and {record["dc:type"] for record in records} == {"Sound"}
 
 
 def test_export_to_a_file_with_progress_then_import_it_back(library: Library, tmp_path: Path, capsys) -> None:

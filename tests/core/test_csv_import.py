@@ -35,7 +35,7 @@ tag_text = st.builds(
 note_text = st.builds(
     lambda prefix, body: prefix + body,
     st.sampled_from([*PREFIXES, "\t", "\r", "\n", "\r\n"]),
-    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40),
+    st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=40),
 )
 item_state = st.tuples(st.lists(tag_text, max_size=4), note_text)
 

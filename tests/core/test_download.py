@@ -198,7 +198,12 @@ def test_the_finished_file_is_sniffed_by_its_bytes(server: MediaServer, dest: Pa
                                 "MediaCat knows"
     assert_nothing_left(dest)
     seen: list[bytes] = []
-    result = download(url, dest, policy=FAST, sniff=lambda head: seen.append(head) or "anything")
+
+    def sniff(head: bytes) -> str:
+        seen.append(head)
+        return "anything"
+
+    result = download(url, dest, policy=FAST, sniff=sniff)
     assert seen == [(b"\x00\x01" * 3000)[:4096]] and result.size == 6000
 
 
@@ -351,7 +356,12 @@ def test_cancelling_from_another_thread_while_blocked(server: MediaServer, dest:
     url = server.add("/stuck2.jpg", Resource(body=jpeg_bytes(), fault="stall", fault_after=100))
     started = threading.Event()
     job = Job(lambda progress: started.set() if progress.done >= 100 else None)
-    canceller = threading.Thread(target=lambda: started.wait(30) and job.cancel())
+
+    def cancel_once_started() -> None:
+        if started.wait(30):
+            job.cancel()
+
+    canceller = threading.Thread(target=cancel_once_started)
     canceller.start()
     with pytest.raises(Cancelled):
         download(url, dest, policy=DownloadPolicy(idle_timeout=60), job=job)

@@ -7,6 +7,7 @@ kept. The limits are small here so the tests stay short; the defaults are 1 KiB/
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from mediacat.core.download import (
 )
 from tests.http_server import MediaServer, Resource, jpeg_bytes
 
-SLOW = dict(connect_timeout=5, idle_timeout=5, min_rate=1000.0, rate_window=0.6)
+SLOW = DownloadPolicy(connect_timeout=5, idle_timeout=5, min_rate=1000.0, rate_window=0.6)
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def test_a_body_trickling_one_byte_at_a_time_is_stopped_by_the_minimum_rate(serv
     url = server.add("/slow.jpg", Resource(body=jpeg_bytes(), content_type="image/jpeg", fault="trickle",
                                            trickle_interval=0.02))
     with pytest.raises(DownloadTimeout, match="slower than the minimum of 1000 bytes/s"):  # not the idle timeout:
-        download(url, dest, policy=DownloadPolicy(**SLOW))  # bytes kept coming
+        download(url, dest, policy=SLOW)  # bytes kept coming
     assert list(dest.iterdir()) == []
 
 
@@ -50,9 +51,9 @@ def test_headers_trickling_are_stopped_too(server: MediaServer, dest: Path) -> N
     url = server.add("/slow-headers.jpg", Resource(body=jpeg_bytes(), content_type="image/jpeg",
                                                    fault="trickle-headers", trickle_interval=0.02))
     with pytest.raises(DownloadTimeout, match=r"sent 0 bytes in 0\.6 s"):
-        download(url, dest, policy=DownloadPolicy(**SLOW))
+        download(url, dest, policy=SLOW)
     with pytest.raises(DownloadTimeout, match="slower than the minimum"):
-        fetch_bytes(url, policy=DownloadPolicy(**SLOW))
+        fetch_bytes(url, policy=SLOW)
 
 
 def test_the_overall_deadline_stops_a_download_fast_enough_for_the_rate(server: MediaServer, dest: Path) -> None:
@@ -65,7 +66,7 @@ def test_the_overall_deadline_stops_a_download_fast_enough_for_the_rate(server: 
 
 def test_a_fast_download_is_not_stopped(server: MediaServer, dest: Path) -> None:
     url = server.add("/fast.jpg", Resource(body=jpeg_bytes(), content_type="image/jpeg"))
-    done = download(url, dest, policy=DownloadPolicy(**SLOW, deadline=5.0))
+    done = download(url, dest, policy=replace(SLOW, deadline=5.0))
     assert done.size == len(jpeg_bytes())
 
 
@@ -77,21 +78,21 @@ def test_an_idna_invalid_host_is_a_message() -> None:
 def test_a_redirect_to_port_99999_is_refused_with_a_message(server: MediaServer, dest: Path) -> None:
     url = server.redirect("/bad-port", "http://127.0.0.1:99999/x.jpg")
     with pytest.raises(RedirectRefused, match="not a valid URL"):
-        download(url, dest, policy=DownloadPolicy(**SLOW))
+        download(url, dest, policy=SLOW)
     url = server.redirect("/bad-host", "http://" + "ä" * 70 + ".example/x.jpg")
     with pytest.raises(RedirectRefused, match="not a valid URL"):
-        download(url, dest, policy=DownloadPolicy(**SLOW))
+        download(url, dest, policy=SLOW)
 
 
 def test_user_and_password_are_not_kept_in_provenance_or_messages(server: MediaServer, dest: Path) -> None:
     url = server.add("/secret.jpg", Resource(body=jpeg_bytes(), content_type="image/jpeg"))
     with_password = url.replace("http://", "http://ann:hunter2@")
-    done = download(with_password, dest, policy=DownloadPolicy(**SLOW))
+    done = download(with_password, dest, policy=SLOW)
     provenance = done.provenance()
     assert "hunter2" not in str(provenance) and "ann:" not in str(provenance)
     assert provenance["source_url"] == url
     with pytest.raises(Exception, match="404") as failure:
-        download(with_password.replace("secret", "missing"), dest, policy=DownloadPolicy(**SLOW))
+        download(with_password.replace("secret", "missing"), dest, policy=SLOW)
     assert "hunter2" not in str(failure.value)
 
 

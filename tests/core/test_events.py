@@ -19,7 +19,7 @@ from mediacat.core.csv_export import export_csv
 from mediacat.core.csv_import import apply_import, read_import
 from mediacat.core.download_attach import attach_from_url
 from mediacat.core.errors import UnknownItem
-from mediacat.core.events import EventLogError, events, normalize_since, set_program
+from mediacat.core.events import Event, EventLogError, events, normalize_since, set_program
 from mediacat.core.library import Library
 from mediacat.core.saved_searches import remove_saved_search, rename_saved_search, save_search
 from mediacat.core.search import ItemQuery
@@ -42,8 +42,8 @@ def all_rows(library: Library) -> list[tuple]:
     return library.store.execute("SELECT * FROM events WHERE action != 'seed-update' ORDER BY id").fetchall()
 
 
-def changes(library: Library, **where: object) -> list:
-    return [e for e in events(library, **where) if e.action != "seed-update"]
+def changes(library: Library) -> list[Event]:
+    return [e for e in events(library) if e.action != "seed-update"]
 
 
 def every_kind_of_change(library: Library, tmp_path: Path, server: MediaServer) -> None:

@@ -18,7 +18,9 @@ def test_items_of_one_catalog_day_get_equal_but_separate_times(tmp_path: Path) -
             library.store.execute("UPDATE items SET date_taken = ? WHERE id = ?", (day, rows[1][0]))
         first, second = rows[0][0], rows[1][0]
         times = item_times_json(library, [first, second])
-        expected = time_json(_span(day, None, None, None, None, None, None), load_clock(library))
+        span = _span(day, None, None, None, None, None, None)
+        assert span is not None, f"no time span for the date {day!r}"
+        expected = time_json(span, load_clock(library))
         assert times[first] == times[second] == expected
         times[first]["evidence"].append({"user": "changed"})
         times[first]["note"] = "changed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,12 +12,17 @@ from mediacat.core.library import Library
 from mediacat.core.search import ItemQuery
 from mediacat.core.tags import add_tags
 
-# facet key -> the ItemQuery field it filters
-FIELDS = {"media_type": "media_types", "kind": "kinds", "mission_phase": "phases", "article": "article_ids"}
+# facet key -> the query with that facet's filter (its ItemQuery field) set to just one value
+ONLY: dict[str, Callable[[ItemQuery, str], ItemQuery]] = {
+    "media_type": lambda query, value: replace(query, media_types=(value,)),
+    "kind": lambda query, value: replace(query, kinds=(value,)),
+    "mission_phase": lambda query, value: replace(query, phases=(value,)),
+    "article": lambda query, value: replace(query, article_ids=(value,)),
+}
 
 
 @pytest.fixture
-def library(tmp_path: Path):
+def library(tmp_path: Path) -> Iterator[Library]:
     with Library.open(tmp_path / "lib") as library:
         ids = library.item_ids()
         add_tags(library, ids[::2], ["landing"])
@@ -30,9 +36,8 @@ def expected_counts(library: Library, query: ItemQuery) -> dict[str, dict[str, i
     show with that tag added (tags must all be present)."""
     unfiltered = library.facet_counts()
     result: dict[str, dict[str, int]] = {}
-    for facet, field in FIELDS.items():
-        counts = {value: len(library.item_ids(replace(query, **{field: (value,)}))) for value in unfiltered[facet]
-                  if value}
+    for facet, only in ONLY.items():
+        counts = {value: len(library.item_ids(only(query, value))) for value in unfiltered[facet] if value}
         result[facet] = {value: count for value, count in counts.items() if count}
     result["tag"] = {}
     for tag in unfiltered["tag"]:

@@ -62,7 +62,8 @@ def test_a_newer_seed_catalog_updates_seed_fields_and_keeps_user_data(tmp_path: 
     assert retired["id"] == "wind-audio"
     seeds = write_seeds(tmp_path / "seeds2", items=items, version="2")
     with Library.open(tmp_path / "lib", seeds=seeds) as library:
-        assert library.seed_report.applied and library.seed_report.items_retired == 1
+        report = library.seed_report
+        assert report is not None and report.applied and report.items_retired == 1
         item = library.item("skycrane-still")
         assert item.title == "Sky crane still (renamed)"
         assert item.tags == ("favourite",)

@@ -5,21 +5,25 @@ sources, one undo step each); File ▸ Import CSV… creating items for unknown 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from mediacat.core.changes import Changes
 from mediacat.core.csv_create import CreatingImportPreview
+from mediacat.core.csv_import import ImportPlan
 from mediacat.core.errors import UnknownItem
 from mediacat.core.events import events
 from mediacat.core.library import Library
+from mediacat.core.model import Item
 from mediacat.core.user_items import add_item
 from mediacat.gui.dialogs.new_item import NewItemDialog
 from mediacat.gui.features.archivist import ArchivistFeature
 from mediacat.gui.features.csv_export import describe_creating, import_file
 from mediacat.gui.main_window import MainWindow
-from tests.gui.window_helpers import open_window, settle
+from tests.gui.window_helpers import combo, error_dialog, installed, line_edit, open_window, plain_text, settle
 from tests.http_server import MediaServer, Resource
 from tests.media_fixtures import make_wav
 
@@ -29,14 +33,14 @@ ARTICLE = "bbc-news-2021-02-19"
 
 
 @pytest.fixture
-def window(qtbot, library: Library, nasa_app_server: MediaServer) -> MainWindow:
+def window(qtbot: QtBot, library: Library, nasa_app_server: MediaServer) -> Iterator[MainWindow]:
     win = open_window(qtbot, library)
     yield win
     win.tasks.wait_for_all(WAIT_MS)
 
 
 def feature(window: MainWindow) -> ArchivistFeature:
-    return window.archivist_feature
+    return installed(window, "archivist_feature", ArchivistFeature)
 
 
 def new_item_dialog(window: MainWindow) -> NewItemDialog:
@@ -56,14 +60,14 @@ def test_new_item_from_a_nasa_id_fills_the_form_and_attaches_the_rendition(qtbot
     dialog = new_item_dialog(window)
     dialog.nasa_query.setText("PIA24430")
     dialog.look_up_button.click()
-    title = dialog.form.editors["title"]
+    title = line_edit(dialog.form, "title")
     qtbot.waitUntil(lambda: title.text() == "Perseverance's First Full-Color Look at Mars", timeout=WAIT_MS)
-    assert dialog.form.editors["credit"].text() == "NASA/JPL"
-    assert dialog.form.editors["date_taken"].text() == "2021-02-19"
-    assert "Credit: NASA/JPL-Caltech" in dialog.form.editors["description"].toPlainText()
+    assert line_edit(dialog.form, "credit").text() == "NASA/JPL"
+    assert line_edit(dialog.form, "date_taken").text() == "2021-02-19"
+    assert "Credit: NASA/JPL-Caltech" in plain_text(dialog.form, "description").toPlainText()
     assert "Mars, Perseverance" in dialog.nasa_status.text()  # the keywords, to become tags
     dialog.rendition.setCurrentIndex(dialog.rendition.findData("medium"))
-    dialog.form.editors["camera"].setText("Mastcam-Z")  # the user's own value goes with NASA's
+    line_edit(dialog.form, "camera").setText("Mastcam-Z")  # the user's own value goes with NASA's
     dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=WAIT_MS)  # the operation has answered
     item = library.item(user_items(library)[0])
@@ -86,7 +90,7 @@ def test_new_item_from_a_nasa_search_picks_a_result(qtbot, window: MainWindow, l
     dialog.nasa_query.setText("perseverance")
     dialog.look_up()
     qtbot.waitUntil(lambda: dialog.nasa_results.count() == 2, timeout=WAIT_MS)
-    title = dialog.form.editors["title"]
+    title = line_edit(dialog.form, "title")
     qtbot.waitUntil(lambda: title.text() == "Perseverance Rover's Descent and Touchdown on Mars", timeout=WAIT_MS)
     dialog.nasa_results.setCurrentIndex(1)
     dialog.nasa_results.activated.emit(1)
@@ -104,7 +108,9 @@ def test_a_failed_nasa_look_up_is_said_in_the_dialog(qtbot, window: MainWindow, 
     dialog.nasa = None
     dialog.look_up()
     assert "Type a NASA id" in dialog.nasa_status.text()
-    feature(window).new_item_flow.nasa.base_url = nasa_app_server.url("/no-api")
+    flow = feature(window).new_item_flow
+    assert flow is not None
+    flow.nasa.base_url = nasa_app_server.url("/no-api")
     dialog.nasa_query.setText("PIA24430")
     dialog.look_up()
     qtbot.waitUntil(lambda: dialog.nasa_status.text().startswith("NASA look-up failed"), timeout=WAIT_MS)
@@ -121,22 +127,22 @@ def test_a_nasa_file_that_cannot_be_attached_leaves_no_item(qtbot, window: MainW
     qtbot.waitUntil(lambda: dialog.nasa_choice() is not None, timeout=WAIT_MS)
     dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: window.last_error_dialog is not None, timeout=WAIT_MS)
-    message = window.last_error_dialog.message_label.text()
+    message = error_dialog(window).message_label.text()
     assert "was not added" in message and "PIA24428~orig.jpg" in message and "404" in message
     assert not user_items(library) and window.undo_stack.count() == 0
-    window.last_error_dialog.close()
+    error_dialog(window).close()
 
 
 def test_new_item_from_a_file_fills_the_form_from_its_facts(qtbot, window: MainWindow, library: Library,
                                                            tmp_path: Path) -> None:
     dialog = new_item_dialog(window)
-    dialog.form.editors["credit"].setText("Me")
+    line_edit(dialog.form, "credit").setText("Me")
     dialog.ask_file = lambda: str(make_wav(tmp_path / "dust devil.wav"))
     dialog.choose.click()
-    qtbot.waitUntil(lambda: dialog.form.editors["title"].text() == "dust devil", timeout=WAIT_MS)
-    assert dialog.form.editors["media_type"].currentData() == "audio"
-    assert dialog.form.editors["kind"].currentData() == "recording"
-    assert dialog.form.editors["credit"].text() == "Me"  # what the user typed stays
+    qtbot.waitUntil(lambda: line_edit(dialog.form, "title").text() == "dust devil", timeout=WAIT_MS)
+    assert combo(dialog.form, "media_type").currentData() == "audio"
+    assert combo(dialog.form, "kind").currentData() == "recording"
+    assert line_edit(dialog.form, "credit").text() == "Me"  # what the user typed stays
     dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=WAIT_MS)  # the operation has answered
     item = library.item(user_items(library)[0])
@@ -153,7 +159,7 @@ def test_a_file_that_is_gone_is_said_in_the_dialog(qtbot, window: MainWindow, tm
 
 def test_new_item_with_an_article_source_and_an_outside_one(qtbot, window: MainWindow, library: Library) -> None:
     dialog = new_item_dialog(window)
-    dialog.form.editors["title"].setText("Descent stage")
+    line_edit(dialog.form, "title").setText("Descent stage")
     editor = dialog.sources_editor
     editor.url.setText("not a url")
     editor.url_quote.setText("the descent stage")
@@ -173,7 +179,7 @@ def test_new_item_with_an_article_source_and_an_outside_one(qtbot, window: MainW
                                       "title": ""},)
 
 
-def show(qtbot, window: MainWindow, item_id: str) -> None:
+def show(qtbot: QtBot, window: MainWindow, item_id: str) -> None:
     window.library_changed.emit(Changes.everything())  # written behind the window's back, as another program would
     qtbot.waitUntil(lambda: window.model.row_of(item_id) is not None, timeout=WAIT_MS)
     assert window.select_item(item_id)
@@ -190,7 +196,7 @@ def test_the_edit_form_opens_in_the_detail_pane_and_each_save_is_one_undo_step(q
     assert not detail.editing
     detail.edit_button.click()
     assert detail.editing and panel.isVisibleTo(detail) and panel.sources_editor.isVisibleTo(panel)
-    panel.form.editors["camera"].setText("Mastcam-Z")
+    line_edit(panel.form, "camera").setText("Mastcam-Z")
     panel.sources_editor.url.setText("https://example.org/mine")
     panel.sources_editor.url_quote.setText("my picture")
     assert panel.sources_editor.add_page()
@@ -204,7 +210,7 @@ def test_the_edit_form_opens_in_the_detail_pane_and_each_save_is_one_undo_step(q
     window.undo_stack.undo()  # the fields and the source together
     qtbot.waitUntil(lambda: library.item(mine).camera is None, timeout=WAIT_MS)
     assert library.item(mine).external_sources == ()
-    qtbot.waitUntil(lambda: panel.form.editors["camera"].text() == "" and panel.sources_editor.list.count() == 0,
+    qtbot.waitUntil(lambda: line_edit(panel.form, "camera").text() == "" and panel.sources_editor.list.count() == 0,
                     timeout=WAIT_MS)
     window.undo_stack.redo()
     qtbot.waitUntil(lambda: library.item(mine).camera == "Mastcam-Z", timeout=WAIT_MS)
@@ -230,7 +236,7 @@ def test_a_shipped_item_opens_its_corrections_in_the_detail_pane(qtbot, window: 
     edit_action.trigger()
     assert detail.editing and not panel.sources_editor.isVisibleTo(panel)
     assert not panel.form.editors["official_urls"].isEnabled()
-    panel.form.editors["credit"].setText("corrected")
+    line_edit(panel.form, "credit").setText("corrected")
     panel.save_button.click()
     qtbot.waitUntil(lambda: library.item("skycrane-still").credit == "corrected", timeout=WAIT_MS)
     qtbot.waitUntil(lambda: panel.form.notes["credit"].isVisibleTo(panel), timeout=WAIT_MS)
@@ -247,13 +253,13 @@ def test_a_refused_edit_is_shown_and_nothing_changes(qtbot, window: MainWindow, 
     show(qtbot, window, mine)
     panel = feature(window).edit_panel
     window.detail.edit_button.click()
-    panel.form.editors["date_taken"].setText("18/02/2021")
+    line_edit(panel.form, "date_taken").setText("18/02/2021")
     panel.save_button.click()
     qtbot.waitUntil(lambda: window.last_error_dialog is not None, timeout=WAIT_MS)
-    assert "not an ISO date" in window.last_error_dialog.message_label.text()
+    assert "not an ISO date" in error_dialog(window).message_label.text()
     assert library.item(mine).date_taken is None and window.undo_stack.count() == 0
     assert panel.save_button.isEnabled()  # the edit is still there to fix
-    window.last_error_dialog.close()
+    error_dialog(window).close()
 
 
 CSV = ("id,title,media_type,kind,credit,tags,notes\r\n"
@@ -265,14 +271,20 @@ def test_import_csv_offers_to_create_items_after_a_preview(qtbot, window: MainWi
                                                            tmp_path: Path) -> None:
     path = tmp_path / "new.csv"
     path.write_text(CSV, encoding="utf-8")
-    offered, previews, outcome = [], [], []
+    offered: list[list[tuple[int, str]]] = []
+    previews: list[str] = []
+    outcome: list[bool] = []
+
+    def offer_create(plan: ImportPlan) -> bool:
+        offered.append(plan.unknown_ids)
+        return True
 
     def confirm_create(preview: CreatingImportPreview) -> bool:
         previews.append(describe_creating(preview))
         return True
 
     import_file(window, str(path), lambda plan: True, outcome.append,
-                offer_create=lambda plan: offered.append(plan.unknown_ids) or True, confirm_create=confirm_create)
+                offer_create=offer_create, confirm_create=confirm_create)
     qtbot.waitUntil(lambda: bool(outcome), timeout=WAIT_MS)
     assert outcome == [True] and offered == [[(3, "my-pano")]]
     assert "my-pano: new item 'My panorama' (image)" in previews[0] and "skycrane-still: tags" in previews[0]
@@ -299,18 +311,18 @@ def test_import_csv_declined_or_with_bad_new_rows_creates_nothing(qtbot, window:
     import_file(window, str(path), lambda plan: True, outcome.append, offer_create=lambda plan: False,
                 confirm_create=lambda preview: True)
     qtbot.waitUntil(lambda: bool(outcome), timeout=WAIT_MS)
-    assert outcome == [False] and "no item with id 'my-pano'" in window.last_error_dialog.details
-    window.last_error_dialog.close()
+    assert outcome == [False] and "no item with id 'my-pano'" in error_dialog(window).details
+    error_dialog(window).close()
     bad = tmp_path / "bad.csv"
     bad.write_text("id,title,media_type,tags\r\ndc-one,From DC,image,x\r\ndc-two,No type,,y\r\n", encoding="utf-8")
     outcome.clear()
     import_file(window, str(bad), lambda plan: True, outcome.append, offer_create=lambda plan: True,
                 confirm_create=lambda preview: True)
     qtbot.waitUntil(lambda: bool(outcome), timeout=WAIT_MS)
-    assert outcome == [False], window.last_error_dialog.message_label.text()
-    assert f"{bad}:3: new item 'dc-two' needs a media_type" in window.last_error_dialog.details, (
-        window.last_error_dialog.message_label.text())
-    window.last_error_dialog.close()
+    assert outcome == [False], error_dialog(window).message_label.text()
+    assert f"{bad}:3: new item 'dc-two' needs a media_type" in error_dialog(window).details, (
+        error_dialog(window).message_label.text())
+    error_dialog(window).close()
     outcome.clear()
     import_file(window, str(path), lambda plan: True, outcome.append, offer_create=lambda plan: True,
                 confirm_create=lambda preview: False)  # the preview seen, then cancelled
@@ -326,9 +338,14 @@ def test_leaving_an_item_with_unsaved_changes_asks_to_save_them(qtbot, window: M
     show(qtbot, window, mine)
     panel = feature(window).edit_panel
     window.detail.edit_button.click()
-    panel.form.editors["camera"].setText("Mastcam-Z")
+    line_edit(panel.form, "camera").setText("Mastcam-Z")
     asked: list[str] = []
-    feature(window).ask_unsaved = lambda item: asked.append(item.id) or save
+
+    def ask_unsaved(item: Item) -> bool:
+        asked.append(item.id)
+        return save
+
+    feature(window).ask_unsaved = ask_unsaved
     assert window.select_item("skycrane-still")
     qtbot.waitUntil(lambda: panel.item is not None and panel.item.id == "skycrane-still", timeout=WAIT_MS)
     assert asked == [mine]
@@ -338,7 +355,7 @@ def test_leaving_an_item_with_unsaved_changes_asks_to_save_them(qtbot, window: M
     else:
         settle(qtbot, window)
         assert library.item(mine).camera is None and window.undo_stack.count() == 0
-    assert panel.item.id == "skycrane-still" and not panel.dirty()
+    assert panel.item is not None and panel.item.id == "skycrane-still" and not panel.dirty()
     assert window.select_item(mine)  # nothing unsaved now: not asked again
     qtbot.waitUntil(lambda: panel.item is not None and panel.item.id == mine, timeout=WAIT_MS)
     assert asked == [mine]

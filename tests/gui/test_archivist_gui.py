@@ -8,11 +8,13 @@ from pathlib import Path
 import bagit
 import pytest
 from PySide6.QtCore import QItemSelectionModel
+from pytestqt.qtbot import QtBot
 
 from mediacat.core.attachments import attach_file
 from mediacat.core.changes import Changes
 from mediacat.core.events import events
 from mediacat.core.library import Library
+from mediacat.core.model import Item
 from mediacat.core.saved_searches import get_saved_search, save_search, saved_searches
 from mediacat.core.search import ItemQuery
 from mediacat.core.tags import add_tags
@@ -21,30 +23,30 @@ from mediacat.gui.dialogs.item_form import BatchEditDialog
 from mediacat.gui.dialogs.new_item import NewItemDialog
 from mediacat.gui.features.archivist import KEEP, REMOVE, ArchivistFeature
 from mediacat.gui.main_window import MainWindow
-from tests.gui.window_helpers import open_window, settle
+from tests.gui.window_helpers import combo, error_dialog, installed, line_edit, open_window, settle, shown_row
 from tests.media_fixtures import make_jpeg
 
 
 @pytest.fixture
-def window(qtbot, library: Library) -> MainWindow:
+def window(qtbot: QtBot, library: Library) -> MainWindow:
     return open_window(qtbot, library)
 
 
 def feature(window: MainWindow) -> ArchivistFeature:
-    return window.archivist_feature
+    return installed(window, "archivist_feature", ArchivistFeature)
 
 
 def select(window: MainWindow, item_ids: list[str]) -> None:
     window.selection_model.clearSelection()
     flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-    for item_id in item_ids:
-        window.selection_model.select(window.model.index(window.model.row_of(item_id), 0), flags)
-    window.selection_model.setCurrentIndex(window.model.index(window.model.row_of(item_ids[0]), 0),
-                                           QItemSelectionModel.SelectionFlag.NoUpdate)
+    rows = [shown_row(window, item_id) for item_id in item_ids]
+    for row in rows:
+        window.selection_model.select(window.model.index(row, 0), flags)
+    window.selection_model.setCurrentIndex(window.model.index(rows[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate)
 
 
 
-def undo(qtbot, window: MainWindow, steps: int = 1) -> None:
+def undo(qtbot: QtBot, window: MainWindow, steps: int = 1) -> None:
     """Undo the last step once the operations before it have finished and pushed their `steps` steps."""
     qtbot.waitUntil(lambda: window.undo_stack.index() == steps)
     window.undo_stack.undo()
@@ -57,9 +59,10 @@ def test_new_item_from_the_file_menu_then_undo_and_redo(qtbot, window: MainWindo
     assert isinstance(dialog, NewItemDialog) and dialog.isVisible()
     dialog.buttons.accepted.emit()  # no title yet: refused with a message, the dialog stays
     assert dialog.isVisible() and "title" in dialog.error.text()
-    dialog.form.editors["title"].setText("Mastcam-Z panorama")
-    dialog.form.editors["kind"].setCurrentIndex(dialog.form.editors["kind"].findData("panorama"))
-    dialog.form.editors["credit"].setText("NASA/JPL-Caltech/ASU")
+    line_edit(dialog.form, "title").setText("Mastcam-Z panorama")
+    kind = combo(dialog.form, "kind")
+    kind.setCurrentIndex(kind.findData("panorama"))
+    line_edit(dialog.form, "credit").setText("NASA/JPL-Caltech/ASU")
     dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: window.current_item_id() == "user-mastcam-z-panorama")
     item = library.item("user-mastcam-z-panorama")
@@ -81,7 +84,7 @@ def test_the_edit_dock_edits_a_user_item_and_corrects_a_seed_fact(qtbot, window:
     qtbot.waitUntil(lambda: panel.item is not None and panel.item.id == mine)
     assert all(editor.isEnabled() for editor in panel.form.editors.values())
     assert not panel.save_button.isEnabled()
-    panel.form.editors["camera"].setText("Mastcam-Z")
+    line_edit(panel.form, "camera").setText("Mastcam-Z")
     assert panel.changed_values() == {"camera": "Mastcam-Z"} and panel.save_button.isEnabled()
     panel.save_button.click()
     qtbot.waitUntil(lambda: library.item(mine).camera == "Mastcam-Z")
@@ -91,7 +94,7 @@ def test_the_edit_dock_edits_a_user_item_and_corrects_a_seed_fact(qtbot, window:
     window.select_item("skycrane-still")
     qtbot.waitUntil(lambda: panel.item is not None and panel.item.id == "skycrane-still")
     assert not panel.form.editors["official_urls"].isEnabled() and panel.form.editors["credit"].isEnabled()
-    panel.form.editors["credit"].setText("corrected")
+    line_edit(panel.form, "credit").setText("corrected")
     panel.save_button.click()
     qtbot.waitUntil(lambda: library.item("skycrane-still").credit == "corrected")
     qtbot.waitUntil(lambda: panel.form.notes["credit"].isVisibleTo(panel))
@@ -109,8 +112,13 @@ def test_delete_item_asks_about_its_files(qtbot, window: MainWindow, library: Li
     window.library_changed.emit(Changes.everything())  # written behind the window's back, as another program would
     qtbot.waitUntil(lambda: window.model.row_of(mine) is not None)
     window.select_item(mine)
-    asked = []
-    feature(window).ask_delete = lambda item: asked.append(item.id) or answer
+    asked: list[str] = []
+
+    def ask_delete(item: Item) -> str:
+        asked.append(item.id)
+        return answer
+
+    feature(window).ask_delete = ask_delete
     feature(window).delete_current()
     qtbot.waitUntil(lambda: not library.item_ids(ItemQuery(item_ids=(mine,))))
     assert asked == [mine]
@@ -214,7 +222,7 @@ def test_the_history_dock_shows_the_items_events(qtbot, window: MainWindow, libr
     assert history.model.index(1, 1).data() == "attach" and history.model.index(1, 2).data() == f"#{attachment.id}"
     history.attachment.setCurrentIndex(history.attachment.findData(attachment.id))
     qtbot.waitUntil(lambda: history.model.rowCount() == 1)
-    feature(window).edit_panel.form.editors["credit"].setText("x")
+    line_edit(feature(window).edit_panel.form, "credit").setText("x")
     feature(window).save_edit()
     history.attachment.setCurrentIndex(0)
     qtbot.waitUntil(lambda: history.model.rowCount() == 3)
@@ -245,9 +253,9 @@ def test_export_package_failure_is_shown(qtbot, window: MainWindow, library: Lib
     feature(window).ask_folder = lambda: str(tmp_path / "bag")
     feature(window).export_package()
     qtbot.waitUntil(lambda: window.last_error_dialog is not None, timeout=10000)
-    assert "is missing" in window.last_error_dialog.message_label.text()
+    assert "is missing" in error_dialog(window).message_label.text()
     assert not (tmp_path / "bag").exists()
-    window.last_error_dialog.close()
+    error_dialog(window).close()
 
 
 def test_new_item_from_a_file_with_a_verbatim_source(qtbot, window: MainWindow, library: Library,
@@ -256,6 +264,7 @@ def test_new_item_from_a_file_with_a_verbatim_source(qtbot, window: MainWindow, 
 
     feature(window).new_item()
     dialog = feature(window).last_dialog
+    assert isinstance(dialog, NewItemDialog)
     dialog.ask_file = lambda: str(make_wav(tmp_path / "dust devil.wav"))
     dialog.choose.click()
     dialog.article.setCurrentIndex(dialog.article.findData("bbc-news-2021-02-19"))
@@ -272,7 +281,8 @@ def test_new_item_from_a_file_with_a_verbatim_source(qtbot, window: MainWindow, 
 def test_new_item_with_a_quote_not_in_the_article_is_refused(qtbot, window: MainWindow, library: Library) -> None:
     feature(window).new_item()
     dialog = feature(window).last_dialog
-    dialog.form.editors["title"].setText("Misquoted")
+    assert isinstance(dialog, NewItemDialog)
+    line_edit(dialog.form, "title").setText("Misquoted")
     dialog.article.setCurrentIndex(dialog.article.findData("bbc-news-2021-02-19"))
     dialog.quote.setText("words the article never printed")
     dialog.buttons.accepted.emit()  # checked in the dialog against the article's text
@@ -280,7 +290,7 @@ def test_new_item_with_a_quote_not_in_the_article_is_refused(qtbot, window: Main
     dialog.sources_editor.check_quote = lambda _article, _quote: None  # let it through: the core refuses it too
     dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: window.last_error_dialog is not None)
-    assert "word for word" in window.last_error_dialog.message_label.text()
-    assert "'Misquoted' was not added" in window.last_error_dialog.message_label.text()
+    assert "word for word" in error_dialog(window).message_label.text()
+    assert "'Misquoted' was not added" in error_dialog(window).message_label.text()
     assert not [i for i in library.item_ids() if i.startswith("user-")]
-    window.last_error_dialog.close()
+    error_dialog(window).close()

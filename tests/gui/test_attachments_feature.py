@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
 
 from mediacat.core import attach_batch
 from mediacat.core.filestore import leftover_temp_files
 from mediacat.core.library import Library
 from mediacat.core.model import Attachment
+from mediacat.gui.dialogs.attachment_dialogs import AttachmentDialogs
 from mediacat.gui.features.attachments import AttachmentsFeature
 from mediacat.gui.main_window import MainWindow
 from mediacat.gui.models.catalog_model import Roles
@@ -28,8 +31,9 @@ TASK_TIMEOUT_MS = 30_000
 pytestmark = pytest.mark.qt_log_ignore("Couldn't load pipewire", "Couldn't resolve pipewire")
 
 
-class ScriptedDialogs:
-    """Answers the feature's questions from a script and records what it was asked (no modal dialogs)."""
+class ScriptedDialogs(AttachmentDialogs):
+    """Answers the feature's questions from a script and records what it was asked (no modal dialogs). A
+    subclass, so mypy holds each answer to the real dialog's signature; it overrides every question."""
 
     def __init__(self) -> None:
         self.files: tuple[list[str], str] | None = None
@@ -46,52 +50,54 @@ class ScriptedDialogs:
         self.report_details: list[str] = []
         self.drop_mode: tuple[str, bool] | None = ("copy", True)
 
-    def choose_files(self, parent):
+    def choose_files(self, parent: QWidget) -> tuple[list[str], str] | None:
         self.asked.append(("files",))
         return self.files
 
-    def choose_folder(self, parent):
+    def choose_folder(self, parent: QWidget) -> tuple[str, bool, str] | None:
         self.asked.append(("folder",))
         return self.folder
 
-    def choose_link_base_dir(self, parent, current):
+    def choose_link_base_dir(self, parent: QWidget, current: Path | None) -> str | None:
         self.asked.append(("base dir", current))
         return self.base_dir
 
-    def attach_duplicates(self, parent, duplicates):
+    def attach_duplicates(self, parent: QWidget, duplicates: list[tuple[str, list[Attachment]]]) -> bool:
         self.asked.append(("duplicates", [Path(p).name for p, _ in duplicates]))
         return self.attach_anyway
 
-    def show_report(self, parent, title, summary, failures, *, details=""):
+    def show_report(self, parent: QWidget, title: str, summary: str, failures: list[tuple[str, str]], *,
+                    details: str = ""):  # shows no dialog, so returns none (the feature never uses it)
         self.reports.append((title, summary, failures))
         self.report_details.append(details)
 
-    def ask_drop_mode(self, parent, item_title, paths, on_chosen):
+    def ask_drop_mode(self, parent: QWidget, item_title: str, paths: list[str],
+                      on_chosen: Callable[[tuple[str, bool] | None], None]):  # no dialog to return, as above
         self.asked.append(("drop", item_title, [Path(p).name for p in paths]))
         on_chosen(self.drop_mode)
 
-    def choose_attachment(self, parent, attachments: list[Attachment], action):
+    def choose_attachment(self, parent: QWidget, attachments: list[Attachment], action: str) -> Attachment | None:
         self.asked.append(("attachment", action, [a.id for a in attachments]))
         return attachments[self.pick]
 
-    def choose_relink_file(self, parent, attachment):
+    def choose_relink_file(self, parent: QWidget, attachment: Attachment) -> str | None:
         return self.relink_file
 
-    def relink_anyway(self, parent, problem):
+    def relink_anyway(self, parent: QWidget, problem: str) -> bool:
         self.asked.append(("relink anyway", problem))
         return self.relink_different
 
-    def relink_others(self, parent, count, old_folder, new_folder):
+    def relink_others(self, parent: QWidget, count: int, old_folder: str, new_folder: str) -> bool:
         self.asked.append(("relink others", count, old_folder, new_folder))
         return self.relink_rest
 
-    def confirm_detach(self, parent, attachment, other_users):
+    def confirm_detach(self, parent: QWidget, attachment: Attachment, other_users: int) -> bool | None:
         self.asked.append(("detach", attachment.mode, other_users))
         return self.detach_answer
 
 
 @pytest.fixture
-def window(qtbot, library: Library):
+def window(qtbot: QtBot, library: Library) -> Iterator[MainWindow]:
     main_window = MainWindow(library, thumbnails=False)
     qtbot.addWidget(main_window)
     settle(qtbot, main_window)

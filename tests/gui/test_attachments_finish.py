@@ -54,7 +54,7 @@ def test_a_cancelled_drop_attaches_nothing(qtbot, window, feature, tmp_path: Pat
 
 
 def test_the_real_drop_question_offers_copy_and_link(qtbot, window, tmp_path: Path) -> None:
-    chosen = []
+    chosen: list[tuple[str, bool] | None] = []
     dialog = AttachmentDialogs().ask_drop_mode(window, "An item", [str(tmp_path)], chosen.append)
     assert isinstance(dialog, AttachOptionsDialog) and dialog.isVisible() and "An item" in dialog.windowTitle()
     assert dialog.recursive_box.isVisibleTo(dialog)  # a folder: with subfolders?

@@ -5,10 +5,12 @@ checks what is typed, saves through the window's writer what the CLI then reads,
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QLineEdit
+from pytestqt.qtbot import QtBot
 
 from mediacat.cli import main
 from mediacat.core.download import format_bytes
@@ -19,59 +21,66 @@ from mediacat.core.download_settings import (
     apply_download_settings,
     download_settings,
 )
-from mediacat.core.events import events
+from mediacat.core.events import Event, events
 from mediacat.core.library import Library
 from mediacat.core.nasa import API_ENV
 from mediacat.gui.dialogs.download_settings import DownloadSettingsDialog
+from mediacat.gui.features.download_settings import DownloadSettingsFeature
+from mediacat.gui.features.downloads import DownloadsFeature
 from mediacat.gui.features.downloads_panel import FAILED
 from mediacat.gui.main_window import MainWindow
-from tests.gui.window_helpers import settle
+from tests.gui.window_helpers import installed, settle
 from tests.http_server import MediaServer, Resource, jpeg_bytes
 
 WAIT_MS = 20_000
 
 
 @pytest.fixture
-def window(qtbot, library: Library, monkeypatch: pytest.MonkeyPatch):
+def window(qtbot: QtBot, library: Library, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     monkeypatch.delenv(API_ENV, raising=False)
     win = MainWindow(library, thumbnails=False)
     qtbot.addWidget(win)
     win.show()
     settle(qtbot, win)
-    win.downloads_feature.confirm_quit = lambda _count: True
+    downloads = installed(win, "downloads_feature", DownloadsFeature)
+    downloads.confirm_quit = lambda _count: True
     yield win
-    for entry in win.downloads_feature.active():
-        win.downloads_feature.cancel(entry)
+    for entry in downloads.active():
+        downloads.cancel(entry)
     win.tasks.wait_for_all(WAIT_MS)
 
 
-def open_dialog(qtbot, window: MainWindow) -> DownloadSettingsDialog:
+def settings_feature(window: MainWindow) -> DownloadSettingsFeature:
+    return installed(window, "download_settings_feature", DownloadSettingsFeature)
+
+
+def open_dialog(qtbot: QtBot, window: MainWindow) -> DownloadSettingsDialog:
     """Tools ▸ Download Settings…, as a person chooses it; waits until the reader's answer filled it in."""
     (action,) = [a for a in window.menu("Tools").actions() if a.text().replace("&", "") == "Download Settings…"]
     action.trigger()
-    dialog = window.download_settings_feature.dialog
+    dialog = settings_feature(window).dialog
     assert dialog is not None and dialog.isVisible()
     qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=WAIT_MS)
     return dialog
 
 
-def type_into(qtbot, edit, text: str) -> None:
+def type_into(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
     edit.selectAll()
     qtbot.keyClick(edit, Qt.Key.Key_Delete)
     qtbot.keyClicks(edit, text)
 
 
-def click(qtbot, button) -> None:
+def click(qtbot: QtBot, button: QAbstractButton) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def save(qtbot, window: MainWindow, dialog: DownloadSettingsDialog) -> None:
+def save(qtbot: QtBot, window: MainWindow, dialog: DownloadSettingsDialog) -> None:
     click(qtbot, dialog.ok_button)
-    qtbot.waitUntil(lambda: window.download_settings_feature.dialog is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: settings_feature(window).dialog is None, timeout=WAIT_MS)
     settle(qtbot, window)
 
 
-def settings_events(library: Library) -> list:
+def settings_events(library: Library) -> list[Event]:
     return [event for event in events(library) if event.action == "download-settings"]
 
 
@@ -153,7 +162,7 @@ def test_a_wrong_value_names_its_field_and_saves_nothing(qtbot, window, library)
     dialog.accept()
     dialog.accept()  # Save pressed twice before the writer answered: one save
     assert not dialog.ok_button.isEnabled() and dialog.status_label.text() == "Saving…"
-    qtbot.waitUntil(lambda: window.download_settings_feature.dialog is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: settings_feature(window).dialog is None, timeout=WAIT_MS)
     settle(qtbot, window)
     assert download_settings(library).max_bytes == 1024**3 and len(settings_events(library)) == 1
 
@@ -216,7 +225,7 @@ def test_cancel_saves_nothing(qtbot, window, library) -> None:
     click(qtbot, dialog.restore_button)
     type_into(qtbot, dialog.size_edit, "8K")
     click(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel))
-    qtbot.waitUntil(lambda: window.download_settings_feature.dialog is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: settings_feature(window).dialog is None, timeout=WAIT_MS)
     settle(qtbot, window)
     assert download_settings(library) == DEFAULT_DOWNLOAD_SETTINGS and settings_events(library) == []
 

@@ -10,17 +10,17 @@ from mediacat.core.attachments import attach_file
 from mediacat.gui.dialogs.attach_url import AttachUrlDialog
 from mediacat.gui.features.downloads_panel import DONE, FAILED
 from mediacat.gui.views.viewer_window import ViewerWindow
-from tests.gui.test_downloads_gui import WAIT_MS, feature_of, window  # noqa: F401  (fixtures)
+from tests.gui.test_downloads_gui import WAIT_MS, feature_of, window  # noqa: F401  (the window fixture)
 from tests.gui.window_helpers import open_window
 from tests.http_server import Resource, jpeg_bytes
 
 
-def test_a_download_of_content_already_attached_offers_attach_anyway(qtbot, window, library, nasa_app_server, tmp_path):
+def test_a_download_of_content_already_attached_offers_attach_anyway(qtbot, window, library, server, tmp_path):
     body = jpeg_bytes()
     existing = tmp_path / "mine.jpg"
     existing.write_bytes(body)
     attach_file(library, "skycrane-still", existing)
-    url = nasa_app_server.add("/again.jpg", Resource(body=body, content_type="image/jpeg"))
+    url = server.add("/again.jpg", Resource(body=body, content_type="image/jpeg"))
     feature = feature_of(window)
     entry = feature.attach_url("skycrane-still", url)
     qtbot.waitUntil(lambda: entry.state == FAILED, timeout=WAIT_MS)
@@ -37,8 +37,8 @@ def test_a_download_of_content_already_attached_offers_attach_anyway(qtbot, wind
     assert not panel.anyway_button.isVisibleTo(panel)
 
 
-def test_an_ordinary_failure_still_offers_retry_not_attach_anyway(qtbot, window, nasa_app_server):
-    url = nasa_app_server.add("/missing.jpg", Resource(body=b"", status=404))
+def test_an_ordinary_failure_still_offers_retry_not_attach_anyway(qtbot, window, server):
+    url = server.add("/missing.jpg", Resource(body=b"", status=404))
     entry = feature_of(window).attach_url("skycrane-still", url)
     qtbot.waitUntil(lambda: entry.state == FAILED, timeout=WAIT_MS)
     panel = feature_of(window).panel

@@ -4,10 +4,13 @@ Attach from URL, Download from NASA, the NASA search dialog end to end, and quit
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
 
 from mediacat.core.download import format_bytes
 from mediacat.core.download_attach import set_download_max_time
@@ -16,7 +19,7 @@ from mediacat.gui.dialogs.nasa_search import NasaSearchDialog
 from mediacat.gui.features.downloads import DownloadsFeature
 from mediacat.gui.features.downloads_panel import CANCELLED, DONE, FAILED, RUNNING
 from mediacat.gui.main_window import MainWindow
-from tests.gui.window_helpers import settle
+from tests.gui.window_helpers import installed, settle
 from tests.http_server import HTML_PAGE, MediaServer, Resource, jpeg_bytes, mp3_bytes
 from tests.nasa_api import SPACED_ID
 
@@ -24,24 +27,24 @@ WAIT_MS = 20_000
 
 
 @pytest.fixture
-def window(qtbot, library: Library, nasa_app_server: MediaServer):
+def window(qtbot: QtBot, library: Library, nasa_app_server: MediaServer) -> Iterator[MainWindow]:
     win = MainWindow(library, thumbnails=False)
     qtbot.addWidget(win)
     win.show()
     settle(qtbot, win)
-    win.downloads_feature.confirm_quit = lambda _count: True  # no modal question when pytest-qt closes it
+    feature = feature_of(win)
+    feature.confirm_quit = lambda _count: True  # no modal question when pytest-qt closes it
     yield win
-    feature: DownloadsFeature = win.downloads_feature
     for entry in feature.active():
         feature.cancel(entry)
     win.tasks.wait_for_all(WAIT_MS)
 
 
 def feature_of(window: MainWindow) -> DownloadsFeature:
-    return window.downloads_feature
+    return installed(window, "downloads_feature", DownloadsFeature)
 
 
-def action(window: MainWindow, menu: str, text: str):
+def action(window: MainWindow, menu: str, text: str) -> QAction:
     found = [a for a in window.menu(menu).actions() if a.text().replace("&", "") == text.replace("&", "")]
     assert found, f"no {text!r} in the {menu} menu"
     return found[0]
@@ -161,7 +164,8 @@ def test_nasa_search_dialog_end_to_end(qtbot, window, library, nasa_app_server) 
     assert dialog.next_button.isEnabled()
     dialog.next_button.click()
     qtbot.waitUntil(lambda: dialog.page_number == 2, timeout=WAIT_MS)
-    assert dialog.results.count() == 1 and dialog.selected_result().nasa_id == SPACED_ID
+    result = dialog.selected_result()
+    assert dialog.results.count() == 1 and result is not None and result.nasa_id == SPACED_ID
     assert not dialog.next_button.isEnabled()
     dialog.rendition_combo.setCurrentIndex(dialog.rendition_combo.findData("medium"))
     assert dialog.download_button.isEnabled()

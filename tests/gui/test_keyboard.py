@@ -78,7 +78,7 @@ def test_the_first_plus_in_the_viewer_zooms(qtbot, library, tmp_path):
 
 def check_menu(menu: QMenu, where: str) -> list[str]:
     """The clashes in one menu (and its submenus): two entries with one mnemonic, or an entry without one."""
-    problems = []
+    problems: list[str] = []
     seen: dict[str, str] = {}
     for action in menu.actions():
         if action.isSeparator() or not action.isVisible():
@@ -91,8 +91,10 @@ def check_menu(menu: QMenu, where: str) -> list[str]:
             problems.append(f"{where}: {seen[key]!r} and {text!r} share &{key}")
         else:
             seen[key] = text
-        if action.menu() is not None:
-            problems += check_menu(action.menu(), f"{where} ▸ {text}")
+        submenu = action.menu()  # a QObject to PySide's stubs (Qt's QAction::menu<T>() is a template)
+        if submenu is not None:
+            assert isinstance(submenu, QMenu), f"{where} ▸ {text} opens a {type(submenu).__name__}"
+            problems += check_menu(submenu, f"{where} ▸ {text}")
     return problems
 
 

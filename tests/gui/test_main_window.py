@@ -257,7 +257,7 @@ def _drop(widget, position: QPoint, paths: list[Path]) -> QDropEvent:
     rest = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     for event_class in (QDragEnterEvent, QDragMoveEvent):
         try:  # PySide6 6.12 takes a QPointF (and deprecates QPoint); 6.11 only a QPoint
-            event = event_class(QPointF(position), *rest)
+            event = event_class(QPointF(position), *rest)  # type: ignore[call-overload]  # the 6.12 signature
         except TypeError:
             event = event_class(position, *rest)
         QApplication.sendEvent(widget, event)

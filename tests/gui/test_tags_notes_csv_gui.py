@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QStringListModel, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget
+from pytestqt.qtbot import QtBot
 
+from mediacat.core.csv_import import ImportPlan
 from mediacat.core.library import Library
 from mediacat.core.operations import add_tags_op
 from mediacat.core.search import ItemQuery
 from mediacat.core.tags import note_of, tag_counts, tags_of
 from mediacat.gui.features.csv_export import ExportDialog, describe_plan, import_file, start_export
-from mediacat.gui.features.tags import TagEntryDialog
+from mediacat.gui.features.tags import TagEntryDialog, TagsFeature
 from mediacat.gui.main_window import MainWindow
-from tests.gui.window_helpers import settle
+from mediacat.gui.operations import Operation
+from tests.gui.window_helpers import error_dialog, installed, settle, shown_row
 
 THREE = ["skycrane-still", "navcam-panorama", "mars-wind-audio-original"]
 
 
 @pytest.fixture
-def window(qtbot, library: Library) -> MainWindow:
+def window(qtbot: QtBot, library: Library) -> MainWindow:
     win = MainWindow(library, thumbnails=False)
     qtbot.addWidget(win)
     win.show()
@@ -30,13 +36,13 @@ def window(qtbot, library: Library) -> MainWindow:
     return win
 
 
-def run(qtbot, window: MainWindow, op, *args) -> None:
+def run(qtbot: QtBot, window: MainWindow, op: Operation, *args: Any) -> None:
     """An operation through the window's writer, as a feature would run it; waits until it is shown."""
     window.run_op(op, *args)
     settle(qtbot, window)
 
 
-def trigger(qtbot, window: MainWindow, action) -> None:
+def trigger(qtbot: QtBot, window: MainWindow, action: QAction) -> None:
     """Trigger an action (undo, redo ...) and wait for what it started."""
     action.trigger()
     settle(qtbot, window)
@@ -45,29 +51,42 @@ def trigger(qtbot, window: MainWindow, action) -> None:
 def select(window: MainWindow, item_ids: list[str]) -> None:
     window.selection_model.clearSelection()
     for item_id in item_ids:
-        row = window.model.row_of(item_id)
-        assert row is not None, item_id
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-        window.selection_model.select(window.model.index(row, 0), flags)
+        window.selection_model.select(window.model.index(shown_row(window, item_id), 0), flags)
     window.selection_model.setCurrentIndex(
-        window.model.index(window.model.row_of(item_ids[0]), 0), QItemSelectionModel.SelectionFlag.NoUpdate
+        window.model.index(shown_row(window, item_ids[0]), 0), QItemSelectionModel.SelectionFlag.NoUpdate
     )
     assert sorted(window.selected_item_ids()) == sorted(item_ids)
 
 
-def action(window: MainWindow, menu: str, text: str):
+def action(window: MainWindow, menu: str, text: str) -> QAction:
     found = [a for a in window.menu(menu).actions() if a.text().replace("&", "") == text.replace("&", "")]
     assert found, f"no {text!r} in {menu}"
     return found[0]
 
 
-def open_dialog(qtbot, window: MainWindow) -> TagEntryDialog:
+def open_dialog(qtbot: QtBot, window: MainWindow) -> TagEntryDialog:
     def shown() -> bool:
         dialog = window.findChild(TagEntryDialog)
         return dialog is not None and dialog.isVisible()
 
     qtbot.waitUntil(shown)
-    return window.findChild(TagEntryDialog)
+    dialog = window.findChild(TagEntryDialog)
+    assert dialog is not None
+    return dialog
+
+
+def completions(dialog: TagEntryDialog) -> list[str]:
+    """The tags the dialog's field completes from."""
+    completer = dialog.field.completer()
+    assert completer is not None
+    model = completer.model()
+    assert isinstance(model, QStringListModel), f"the completer completes from a {type(model).__name__}"
+    return model.stringList()
+
+
+def tags_feature(window: MainWindow) -> TagsFeature:
+    return installed(window, "tags_feature", TagsFeature)
 
 
 def test_batch_tag_edit_on_three_items_with_undo_and_redo(qtbot, window: MainWindow, library: Library) -> None:
@@ -76,8 +95,7 @@ def test_batch_tag_edit_on_three_items_with_undo_and_redo(qtbot, window: MainWin
     select(window, THREE)
     action(window, "Item", "Add tags…").trigger()
     dialog = open_dialog(qtbot, window)
-    completer = dialog.field.completer()
-    assert completer.model().stringList() == ["wide"]  # completion from the existing tags
+    assert completions(dialog) == ["wide"]  # completion from the existing tags
     dialog.field.setText("landing; =sum")
     dialog.accept()
     settle(qtbot, window)
@@ -104,7 +122,7 @@ def test_remove_tags_from_the_selection_and_undo(qtbot, window: MainWindow, libr
     select(window, THREE[:2])
     action(window, "Item", "Remove tags…").trigger()
     dialog = open_dialog(qtbot, window)
-    assert dialog.field.completer().model().stringList() == ["keep", "landing"]
+    assert completions(dialog) == ["keep", "landing"]
     dialog.field.setText("landing")
     dialog.accept()
     settle(qtbot, window)
@@ -125,7 +143,7 @@ def test_a_bad_tag_shows_a_message_and_changes_nothing(qtbot, window: MainWindow
 
 
 def test_tag_panel_counts_rename_merge_and_filter(qtbot, window: MainWindow, library: Library) -> None:
-    feature = window.tags_feature
+    feature = tags_feature(window)
     feature.add_tags_to(THREE, ["landing"])
     feature.add_tags_to(THREE[:1], ["favourite"])
     settle(qtbot, window)
@@ -160,17 +178,17 @@ def test_tag_panel_counts_rename_merge_and_filter(qtbot, window: MainWindow, lib
 
 
 def test_rename_to_a_bad_name_shows_a_message(qtbot, window: MainWindow, library: Library) -> None:
-    window.tags_feature.add_tags_to(THREE, ["landing"])
-    window.tags_feature.rename("landing", "a;b")
+    tags_feature(window).add_tags_to(THREE, ["landing"])
+    tags_feature(window).rename("landing", "a;b")
     settle(qtbot, window)
-    assert "';' is not allowed" in window.last_error_dialog.message
+    assert "';' is not allowed" in error_dialog(window).message
     assert tag_counts(library) == [("landing", 3)]
 
 
 def test_note_is_saved_after_typing_and_on_focus_change_and_undoable(qtbot, window: MainWindow,
                                                                       library: Library) -> None:
     select(window, ["navcam-panorama"])
-    editor = window.tags_feature.note_editor
+    editor = tags_feature(window).note_editor
     assert editor.item_id == "navcam-panorama" and editor.editor.isEnabled()
     editor.editor.setFocus()
     qtbot.keyClicks(editor.editor, "dust devil")
@@ -201,7 +219,7 @@ def test_export_the_selection_in_the_background(qtbot, window: MainWindow, libra
     assert all(row["tags"] == "'@home" for row in rows)
 
 
-def run_import(qtbot, window: MainWindow, path: Path, confirm) -> bool:
+def run_import(qtbot: QtBot, window: MainWindow, path: Path, confirm: Callable[[ImportPlan], bool]) -> bool:
     outcome: list[bool] = []
     import_file(window, str(path), confirm, outcome.append)
     qtbot.waitUntil(lambda: bool(outcome), timeout=20_000)
@@ -211,9 +229,9 @@ def run_import(qtbot, window: MainWindow, path: Path, confirm) -> bool:
 def test_import_asks_applies_and_undoes(qtbot, window: MainWindow, library: Library, tmp_path: Path) -> None:
     path = tmp_path / "edited.csv"
     path.write_text("id,tags,notes\r\nskycrane-still,a; b,'=note\r\nnavcam-panorama,c,\r\n", encoding="utf-8-sig")
-    asked = []
+    asked: list[str] = []
 
-    def confirm(plan) -> bool:
+    def confirm(plan: ImportPlan) -> bool:
         asked.append(describe_plan(plan))
         return True
 
@@ -223,7 +241,7 @@ def test_import_asks_applies_and_undoes(qtbot, window: MainWindow, library: Libr
     assert tags_of(library, ["skycrane-still", "navcam-panorama"]) == {"skycrane-still": ("a", "b"),
                                                                        "navcam-panorama": ("c",)}
     assert note_of(library, "skycrane-still") == "=note"
-    assert [window.tags_feature.model.index(r).data() for r in range(3)] == ["a (1)", "b (1)", "c (1)"]
+    assert [tags_feature(window).model.index(r).data() for r in range(3)] == ["a (1)", "b (1)", "c (1)"]
     trigger(qtbot, window, window.undo_action)
     assert tag_counts(library) == [] and note_of(library, "skycrane-still") == ""
     trigger(qtbot, window, window.redo_action)
@@ -246,7 +264,7 @@ def test_import_of_a_bad_file_lists_the_problems_and_changes_nothing(qtbot, wind
     latin = tmp_path / "latin.csv"
     latin.write_bytes("id,notes\r\nskycrane-still,caf\xe9\r\n".encode("latin-1"))
     assert not run_import(qtbot, window, latin, lambda plan: pytest.fail("must not ask"))
-    assert "not UTF-8 text" in window.last_error_dialog.message
+    assert "not UTF-8 text" in error_dialog(window).message
 
 
 def test_menus_hold_the_actions(window: MainWindow) -> None:

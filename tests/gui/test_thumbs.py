@@ -51,6 +51,7 @@ def test_image_thumbnail_is_scaled_and_upright(qtbot, provider: ThumbnailProvide
         assert provider.thumbnail("rot", str(path), "sha-rot", "image", SIZE) is None
     assert ready.args == ["rot"]
     pixmap = provider.thumbnail("rot", str(path), "sha-rot", "image", SIZE)
+    assert pixmap is not None
     assert (pixmap.width(), pixmap.height()) == (96, 128)
     image = pixmap.toImage()
     assert QColor(image.pixel(48, 10)).red() > 200 and QColor(image.pixel(48, 10)).blue() < 60
@@ -149,7 +150,8 @@ def test_request_stack_is_lifo_and_coalesces() -> None:
     stack.push(requests["a"])  # asked again: now the most recent
     stack.push(requests["d"])
     assert len(stack) == 4
-    assert [stack.pop().key for _ in range(4)] == ["d", "a", "c", "b"]
+    popped = [stack.pop() for _ in range(4)]
+    assert [request and request.key for request in popped] == ["d", "a", "c", "b"]
     stack.push(requests["a"])
     stack.close()
     assert stack.pop() is None and len(stack) == 0

@@ -19,7 +19,9 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -53,13 +55,13 @@ def _commit_hook(when: str) -> None:
     """SIGKILL this process just before or just after the next top-level COMMIT."""
     original = connection.Store.transaction
 
-    def transaction(self):  # type: ignore[no-untyped-def]
-        class Wrapped:
-            def __enter__(inner):  # type: ignore[no-untyped-def]
+    def transaction(self: connection.Store) -> AbstractContextManager[sqlite3.Connection]:
+        class Wrapped(AbstractContextManager[sqlite3.Connection]):
+            def __enter__(inner) -> sqlite3.Connection:
                 inner.context = original(self)
                 return inner.context.__enter__()
 
-            def __exit__(inner, *exc):  # type: ignore[no-untyped-def]
+            def __exit__(inner, *exc: Any) -> bool | None:
                 if exc[0] is None and self._depth == 1 and when == "before":
                     die()
                 result = inner.context.__exit__(*exc)
@@ -69,7 +71,8 @@ def _commit_hook(when: str) -> None:
 
         return Wrapped()
 
-    connection.Store.transaction = transaction  # type: ignore[method-assign]
+    # a plain context manager where the method is a generator one: the same protocol, so the ignore
+    connection.Store.transaction = transaction  # type: ignore[method-assign, assignment]
 
 
 def _kill_at_rename(number: int) -> None:
@@ -77,7 +80,7 @@ def _kill_at_rename(number: int) -> None:
     original = os.replace
     renames = 0
 
-    def replace(source, destination):  # type: ignore[no-untyped-def]
+    def replace(source: str | os.PathLike[str], destination: str | os.PathLike[str]) -> None:
         nonlocal renames
         original(source, destination)
         if ".incoming" not in str(destination):
