@@ -19,6 +19,7 @@ from mediacat.cli import main
 from mediacat.core.events import events
 from mediacat.core.fetch_media import run_fetch
 from mediacat.core.fetch_queue import (
+    PublicSource,
     has_unfinished_run,
     items_missing_public_media,
     mirror_url,
@@ -41,7 +42,7 @@ def official_nasa_api(monkeypatch, qapp) -> None:
     monkeypatch.delenv("MEDIACAT_NASA_API", raising=False)
 
 
-def sources(library: Library) -> dict[str, object]:
+def sources(library: Library) -> dict[str, PublicSource]:
     return {item.id: source for item in library.items(library.item_ids())
             if (source := public_source(item)) is not None}
 
@@ -93,7 +94,8 @@ def test_mirror_urls_keep_host_path_and_query() -> None:
 
 def test_the_catalog_has_public_sources_for_the_verified_items(library: Library) -> None:
     found = sources(library)
-    assert found["edl-landing-video"].url.endswith("Perseverance-landing-1080p.mp4")
+    url = found["edl-landing-video"].url
+    assert url is not None and url.endswith("Perseverance-landing-1080p.mp4")
     assert found["skycrane-still"].nasa_id == "PIA24428"
     assert "hirise-parachute-descent" in found and "mars-wind-audio-original" not in found
     assert set(items_missing_public_media(library)) == set(found)

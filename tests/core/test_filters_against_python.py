@@ -114,7 +114,8 @@ ATTACHED = [None, True, False]
 def test_item_ids_and_facet_counts_match_plain_python(library: Library, tags: tuple[str, ...]) -> None:
     rows = plain_rows(library)
     names = stored_tag_names(library)
-    hits_of = {None: None, **{text: set(library.item_ids(ItemQuery(search=text))) for text in SEARCHES if text}}
+    hits_of: dict[str | None, set[str] | None] = {
+        None: None, **{text: set(library.item_ids(ItemQuery(search=text))) for text in SEARCHES if text}}
     assert all(hits_of[text] for text in SEARCHES if text)  # each search finds something to combine with
     order = library.catalog_order()
     checked = nonempty = 0
