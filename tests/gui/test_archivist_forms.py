@@ -193,6 +193,7 @@ def test_the_edit_form_opens_in_the_detail_pane_and_each_save_is_one_undo_step(q
     show(qtbot, window, mine)
     detail, panel = window.detail, feature(window).edit_panel
     assert detail.edit_button.isVisibleTo(detail) and detail.edit_button.text() == "Edit…"
+    assert feature(window).edit_action.text() == "&Edit Item…"  # the menu's words follow the button's
     assert not detail.editing
     detail.edit_button.click()
     assert detail.editing and panel.isVisibleTo(detail) and panel.sources_editor.isVisibleTo(panel)
@@ -233,6 +234,7 @@ def test_a_shipped_item_opens_its_corrections_in_the_detail_pane(qtbot, window: 
     assert detail.edit_button.text() == "Correct Facts…"
     edit_action = feature(window).edit_action
     assert edit_action in window.menu("Item").actions() and edit_action.isEnabled()
+    assert edit_action.text() == "Corr&ect Facts…"  # a shipped item's facts are corrected, as the button says
     edit_action.trigger()
     assert detail.editing and not panel.sources_editor.isVisibleTo(panel)
     assert not panel.form.editors["official_urls"].isEnabled()

@@ -110,6 +110,9 @@ class ArchivistFeature:
         item = self._current_item()
         self.edit_panel.show_item(item)
         self.edit_action.setEnabled(item is not None)
+        # the detail pane's button's words (a shipped item's facts are corrected, a user's own item is edited),
+        # with the same key (Alt+I, E) either way
+        self.edit_action.setText("Corr&ect Facts…" if item is not None and item.origin != "user" else "&Edit Item…")
         self.delete_action.setEnabled(item is not None and item.origin == "user")
         self.history.set_attachments([(a.id, a.original_name) for a in item.attachments] if item else [])
         self.refresh_history()
