@@ -63,6 +63,7 @@ class Library:
         self._session = session  # this open's marker (mediacat.core.store.health); removed by close()
         self.checked_on_open = checked_on_open  # quick_check ran because a previous run ended uncleanly
         self._media_cache: tuple[tuple[int, int], frozenset[str], int] | None = None
+        self._facet_items: tuple[str, list[Any]] | None = None  # what temp.facet_items holds, in facet_counts
 
     @classmethod
     def open(
@@ -467,6 +468,8 @@ class Library:
             if own and conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        finally:
+            self._facet_items = None
         self.store.execute("DELETE FROM temp.facet_items")
         if own:
             self.store.execute("COMMIT")
@@ -499,19 +502,19 @@ class Library:
         everything = self.store.execute(
             "SELECT media_type, kind, mission_phase, count(*) FROM items GROUP BY 1, 2, 3").fetchall()
         total = sum(row[3] for row in everything)
-        cube = everything
-        if in_articles:
-            cube = self.store.execute(
-                f"SELECT i.media_type, i.kind, i.mission_phase, count(*) FROM items i WHERE {in_articles} "
-                "GROUP BY 1, 2, 3", list(query.article_ids)).fetchall()
+        cube, tags = everything, None
+        if in_articles:  # the articles' items, read once: the column facets and the tag facet count them
+            self._fill_facet_items(f"SELECT i.id, i.media_type, i.kind, i.mission_phase, 1 FROM items i "
+                                   f"WHERE {in_articles}", list(query.article_ids))
+            cube = self.store.execute("SELECT media_type, kind, mission_phase, count(*) FROM temp.facet_items "
+                                      "GROUP BY 1, 2, 3").fetchall()
+            tags = self._tag_counts(_where(columns), column_params)
         facets = _column_facets(cube, query)
         item_terms, item_params = _column_terms(query, "i", plus="+")
         passing = sum(row[3] for row in _passing(everything, query))  # the article facet's set
         facets["article"] = self._part_counts(self._article_counts, item_terms, item_params, passing, total)
-        if in_articles:
-            item_terms, item_params = [*item_terms, in_articles], [*item_params, *query.article_ids]
-            passing = sum(row[3] for row in _passing(cube, query))
-        facets["tag"] = self._part_counts(self._tag_counts, item_terms, item_params, passing, total)
+        facets["tag"] = tags if tags is not None else self._part_counts(
+            self._tag_counts, item_terms, item_params, passing, total)
         return facets
 
     def _part_counts(self, count: Any, terms: list[str], params: list[Any], size: int,
@@ -529,9 +532,14 @@ class Library:
         return _minus_one(count("", [], everything=True), count("", []))
 
     def _fill_facet_items(self, select: str, params: list[Any]) -> None:
+        """`temp.facet_items` := the rows of `select` (kept when it holds them already: the article and tag
+        facets of one part of the catalog share them)."""
+        if self._facet_items == (select, params):
+            return
         self.store.execute("DELETE FROM temp.facet_items")
         self.store.execute(
             f"INSERT INTO temp.facet_items(id, media_type, kind, mission_phase, in_articles) {select}", params)
+        self._facet_items = (select, params)
 
     def _article_counts(self, where: str, params: list[Any], *, everything: bool = False) -> dict[str, int]:
         """Items per article: of `temp.facet_items` (`where` on its rows `m`), or of the whole catalog."""
