@@ -380,6 +380,13 @@ _FTS_UPDATE_OF_INDEXED_COLUMNS = """
         END;
 """
 
+# Feature "facet counts" again: the article facet over a query's items (a search's hits, the images) looks each
+# item's links up by item id; with the article in the index too the look-up reads the index alone (a search's
+# 20,000 hits: ~30 -> ~19 ms; +5.9 MB, 3 %, at 100,000 items).
+_LINKS_BY_ITEM_ARTICLE = """
+        CREATE INDEX IF NOT EXISTS source_links_item_article ON source_links(item_id, article_id);
+"""
+
 
 Migration = str | Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [
@@ -387,5 +394,6 @@ MIGRATIONS: list[Migration] = [
     _TIMELINE,
     _FACET_COUNT_INDEXES,
     _FTS_UPDATE_OF_INDEXED_COLUMNS,
+    _LINKS_BY_ITEM_ARTICLE,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
