@@ -10,9 +10,9 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mediacat.core.catalog_order import CATALOG_ORDER_SQL, CatalogOrder, read_catalog_order
 from mediacat.core.errors import LibraryError, UnknownArticle, UnknownItem
@@ -63,6 +63,7 @@ class Library:
         self._session = session  # this open's marker (mediacat.core.store.health); removed by close()
         self.checked_on_open = checked_on_open  # quick_check ran because a previous run ended uncleanly
         self._media_cache: tuple[tuple[int, int], frozenset[str], int] | None = None
+        self._facet_items: tuple[str, list[Any]] | None = None  # what temp.facet_items holds, in facet_counts
 
     @classmethod
     def open(
@@ -222,7 +223,8 @@ class Library:
         Set-based: each tag, the articles, "has attachments" and a list of ids are `i.id IN (an item set)` read
         from an index once, never a subquery per item. With a tag or a list of ids (usually few items) the
         query starts from that set (SQLite looks each item up by its id) and the media type, kind and phase
-        terms are written `+i.column`, checked on those rows: without statistics SQLite would otherwise scan
+        terms are written `+i.column`, checked on those rows (so they are with a search, which starts from its
+        hits): without statistics SQLite would otherwise scan
         that facet's index range (every image, for a tag's 700 items: ~50x slower).
         """
         joins: list[str] = []
@@ -240,7 +242,9 @@ class Library:
         if query.item_ids is not None:
             where.append("i.id IN (SELECT value FROM json_each(?))")
             params.append(json.dumps(list(query.item_ids)))
-        checked = "+" if _starts_from_items(query) else ""
+        # A search starts from its FTS5 hits too: SQLite would otherwise read a type's index range and run the
+        # MATCH once per item of it (search + Images: minutes at 100,000 items instead of ~30 ms).
+        checked = "+" if _starts_from_items(query) or fts else ""
         for facet, column, values in (
             ("media_type", "i.media_type", query.media_types),
             ("kind", "i.kind", query.kinds),
@@ -434,54 +438,127 @@ class Library:
         Narrowed by `query` as digiKam and calibre do: each facet counts the items that match the search and
         every *other* facet's filter, so with Images checked the Kind facet counts only images while the Media
         type facet still counts every type (its values are alternatives: checking one more adds items).
-        Tags must all be present, so the tag facet is narrowed by the checked tags too. The unfiltered counts
-        read covering indexes only (schema step "facet counts"); a checked tag's counts start from its items.
+        Tags must all be present, so the tag facet is narrowed by the checked tags too.
+
+        One read transaction (every facet counts the same snapshot). The filters no facet skips (search, tags,
+        ids, attachments) are run once: their items go into a temporary table with their three columns and
+        whether the checked articles link them, and every facet is counted from it (the three column facets
+        from one GROUP BY of it, each summed here over the rows the other facets' filters let through). With
+        none of those filters, a set that is most of the catalog (Images: 70 %) is counted as the unfiltered
+        counts (covering indexes) minus the counts of its complement; "has no attachments" likewise as the
+        counts without that filter minus those of the attached items, while they are the fewer.
         """
         query = query or ItemQuery()
-        facets: dict[str, dict[str, int]] = {}
-        columns = ("media_type", "kind", "mission_phase")
-        if not (query.media_types or query.kinds or query.phases):
-            # None of the three filters: they count the same items, in one pass (a tag's items or a search's
-            # hits are read once, not three times; unfiltered, one covering index is scanned once).
-            joins, where, params = self._filter_sql(query)
-            rows = self.store.execute(
-                f"SELECT i.media_type, i.kind, i.mission_phase, count(*) FROM items i {' '.join(joins)} "
-                f"{_where(where)} GROUP BY 1, 2, 3",
-                params,
-            ).fetchall()
-            for position, facet in enumerate(columns):
-                counts: dict[str, int] = {}
-                for row in rows:
-                    value = row[position] or ""
-                    counts[value] = counts.get(value, 0) + row[3]
-                facets[facet] = dict(sorted(counts.items()))  # in the value order a GROUP BY of one gives
-        else:
-            for facet in columns:
-                joins, where, params = self._filter_sql(query, skip=facet)
-                rows = self.store.execute(
-                    f"SELECT i.{facet}, count(*) FROM items i {' '.join(joins)} {_where(where)} GROUP BY i.{facet}",
-                    params,
-                ).fetchall()
-                facets[facet] = {value or "": count for value, count in rows}
-        # With filters that may match many items (a type, a search, an article), the links are scanned in their
-        # covering index and each probed in the set of matching ids (`+` keeps SQLite from looking every
-        # matching id up in the links instead: ~2x slower). With a tag or a list of ids the matching items are
-        # few: each one's links are looked up by its id (a tag's 700 items: ~2 ms instead of ~70 ms).
-        matching, params = self._matching_ids_sql(query, skip="article")
-        probe = "" if _starts_from_items(query) else "+"  # the same for the tag facet below
-        facets["article"] = dict(self.store.execute(
-            "SELECT article_id, count(DISTINCT item_id) FROM source_links "
-            f"{f'WHERE {probe}item_id IN ({matching})' if matching else ''} GROUP BY article_id",
-            params,
-        ).fetchall())
-        matching, params = self._matching_ids_sql(query)
-        facets["tag"] = dict(self.store.execute(
-            "SELECT t.name, c.n FROM (SELECT tag_id, count(*) AS n FROM item_tags "
-            f"{f'WHERE {probe}item_id IN ({matching})' if matching else ''} GROUP BY tag_id) c "
-            "JOIN tags t ON t.id = c.tag_id",
-            params,
-        ).fetchall())
+        conn = self.store.conn
+        own = not conn.in_transaction
+        if own:
+            self.store.execute("BEGIN")
+        try:
+            self.store.execute(_FACET_ITEMS_TABLE)
+            if query.has_attachments is False:
+                media, total = self._media_items()
+                if 2 * len(media) <= total:  # count the attached items, the fewer, and take them away
+                    facets = _minus(self._facet_counts(replace(query, has_attachments=None)),
+                                    self._facet_counts(replace(query, has_attachments=True)))
+                else:
+                    facets = self._facet_counts(query)
+            else:
+                facets = self._facet_counts(query)
+        except BaseException:
+            if own and conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._facet_items = None
+        self.store.execute("DELETE FROM temp.facet_items")
+        if own:
+            self.store.execute("COMMIT")
         return facets
+
+    def _facet_counts(self, query: ItemQuery) -> dict[str, dict[str, int]]:
+        """`facet_counts` inside its transaction, with `temp.facet_items` created."""
+        base = replace(query, media_types=(), kinds=(), phases=(), article_ids=())
+        marks = ", ".join("?" * len(query.article_ids))
+        in_articles = (f"i.id IN (SELECT s.item_id FROM source_links s WHERE s.article_id IN ({marks}))"
+                       if query.article_ids else "")
+        columns, column_params = _column_terms(query, "m")
+        if self._matching_ids_sql(base)[0]:
+            # The filters that every facet obeys, run once (a search's MATCH, a tag's rows); then each facet
+            # from the temporary table: its few rows' links and tags looked up by id.
+            joins, where, params = self._filter_sql(base)
+            self._fill_facet_items(
+                f"SELECT i.id, i.media_type, i.kind, i.mission_phase, {in_articles or '1'} "
+                f"FROM items i {' '.join(joins)} {_where(where)}", [*query.article_ids, *params])
+            cube = self.store.execute(
+                "SELECT media_type, kind, mission_phase, count(*) FROM temp.facet_items m "
+                f"{'WHERE m.in_articles' if in_articles else ''} GROUP BY 1, 2, 3").fetchall()
+            facets = _column_facets(cube, query)
+            facets["article"] = self._article_counts(_where(columns), column_params)
+            tag_terms = [*columns, "m.in_articles"] if in_articles else columns
+            facets["tag"] = self._tag_counts(_where(tag_terms), column_params)
+            return facets
+        # Nothing but the facets' own filters: the set of each is a part of the catalog, counted directly when
+        # it is the smaller part, else as the whole catalog's counts minus its complement's.
+        everything = self.store.execute(
+            "SELECT media_type, kind, mission_phase, count(*) FROM items GROUP BY 1, 2, 3").fetchall()
+        total = sum(row[3] for row in everything)
+        cube, tags = everything, None
+        if in_articles:  # the articles' items, read once: the column facets and the tag facet count them
+            self._fill_facet_items(f"SELECT i.id, i.media_type, i.kind, i.mission_phase, 1 FROM items i "
+                                   f"WHERE {in_articles}", list(query.article_ids))
+            cube = self.store.execute("SELECT media_type, kind, mission_phase, count(*) FROM temp.facet_items "
+                                      "GROUP BY 1, 2, 3").fetchall()
+            tags = self._tag_counts(_where(columns), column_params)
+        facets = _column_facets(cube, query)
+        item_terms, item_params = _column_terms(query, "i", plus="+")
+        passing = sum(row[3] for row in _passing(everything, query))  # the article facet's set
+        facets["article"] = self._part_counts(self._article_counts, item_terms, item_params, passing, total)
+        facets["tag"] = tags if tags is not None else self._part_counts(
+            self._tag_counts, item_terms, item_params, passing, total)
+        return facets
+
+    def _part_counts(self, count: Any, terms: list[str], params: list[Any], size: int,
+                     total: int) -> dict[str, int]:
+        """`count("", [])` (a facet's counts over `temp.facet_items`) for the items `terms` select, `size` of
+        the catalog's `total`: the unfiltered counts with no terms, else from the smaller side."""
+        if not terms:
+            return cast(dict[str, int], count("", [], everything=True))
+        condition = " AND ".join(terms)
+        if 2 * size <= total:
+            self._fill_facet_items(f"SELECT i.id, NULL, NULL, NULL, 1 FROM items i WHERE {condition}", params)
+            return cast(dict[str, int], count("", []))
+        self._fill_facet_items(f"SELECT i.id, NULL, NULL, NULL, 1 FROM items i WHERE NOT coalesce({condition}, 0)",
+                               params)
+        return _minus_one(count("", [], everything=True), count("", []))
+
+    def _fill_facet_items(self, select: str, params: list[Any]) -> None:
+        """`temp.facet_items` := the rows of `select` (kept when it holds them already: the article and tag
+        facets of one part of the catalog share them)."""
+        if self._facet_items == (select, params):
+            return
+        self.store.execute("DELETE FROM temp.facet_items")
+        self.store.execute(
+            f"INSERT INTO temp.facet_items(id, media_type, kind, mission_phase, in_articles) {select}", params)
+        self._facet_items = (select, params)
+
+    def _article_counts(self, where: str, params: list[Any], *, everything: bool = False) -> dict[str, int]:
+        """Items per article: of `temp.facet_items` (`where` on its rows `m`), or of the whole catalog."""
+        if everything:  # the covering index (article_id, item_id) alone
+            sql = "SELECT article_id, count(DISTINCT item_id) FROM source_links GROUP BY article_id"
+        else:
+            sql = ("SELECT s.article_id, count(DISTINCT s.item_id) FROM temp.facet_items m "
+                   f"CROSS JOIN source_links s ON s.item_id = m.id {where} GROUP BY s.article_id")
+        return dict(self.store.execute(sql, params).fetchall())
+
+    def _tag_counts(self, where: str, params: list[Any], *, everything: bool = False) -> dict[str, int]:
+        """Items per tag name: of `temp.facet_items` (`where` on its rows `m`), or of the whole catalog."""
+        if everything:  # the index on tag_id alone
+            counts = "SELECT tag_id, count(*) AS n FROM item_tags GROUP BY tag_id"
+        else:
+            counts = ("SELECT it.tag_id, count(*) AS n FROM temp.facet_items m "
+                      f"CROSS JOIN item_tags it ON it.item_id = m.id {where} GROUP BY it.tag_id")
+        return dict(self.store.execute(
+            f"SELECT t.name, c.n FROM ({counts}) c JOIN tags t ON t.id = c.tag_id", params).fetchall())
 
     # -- built-in media (shipped with the seeds; read-only) ----------------------------------------
 
@@ -576,6 +653,55 @@ class Library:
             checked_at=row[17],
             resolved_path=str(self.resolve_attachment_path(row[2], row[3])),
         )
+
+
+# The items one facet_counts call counts (a query's items, or one part of the catalog), on the reader's own
+# connection: a temporary table is this connection's alone and writes nothing to the library's file.
+_FACET_ITEMS_TABLE = ("CREATE TEMP TABLE IF NOT EXISTS facet_items(id TEXT NOT NULL, media_type TEXT, kind TEXT, "
+                      "mission_phase TEXT, in_articles INTEGER NOT NULL)")
+_COLUMN_FACETS = ("media_type", "kind", "mission_phase")
+
+
+def _column_terms(query: ItemQuery, alias: str, *, plus: str = "") -> tuple[list[str], list[Any]]:
+    """The type, kind and phase filters of `query` as terms on `alias`'s columns (`plus`: "+" keeps SQLite
+    from reading the column's index range instead of scanning the table in order)."""
+    terms: list[str] = []
+    params: list[Any] = []
+    for column, values in zip(_COLUMN_FACETS, (query.media_types, query.kinds, query.phases), strict=True):
+        if values:
+            terms.append(f"{plus}{alias}.{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+    return terms, params
+
+
+def _passing(cube: list[Any], query: ItemQuery, skip: str | None = None) -> list[Any]:
+    """The rows (media_type, kind, mission_phase, count) of `cube` every column filter but `skip`'s lets
+    through (a row with no phase never passes a phase filter, as `mission_phase IN (...)` does not)."""
+    wanted = [(position, set(values)) for position, (facet, values) in enumerate(
+        zip(_COLUMN_FACETS, (query.media_types, query.kinds, query.phases), strict=True)) if values and facet != skip]
+    return [row for row in cube if all(row[position] in values for position, values in wanted)]
+
+
+def _column_facets(cube: list[Any], query: ItemQuery) -> dict[str, dict[str, int]]:
+    """The three column facets from one GROUP BY of the three columns: each summed over the rows the other
+    two facets' filters let through, in the value order a GROUP BY of one gives."""
+    facets: dict[str, dict[str, int]] = {}
+    for position, facet in enumerate(_COLUMN_FACETS):
+        counts: dict[str, int] = {}
+        for row in _passing(cube, query, skip=facet):
+            value = row[position] or ""
+            counts[value] = counts.get(value, 0) + row[3]
+        facets[facet] = dict(sorted(counts.items()))
+    return facets
+
+
+def _minus_one(whole: dict[str, int], part: dict[str, int]) -> dict[str, int]:
+    """Counts of the whole minus those of a part of it, leaving out the values that have none left."""
+    return {value: count - part.get(value, 0) for value, count in whole.items() if count > part.get(value, 0)}
+
+
+def _minus(whole: dict[str, dict[str, int]], part: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    return {facet: _minus_one(counts, part.get(facet, {})) for facet, counts in whole.items()}
 
 
 def _starts_from_items(query: ItemQuery) -> bool:

@@ -156,3 +156,50 @@ def test_the_tag_filter_reads_the_tags_items_not_every_item(library: Library) ->
             plan = [row[3] for row in library.store.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
             assert not any(step.startswith("SCAN") for step in plan), plan
             assert any("item_tags" in step for step in plan), plan
+
+
+def test_no_attachments_counted_directly_when_most_items_are_attached(tmp_path) -> None:
+    """With most items attached, "has no attachments" is counted from its own items, not as all minus the
+    attached ones: both ways give the plain-Python answer."""
+    with Library.open(tmp_path / "lib") as library:
+        ids = [row[0] for row in library.store.execute("SELECT id FROM items ORDER BY id")]
+        add_tags(library, ids[::2], ["landing"])
+        for number, item_id in enumerate(ids[: len(ids) * 3 // 4]):
+            attach_file(library, item_id, make_jpeg(tmp_path / "in" / f"{number}.jpg", (16 + number, 16)))
+        rows = plain_rows(library)
+        assert sum(r.attached for r in rows) * 2 > len(rows)
+        names = stored_tag_names(library)
+        hits = set(library.item_ids(ItemQuery(search="descent")))
+        for attached, media, articles, search in itertools.product(
+                ATTACHED, MEDIA_TYPES, ARTICLES[:2], (None, "descent")):
+            query = ItemQuery(search=search, media_types=media, article_ids=articles, has_attachments=attached)
+            found = hits if search else None
+            assert library.facet_counts(query) == expected_facets(rows, query, found, names), query
+
+
+def _plan(library: Library, sql: str, params: list) -> list[str]:
+    return [row[3] for row in library.store.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+
+
+def test_a_search_with_a_type_runs_its_match_once(library: Library) -> None:
+    """A search with a type (or kind, phase) checked starts from the FTS5 hits: SQLite must not read the type's
+    index range and run the MATCH once per item of it (search + Images took minutes at 100,000 items)."""
+    query = ItemQuery(search="descent", media_types=("image",), kinds=("still",), phases=("skycrane",))
+    for count in (False, True):
+        sql, params = library._query_sql(query, count=count)
+        plan = _plan(library, sql, params)
+        assert plan[0].startswith("SCAN f VIRTUAL TABLE"), plan
+        assert not any("VIRTUAL TABLE INDEX 0:=" in step for step in plan), plan  # no MATCH per item
+    joins, where, params = library._filter_sql(query, skip="media_type")
+    plan = _plan(library, f"SELECT i.media_type FROM items i {' '.join(joins)} WHERE {' AND '.join(where)}", params)
+    assert plan[0].startswith("SCAN f VIRTUAL TABLE"), plan
+
+
+def test_the_article_facet_reads_the_links_of_the_matching_items_from_an_index(library: Library) -> None:
+    """Schema step "links by item and article": the article facet's look-up of a matching item's links reads
+    the index alone."""
+    library.store.execute("CREATE TEMP TABLE IF NOT EXISTS facet_items(id TEXT NOT NULL, media_type TEXT, "
+                          "kind TEXT, mission_phase TEXT, in_articles INTEGER NOT NULL)")
+    plan = _plan(library, "SELECT s.article_id, count(DISTINCT s.item_id) FROM temp.facet_items m "
+                          "CROSS JOIN source_links s ON s.item_id = m.id GROUP BY s.article_id", [])
+    assert any("COVERING INDEX source_links_item_article" in step for step in plan), plan
