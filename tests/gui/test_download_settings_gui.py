@@ -26,10 +26,9 @@ from mediacat.core.library import Library
 from mediacat.core.nasa import API_ENV
 from mediacat.gui.dialogs.download_settings import DownloadSettingsDialog
 from mediacat.gui.features.download_settings import DownloadSettingsFeature
-from mediacat.gui.features.downloads import DownloadsFeature
 from mediacat.gui.features.downloads_panel import FAILED
 from mediacat.gui.main_window import MainWindow
-from tests.gui.window_helpers import installed, settle
+from tests.gui.window_helpers import downloads_window, installed, settle
 from tests.http_server import MediaServer, Resource, jpeg_bytes
 
 WAIT_MS = 20_000
@@ -38,16 +37,7 @@ WAIT_MS = 20_000
 @pytest.fixture
 def window(qtbot: QtBot, library: Library, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     monkeypatch.delenv(API_ENV, raising=False)
-    win = MainWindow(library, thumbnails=False)
-    qtbot.addWidget(win)
-    win.show()
-    settle(qtbot, win)
-    downloads = installed(win, "downloads_feature", DownloadsFeature)
-    downloads.confirm_quit = lambda _count: True
-    yield win
-    for entry in downloads.active():
-        downloads.cancel(entry)
-    win.tasks.wait_for_all(WAIT_MS)
+    yield from downloads_window(qtbot, library, WAIT_MS)
 
 
 def settings_feature(window: MainWindow) -> DownloadSettingsFeature:

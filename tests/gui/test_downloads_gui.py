@@ -19,7 +19,7 @@ from mediacat.gui.dialogs.nasa_search import NasaSearchDialog
 from mediacat.gui.features.downloads import DownloadsFeature
 from mediacat.gui.features.downloads_panel import CANCELLED, DONE, FAILED, RUNNING
 from mediacat.gui.main_window import MainWindow
-from tests.gui.window_helpers import installed, settle
+from tests.gui.window_helpers import downloads_window, installed
 from tests.http_server import HTML_PAGE, MediaServer, Resource, jpeg_bytes, mp3_bytes
 from tests.nasa_api import SPACED_ID
 
@@ -28,16 +28,7 @@ WAIT_MS = 20_000
 
 @pytest.fixture
 def window(qtbot: QtBot, library: Library, nasa_app_server: MediaServer) -> Iterator[MainWindow]:
-    win = MainWindow(library, thumbnails=False)
-    qtbot.addWidget(win)
-    win.show()
-    settle(qtbot, win)
-    feature = feature_of(win)
-    feature.confirm_quit = lambda _count: True  # no modal question when pytest-qt closes it
-    yield win
-    for entry in feature.active():
-        feature.cancel(entry)
-    win.tasks.wait_for_all(WAIT_MS)
+    yield from downloads_window(qtbot, library, WAIT_MS)
 
 
 def feature_of(window: MainWindow) -> DownloadsFeature:

@@ -4,6 +4,7 @@ to what the window only knows at run time (the features' objects, the last error
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -14,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from mediacat.core.library import Library
 from mediacat.gui.dialogs.error_dialog import ErrorDialog
 from mediacat.gui.dialogs.item_form import ItemForm
+from mediacat.gui.features.downloads import DownloadsFeature
 from mediacat.gui.main_window import MainWindow
 
 T = TypeVar("T")
@@ -30,6 +32,21 @@ def open_window(qtbot: QtBot, library: Library, *, thumbnails: bool = False) -> 
     qtbot.waitUntil(window.isActiveWindow)
     settle(qtbot, window)
     return window
+
+
+def downloads_window(qtbot: QtBot, library: Library, wait_ms: int = 20_000) -> Iterator[MainWindow]:
+    """For a fixture (`yield from`): a shown, settled window that quits without asking while downloads run;
+    at the end its running downloads are cancelled and its tasks waited for."""
+    window = MainWindow(library, thumbnails=False)
+    qtbot.addWidget(window)
+    window.show()
+    settle(qtbot, window)
+    downloads = installed(window, "downloads_feature", DownloadsFeature)
+    downloads.confirm_quit = lambda _count: True  # no modal question when pytest-qt closes it
+    yield window
+    for entry in downloads.active():
+        downloads.cancel(entry)
+    window.tasks.wait_for_all(wait_ms)
 
 
 def settle(qtbot: QtBot, window: MainWindow, timeout: int = 60_000) -> None:
