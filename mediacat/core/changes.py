@@ -23,7 +23,9 @@ class Changes:
     `tags`: tag names or counts changed (and so the tag facet's counts). `facets`: item fields or files
     changed, so the other facets' counts, the catalog's order and its counts may have changed.
     `attachments`: ids of attachments added, removed or changed (check verdicts, relinks).
-    `settings`: a library setting changed. `saved_searches`, `events`, `fetch_queue`: those tables changed.
+    `settings`: a library setting the catalog shows through changed (the link base folder: files resolve anew).
+    `download_settings`: the download limits, NASA API or media mirror changed (what the next download obeys;
+    nothing the catalog shows). `saved_searches`, `events`, `fetch_queue`: those tables changed.
     """
 
     items: frozenset[str] = frozenset()
@@ -32,6 +34,7 @@ class Changes:
     facets: bool = False
     attachments: frozenset[int] = frozenset()
     settings: bool = False
+    download_settings: bool = False
     saved_searches: bool = False
     events: bool = False
     fetch_queue: bool = False
@@ -44,8 +47,8 @@ class Changes:
     @classmethod
     def everything(cls) -> Changes:
         """Anything may have changed (a write by another process, an undo of unknown scope)."""
-        return cls(item_set=True, tags=True, facets=True, settings=True, saved_searches=True, events=True,
-                   fetch_queue=True, everything_=True)
+        return cls(item_set=True, tags=True, facets=True, settings=True, download_settings=True, saved_searches=True,
+                   events=True, fetch_queue=True, everything_=True)
 
     @property
     def is_everything(self) -> bool:

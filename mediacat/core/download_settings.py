@@ -179,7 +179,7 @@ class DownloadSettingsResult:
 
     @property
     def changes(self) -> Changes:
-        return Changes(settings=True, events=True) if self.changed else NO_CHANGES
+        return Changes(download_settings=True, events=True) if self.changed else NO_CHANGES
 
 
 def apply_download_settings(library: Library, update: DownloadSettingsUpdate) -> DownloadSettingsResult:

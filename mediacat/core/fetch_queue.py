@@ -127,7 +127,7 @@ def media_mirror(library: Library) -> str | None:
 def set_media_mirror(library: Library, url: str | None) -> Changes:
     """Keep (or with None forget) the mirror every official media URL is fetched from."""
     store_url_setting(library, MIRROR_SETTING, url)
-    return Changes(settings=True)
+    return Changes(download_settings=True)
 
 
 # -- the queue ------------------------------------------------------------------------------------------------

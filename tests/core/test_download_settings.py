@@ -50,7 +50,7 @@ def test_an_update_changes_what_it_names_in_one_step_and_logs_it(library: Librar
                                     nasa_api_url="http://127.0.0.1:9/api/", media_mirror_url="https://m.example/x")
     result = set_download_settings_op(Job(), library, update)
     assert result.changed == ["max_bytes", "nasa_api_url", "media_mirror_url", "min_rate", "max_time"]
-    assert changes_of(result) == Changes(settings=True, events=True)
+    assert changes_of(result) == Changes(download_settings=True, events=True)  # the catalog shows none of them
     after = download_settings(library)
     assert after.to_json() == {"max_bytes": 4096, "nasa_api_url": "http://127.0.0.1:9/api",
                                "media_mirror_url": "https://m.example/x", "min_rate": 0.0, "max_time": 30.0}

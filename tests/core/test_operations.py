@@ -98,6 +98,6 @@ def test_settings_changes(library, tmp_path: Path):
     assert changes_of(change) == Changes(settings=True) and change.before is None
     assert not changes_of(ops.set_link_base_dir_op(Job(), library, tmp_path))
     limit = ops.set_download_settings_op(Job(), library, DownloadSettingsUpdate(max_bytes=1234))
-    assert changes_of(limit) == Changes(settings=True, events=True) and limit.after.max_bytes == 1234
+    assert changes_of(limit) == Changes(download_settings=True, events=True) and limit.after.max_bytes == 1234
     assert limit.changed == ["max_bytes"]
     assert not changes_of(ops.set_download_settings_op(Job(), library, DownloadSettingsUpdate(max_bytes=1234)))

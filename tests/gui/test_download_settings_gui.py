@@ -125,6 +125,18 @@ def test_the_cli_sees_what_the_dialog_saved(qtbot, window, library, capsys) -> N
     assert set(event.details["after"]) == {"nasa_api_url", "min_rate", "max_time", "media_mirror_url"}
 
 
+def test_saving_the_settings_does_not_run_the_catalog_query_again(qtbot, window, library) -> None:
+    """Nothing the catalog shows depends on them: the save is announced as download settings, not settings."""
+    answers: list[None] = []
+    window.model.query_changed.connect(lambda: answers.append(None))
+    dialog = open_dialog(qtbot, window)
+    type_into(qtbot, dialog.size_edit, "500M")
+    save(qtbot, window, dialog)
+    settle(qtbot, window)
+    assert download_settings(library).max_bytes == 500 * 1024**2
+    assert answers == []
+
+
 def test_a_wrong_value_names_its_field_and_saves_nothing(qtbot, window, library) -> None:
     dialog = open_dialog(qtbot, window)
     type_into(qtbot, dialog.size_edit, "lots")

@@ -64,7 +64,7 @@ class DownloadSettingsFeature(QObject):
     def _library_changed(self, changes: Changes) -> None:
         """A change made elsewhere (another window or process) while the dialog is open: show its "now"."""
         dialog = self.dialog
-        if dialog is not None and not dialog.saving and (changes.settings or changes.is_everything):
+        if dialog is not None and not dialog.saving and (changes.download_settings or changes.is_everything):
             self._read(dialog)
 
     def _save(self, dialog: DownloadSettingsDialog, update: DownloadSettingsUpdate) -> None:
