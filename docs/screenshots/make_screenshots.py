@@ -40,6 +40,7 @@ SHOTS = [
     # A new user's first start: the shipped catalog, nothing attached yet (the welcome above the catalog).
     ("first-start.png", NEW, ["--view", "grid"]),
     ("getting-started.png", NEW, ["--view", "getting-started"]),
+    ("download-settings.png", NEW, ["--view", "download-settings"]),
     # the landing in time on a new library: the EDL events in order, the built-in pictures at their times
     ("timeline.png", NEW, ["--view", "timeline", "--select", "skycrane-still"]),
 ]

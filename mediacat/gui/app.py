@@ -160,8 +160,8 @@ def apply_start_filters(window: MainWindow, search: str | None, filters: list[st
 
 
 def show_view(window: MainWindow, view: str | None) -> QWidget:
-    """Switch to `view` ("grid", "table", "timeline", "reader", "viewer", "getting-started"); returns the widget
-    showing it."""
+    """Switch to `view` ("grid", "table", "timeline", "reader", "viewer", "getting-started",
+    "download-settings"); returns the widget showing it."""
     from mediacat.core.errors import MediaCatError
 
     if view in (None, "grid", "table", "timeline"):
@@ -174,6 +174,13 @@ def show_view(window: MainWindow, view: str | None) -> QWidget:
         help_feature = window.findChild(HelpFeature, "help-feature")
         assert help_feature is not None  # the window's content is built (it has its library): features install
         return help_feature.show_getting_started()
+    if view == "download-settings":
+        from mediacat.gui.features.download_settings import DownloadSettingsFeature
+
+        window.install_features()
+        settings_feature = window.findChild(DownloadSettingsFeature)
+        assert settings_feature is not None  # as the help feature: installed with the others
+        return settings_feature.open_dialog()  # filled from a reader: the screenshot waits for the window to settle
     item_id = window.current_item_id()
     if item_id is None:
         raise MediaCatError(f"--view {view} needs an item: the catalog is empty")
@@ -196,7 +203,8 @@ def take_screenshot(window: MainWindow, path: Path, view: str | None) -> int:
     target = show_view(window, view)
     if target is not window:
         sizes = {"viewer": VIEWER_SCREENSHOT_SIZE, "getting-started": HELP_SCREENSHOT_SIZE}
-        target.resize(*sizes.get(view or "", READER_SCREENSHOT_SIZE))
+        if view != "download-settings":  # a dialog keeps the size its layout asks for
+            target.resize(*sizes.get(view or "", READER_SCREENSHOT_SIZE))
         target.show()
     _process_events_for(200)
     _wait_until_settled(window)

@@ -85,5 +85,10 @@ def test_screenshot_of_getting_started_and_of_an_empty_filter_result(tmp_path):
     assert result.returncode == 0, result.stderr
     image = QImage(str(empty))
     assert (image.width(), image.height()) == SCREENSHOT_SIZE
+    settings_path = tmp_path / "settings.png"  # the Download Settings dialog, filled from the library
+    result = run_mediacat("gui", "--screenshot", str(settings_path), "--view", "download-settings")
+    assert result.returncode == 0, result.stderr
+    dialog = QImage(str(settings_path))
+    assert not dialog.isNull() and 0 < dialog.width() < SCREENSHOT_SIZE[0]  # the dialog, not the window
     result = run_mediacat("gui", "--screenshot", str(tmp_path / "x.png"), "--filter", "colour=red")
     assert result.returncode == 2 and "--filter colour=red" in result.stderr

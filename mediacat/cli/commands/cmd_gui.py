@@ -9,9 +9,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser("gui", parents=[common], help="start the desktop app (the default)")
     parser.add_argument("--screenshot", metavar="PATH", help="render the window offscreen to a PNG and exit")
     parser.add_argument("--select", metavar="ID", help="select this item first")
-    parser.add_argument("--view", choices=["grid", "table", "timeline", "reader", "viewer", "getting-started"],
+    parser.add_argument("--view", choices=["grid", "table", "timeline", "reader", "viewer", "getting-started",
+                                           "download-settings"],
                         default=None,
-                        help="show this view first (getting-started: the Help ▸ Getting Started page)")
+                        help="show this view first (getting-started: the Help ▸ Getting Started page; "
+                             "download-settings: the Tools ▸ Download Settings… dialog)")
     parser.add_argument("--search", metavar="TEXT", help="start with this in the search box")
     parser.add_argument("--filter", metavar="FACET=VALUE", action="append", default=[],
                         help="start with this filter value checked (media_type, kind, mission_phase, article, tag); "
