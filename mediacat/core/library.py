@@ -178,19 +178,28 @@ class Library:
         With `order` (a fresh `catalog_order()`), a search in the catalog order is ordered by it instead of by
         SQL: FTS5 gives the hits' rowids and no item row is read (mediacat.core.catalog_order)."""
         query = query or ItemQuery()
-        fts = to_fts_query(query.search)
-        if order is not None and fts and query.sort == "catalog":
-            joins, where, params = self._filter_sql(query)
-            # One row, a JSON array of the pks: SQLite finds them all without a Python step per hit (and holds
-            # no interpreter lock meanwhile, which the GUI thread's layout of the previous answer may want).
-            if len(where) == 1:  # the search alone: the FTS rowids are the items' pks
-                sql = "SELECT json_group_array(rowid) FROM items_fts WHERE items_fts MATCH ?"
-            else:
-                sql = f"SELECT json_group_array(i.pk) FROM items i {' '.join(joins)} {_where(where)}"
-            pks = json.loads(self.store.execute(sql, params).fetchone()[0])
-            return order.ordered(pks, descending=query.descending)
+        if order is not None and self.searches_by_place(query):
+            return order.ids_at(self.item_places(query, order), descending=query.descending)
         sql, params = self._query_sql(query)
         return [row[0] for row in self.store.execute(sql, params)]
+
+    @staticmethod
+    def searches_by_place(query: ItemQuery) -> bool:
+        """Whether `item_ids(query, order=)` orders the hits by their places in `order` (a search in the
+        catalog order), not in SQL."""
+        return query.sort == "catalog" and bool(to_fts_query(query.search))
+
+    def item_places(self, query: ItemQuery, order: CatalogOrder) -> list[int]:
+        """A search's hits as their places in `order`, ascending (`order.ids_at` makes them ids): for a query
+        `searches_by_place`. FTS5 gives the hits' rowids and no item row is read."""
+        joins, where, params = self._filter_sql(query)
+        # One row, a JSON array of the pks: SQLite finds them all without a Python step per hit (and holds
+        # no interpreter lock meanwhile, which the GUI thread's layout of the previous answer may want).
+        if len(where) == 1:  # the search alone: the FTS rowids are the items' pks
+            sql = "SELECT json_group_array(rowid) FROM items_fts WHERE items_fts MATCH ?"
+        else:
+            sql = f"SELECT json_group_array(i.pk) FROM items i {' '.join(joins)} {_where(where)}"
+        return order.places_of(json.loads(self.store.execute(sql, params).fetchone()[0]))
 
     def catalog_order(self) -> CatalogOrder:
         """Every item in the catalog order with its place by pk: the unfiltered query's answer, to keep and

@@ -28,7 +28,10 @@ class CatalogSelection:
         self._keep_current: str | None = None  # the item to make current again when the next answer arrives
         self._keep_selected: list[str] = []
         self._select_first = True  # the first answer selects the first item
-        self.selection_model.selectionChanged.connect(lambda *_: window.selection_changed.emit())
+        self._restoring = False  # `_restore` announces its changes once, when they are all made
+        # after CurrentItem's own slot: the details are shown before the features hear of the change
+        self.selection_model.currentChanged.connect(self._changed)
+        self.selection_model.selectionChanged.connect(self._changed)
         self.model.modelAboutToBeReset.connect(self._remember)
         self.model.modelReset.connect(self._restore)
 
@@ -47,6 +50,10 @@ class CatalogSelection:
         index = self.selection_model.currentIndex()
         return self.model.item_id_at(index.row()) if index.isValid() else None
 
+    def _changed(self, *_args: object) -> None:
+        if not self._restoring:
+            self.window.selection_changed.emit()
+
     def _remember(self) -> None:
         """Before the rows are replaced: which items were current and selected."""
         if self._keep_current is None:
@@ -54,7 +61,18 @@ class CatalogSelection:
             self._keep_selected = self.selected_item_ids()
 
     def _restore(self) -> None:
-        """After the rows were replaced: select again those of the remembered items that are still shown."""
+        """After the rows were replaced: select again those of the remembered items that are still shown.
+
+        `selection_changed` is emitted once, at the end (the features' menu states and the note editor follow
+        it; the current item and the selection each changing would emit it twice more per answer)."""
+        self._restoring = True
+        try:
+            self._reselect()
+        finally:
+            self._restoring = False
+        self.window.selection_changed.emit()
+
+    def _reselect(self) -> None:
         model = self.model
         current, selected = self._keep_current, self._keep_selected
         self._keep_current, self._keep_selected = None, []
@@ -65,7 +83,6 @@ class CatalogSelection:
         self._select_first = False
         if current is None or model.row_of(current) is None:
             self.current_item.show_details(None)
-            self.window.selection_changed.emit()
             return
         self.set_current(current)
         rows = sorted(row for row in (model.row_of(i) for i in selected if i != current) if row is not None)
@@ -74,7 +91,6 @@ class CatalogSelection:
             for first, last in row_runs(rows):
                 selection.select(model.index(first, 0), model.index(last, len(Column) - 1))
             self.selection_model.select(selection, QItemSelectionModel.SelectionFlag.Select)
-        self.window.selection_changed.emit()
 
     def answered(self) -> None:
         """The query answered with the same rows (no reset): an item `select_item` waited for is current now."""

@@ -37,7 +37,7 @@ class CurrentItem:
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.show_details(self.window.model.item_id_at(current.row()) if current.isValid() else None)
-        self.window.selection_changed.emit()
+        # (CatalogSelection emits the window's selection_changed, once per answer)
 
     def show_details(self, item_id: str | None) -> None:
         found = self.window.library.items([item_id]) if item_id else []

@@ -4,6 +4,8 @@ answers exactly what the SQL-sorted query answers; a stale order never shows an 
 
 from __future__ import annotations
 
+import pytest
+
 from mediacat.core import tags
 from mediacat.core.library import Library
 from mediacat.core.search import ItemQuery
@@ -49,3 +51,22 @@ def test_a_stale_order_leaves_out_items_added_after_it_and_never_shows_a_deleted
     assert added in library.item_ids(ItemQuery(search="zebra"), order=fresh)  # a fresh one has it
     delete_item(library, added)
     assert library.item_ids(ItemQuery(search="zebra"), order=fresh) == []  # its search row went with it
+
+
+def test_a_searchs_row_index_by_place_answers_as_a_dict_of_its_rows_would(library: Library):
+    order = library.catalog_order()
+    assert order.place_of == {item_id: row for row, item_id in enumerate(order.ids)}
+    everything = set(order.ids)
+    for query in QUERIES:
+        ids = library.item_ids(query, order=order)
+        assert library.searches_by_place(query), query
+        places = library.item_places(query, order)
+        assert places == sorted(order.place_of[item_id] for item_id in ids), query
+        rows = order.rows_at(places, descending=query.descending)
+        expected = {item_id: row for row, item_id in enumerate(ids)}
+        assert dict(rows) == expected and list(rows) == ids and len(rows) == len(ids), query
+        assert all(rows.get(item_id) == row and item_id in rows for item_id, row in expected.items()), query
+        for absent in [*sorted(everything - set(ids))[:5], "no-such-item"]:
+            assert rows.get(absent) is None and absent not in rows, (query, absent)
+            with pytest.raises(KeyError):
+                rows[absent]

@@ -36,6 +36,25 @@ def test_search_box_narrows_the_view_after_a_pause(qtbot, window, library):
     assert f"(of {len(everything)})" in window.count_label.text()
 
 
+def test_a_search_answer_announces_the_selection_once_with_its_current_item(qtbot, window, library):
+    expected = library.item_ids(ItemQuery(search="hazcam"))
+    assert len(expected) > 1
+    assert window.select_item(expected[1])
+    seen: list[tuple[str | None, list[str]]] = []
+    window.selection_changed.connect(lambda: seen.append((window.current_item_id(), window.selected_item_ids())))
+    window.search_box.setText("hazcam")
+    window.apply_filters()
+    qtbot.waitUntil(lambda: window.visible_item_ids() == expected)
+    settle(qtbot, window)
+    # the current item is in the answer: current and selected again, announced once (not once more for the
+    # current item and once more for the selection), and the detail pane shows it
+    assert seen == [(expected[1], [expected[1]])]
+    assert window.detail.item is not None and window.detail.item.id == expected[1]
+    seen.clear()
+    assert window.select_item(expected[0])  # outside an answer every change is announced, as before
+    assert seen and seen[-1] == (expected[0], [expected[0]])
+
+
 def test_search_matches_article_quotes(qtbot, window, library):
     item = library.item("skycrane-still")
     word = max(item.sources[0].quote.split(), key=len).strip(".,;:’'\"“”")

@@ -143,6 +143,21 @@ def test_facet_model_passes_the_model_tester_and_counts(qtbot, qtmodeltester, li
     assert model.checked_values() == {"kind": ("clip",)}
 
 
+def test_facet_models_checked_values_follow_every_check_and_the_rows(qtbot, library, operations):
+    model = FacetModel(library, run_query=operations.run_query)
+    qtbot.waitUntil(lambda: not model.loading, timeout=10_000)
+    assert model.checked_values() == {}
+    kinds = next(model.item(row) for row in range(model.rowCount()) if model.item(row).data(FACET_ROLE) == "kind")
+    first = kinds.child(0)
+    first.setCheckState(Qt.CheckState.Checked)  # straight on the item, as a click in the side bar does
+    assert model.checked_values() == {"kind": (first.data(VALUE_ROLE),)}
+    first.setCheckState(Qt.CheckState.Unchecked)
+    assert model.checked_values() == {}
+    model.set_checked("kind", first.data(VALUE_ROLE))
+    model.removeRows(0, model.rowCount())
+    assert model.checked_values() == {}  # rows gone: nothing checked is left
+
+
 def test_each_facets_checked_value_fills_its_item_query_field(qtbot, library, operations):
     # query_fields names the fields one by one (a typed dict the checker can match against ItemQuery):
     # each of FACETS must be among them, or its checks would narrow nothing

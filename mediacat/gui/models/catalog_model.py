@@ -9,7 +9,7 @@ connection) and keeps them in a bounded cache. Sorting re-runs the query in SQL,
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
@@ -96,7 +96,7 @@ class CatalogAnswer:
 
     query: ItemQuery
     ids: list[str]
-    row_of: dict[str, int]  # built on the reader too: the GUI thread only swaps it in
+    row_of: Mapping[str, int]  # built on the reader too: the GUI thread only swaps it in (read-only)
     media_ids: frozenset[str]  # every item with an attached file (cached by the model until attachments change)
     with_media: int
     total: int  # items in the whole catalog
@@ -112,9 +112,18 @@ def load_catalog(job: Job, library: Library, query: ItemQuery, media_ids: frozen
     added, removed or edited), else reads it (`Library.catalog_order`, the same one `SELECT`); a search in
     the catalog order given one is ordered by it (no SQL sort of its hits)."""
     unfiltered = replace(query, sort="catalog", descending=False) == ItemQuery()
+    row_of: Mapping[str, int] | None = None
     if unfiltered and query.sort == "catalog":
         order = order if order is not None else library.catalog_order()
         ids = order.ids if not query.descending else order.ids[::-1]
+        if not query.descending:
+            row_of = order.place_of  # the catalog's own row index, made once per order
+    elif order is not None and library.searches_by_place(query):
+        # a search ordered by `order`: its rows are found by bisecting its hits' places (a dict of 20,000 hits
+        # was ~2-4 ms of the reader's time per search at 100,000 items)
+        places = library.item_places(query, order)
+        ids = order.ids_at(places, descending=query.descending)
+        row_of = order.rows_at(places, descending=query.descending)
     else:
         ids = library.item_ids(query, order=order)
     job.check()
@@ -122,7 +131,8 @@ def load_catalog(job: Job, library: Library, query: ItemQuery, media_ids: frozen
         media_ids = library.item_ids_with_attachments()
     with_media = len(media_ids.intersection(ids)) if media_ids else 0
     total = len(ids) if unfiltered else len(order) if order is not None else library.count_items()
-    row_of = dict(zip(ids, range(len(ids)), strict=True))  # built in C: no long Python loop holding the GIL
+    if row_of is None:
+        row_of = dict(zip(ids, range(len(ids)), strict=True))  # built in C: no long Python loop holding the GIL
     # a handful of items show a built-in file: looked up in row_of, not a pass over every id of the answer
     with_builtin = sum(1 for item_id in library.item_ids_with_builtin_media() if item_id in row_of)
     return CatalogAnswer(query, ids, row_of, media_ids, with_media, total, with_builtin, order)
@@ -158,7 +168,7 @@ class CatalogModel(QAbstractTableModel):
         self.thumbnail_size = THUMBNAIL_SIZE
         self._query = ItemQuery()
         self._ids: list[str] = []
-        self._row_of: dict[str, int] | None = None
+        self._row_of: Mapping[str, int] | None = None
         self._cache: OrderedDict[str, ItemRow] = OrderedDict()
         self._phase_labels: dict[str, str] = {}
         self.rows_fetched = 0  # how many rows were read from the database (the lazy-loading contract)

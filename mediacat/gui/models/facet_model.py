@@ -165,11 +165,8 @@ class FacetModel(QStandardItemModel):
         result: dict[str, tuple[str, ...]] = {}
         for row in range(self.rowCount()):
             branch = self.item(row)
-            values = tuple(
-                branch.child(child).data(VALUE_ROLE)
-                for child in range(branch.rowCount())
-                if branch.child(child).checkState() == Qt.CheckState.Checked
-            )
+            children = map(branch.child, range(branch.rowCount()))  # each child asked for once (every query)
+            values = tuple(child.data(VALUE_ROLE) for child in children if child.checkState() == Qt.CheckState.Checked)
             if values:
                 result[branch.data(FACET_ROLE)] = values
         return result
