@@ -111,9 +111,10 @@ def test_the_help_names_the_new_options(capsys) -> None:
 def test_allow_duplicate_attaches_a_second_copy(capsys, library: Library, server, tmp_path) -> None:
     mirror, expected = install_mirror(server, library, tmp_path)
     assert report(capsys, ITEM, "--mirror", mirror)[0] == 0
-    code, out, _ = run_cli(capsys, "fetch-media", ITEM, "--mirror", mirror)
+    code, out, err = run_cli(capsys, "fetch-media", ITEM, "--mirror", mirror)
     assert code == 0 and "already-there" in out and "already there: attachment #1" in out
-    assert "0 attached, 1 already there" in out and "--allow-duplicate attaches a second copy" in out
+    assert out.splitlines()[-1] == "0 attached, 1 already there"  # the summary is still the report's last line
+    assert "--allow-duplicate attaches a second copy" in err  # the hint goes to stderr
     code, out, _ = run_cli(capsys, "fetch-media", ITEM, "--mirror", mirror, "--dry-run", "--allow-duplicate")
     assert code == 0 and "would-fetch" in out and "1 of 1 items would be fetched" in out
     code, out, _ = run_cli(capsys, "fetch-media", ITEM, "--mirror", mirror, "--allow-duplicate", "--json")

@@ -11,6 +11,7 @@ that is there already (the app's Attach Anyway), a choice kept in the queue so a
 from __future__ import annotations
 
 import argparse
+import sys
 
 from mediacat.cli.common import (
     EXIT_OK,
@@ -108,8 +109,9 @@ def run(args: argparse.Namespace) -> int:
         if report.outcomes:
             print_table([[o.outcome, o.item_id, o.message] for o in report.outcomes], ["outcome", "item", "report"])
         print(report.summary())
-        if report.count(ALREADY_THERE) and not args.allow_duplicate:
-            print("(fetch-media ID --allow-duplicate attaches a second copy of a file that is already there)")
+        if report.count(ALREADY_THERE) and not args.allow_duplicate:  # a hint, on stderr: the report stays as it was
+            print("(fetch-media ID --allow-duplicate attaches a second copy of a file that is already there)",
+                  file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
