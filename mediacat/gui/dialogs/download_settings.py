@@ -209,8 +209,7 @@ class DownloadSettingsDialog(QDialog):
         self.api_edit.setText(settings.nasa_api_setting or OFFICIAL_API)
         self.mirror_check.setChecked(settings.media_mirror_url is not None)
         self.mirror_edit.setText(settings.media_mirror_url or "")
-        for check, edit in self._fields().values():
-            edit.setEnabled(check is None or check.isChecked())
+        # (each edit follows its check box through `toggled`; `_set_editable` sets them all when the dialog opens)
 
     def _show_hints(self, now: DownloadSettings) -> None:
         self.size_hint.setText(f"Now {size_text(now.max_bytes)}; default {size_text(DEFAULTS.max_bytes)}.")

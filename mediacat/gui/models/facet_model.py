@@ -39,7 +39,6 @@ FACETS = (
 )
 
 
-
 class FacetQueryFields(TypedDict):
     """The ItemQuery fields the checked values fill: the query_field of each of FACETS."""
 
